@@ -1,0 +1,157 @@
+// Domain contracts shared by the core, the CLI, the daemon, the hook and the tray app.
+// Plain data only: everything here must survive JSON.stringify/parse unchanged.
+
+/** One tmux server instance. Pane/window/session ids are only meaningful inside one. */
+export interface ServerInstance {
+  /** Absolute path of the server socket (`#{socket_path}`). */
+  socketPath: string;
+  /** `#{pid}` of the server process. */
+  pid: number;
+  /** `#{start_time}` of the server, epoch seconds. */
+  startTime: number;
+}
+
+export type SessionStartSource = 'startup' | 'resume' | 'clear' | 'compact';
+
+/** What Claude Code's SessionStart / SessionEnd hooks deliver on stdin (the fields we use). */
+export interface HookPayload {
+  session_id: string;
+  transcript_path: string;
+  cwd: string;
+  hook_event_name: 'SessionStart' | 'SessionEnd';
+  source?: string;
+  reason?: string;
+}
+
+/** Where a hook fired: the live pane at that instant, or null outside tmux. */
+export interface PaneContext {
+  instance: ServerInstance;
+  paneId: string;
+  role: string;
+  sessionName: string;
+  windowIndex: number;
+  paneIndex: number;
+}
+
+export type JournalEventKind = 'session-start' | 'session-end' | 'malformed';
+
+/**
+ * One journal event: one file in the spool. `id` is unique (time + pid + random),
+ * `checksum` is `sha256:<hex>` over the canonical JSON of every other field.
+ */
+export interface JournalEvent {
+  format: 'fleetkeeper-event';
+  version: 1;
+  id: string;
+  kind: JournalEventKind;
+  /** ISO timestamp (UTC, ms precision) when the hook received the event. */
+  at: string;
+  /** session-start / session-end only. */
+  sessionId?: string;
+  transcriptPath?: string;
+  cwd?: string;
+  source?: string;
+  reason?: string;
+  /** null when the session ran outside tmux (recorded as unbound). */
+  pane: PaneContext | null;
+  /** malformed only: why, and the first bytes of what arrived (for the report). */
+  problem?: string;
+  raw?: string;
+  checksum: string;
+}
+
+/** role → binding, the fold of the journal. */
+export interface Binding {
+  sessionId: string;
+  transcriptPath: string;
+  cwd: string;
+  source: string;
+  boundAt: string;
+  endedAt?: string;
+  endReason?: string;
+  /** Where it was bound (for display and cross-checks only; never used to resolve). */
+  paneId?: string;
+  instance?: ServerInstance;
+  /** Event id that produced the binding. */
+  eventId: string;
+}
+
+export interface PaneSnapshot {
+  index: number;
+  /** Volatile handle, valid only in the snapshot's instance. */
+  id: string;
+  role: string;
+  cwd: string;
+  currentCommand: string;
+  title: string;
+  active: boolean;
+  /** The Claude binding of this pane's role at the instant of the snapshot, or null. */
+  binding: Binding | null;
+}
+
+export interface WindowSnapshot {
+  index: number;
+  id: string;
+  name: string;
+  layout: string;
+  active: boolean;
+  zoomed: boolean;
+  panes: PaneSnapshot[];
+}
+
+export interface SessionSnapshot {
+  name: string;
+  id: string;
+  windows: WindowSnapshot[];
+}
+
+export type SaveTrigger = 'interval' | 'change' | 'manual' | 'wake' | 'quit' | 'start';
+
+export interface Snapshot {
+  format: 'fleetkeeper-snapshot';
+  version: 1;
+  id: string;
+  savedAt: string;
+  trigger: SaveTrigger;
+  instance: ServerInstance;
+  sessions: SessionSnapshot[];
+  /** How long the save took from query to verified read-back, ms (for the timeline). */
+  durationMs?: number;
+  checksum: string;
+}
+
+/** The live tmux state as queried (a snapshot without the envelope). */
+export interface FleetState {
+  instance: ServerInstance;
+  sessions: SessionSnapshot[];
+}
+
+export type HealthState = 'fresh' | 'late' | 'stale' | 'failing' | 'no-server' | 'hooks-missing';
+
+export type HealthColour = 'green' | 'amber' | 'red' | 'grey';
+
+export interface Problem {
+  code:
+    | 'spool-corrupt'
+    | 'snapshot-corrupt'
+    | 'unbound-claude-pane'
+    | 'hooks-missing'
+    | 'hooks-outdated'
+    | 'malformed-hook-payload'
+    | 'role-conflict'
+    | 'save-failed'
+    | 'registry-rebuilt'
+    | 'transcript-missing';
+  message: string;
+}
+
+export interface HealthReport {
+  state: HealthState;
+  colour: HealthColour;
+  reason: string;
+  /** Age in seconds of the newest valid snapshot's savedAt, or null when there is none. */
+  ageSeconds: number | null;
+  newestSnapshotId: string | null;
+  counts: { sessions: number; windows: number; panes: number; claudePanes: number };
+  problems: Problem[];
+}
