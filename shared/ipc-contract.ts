@@ -1,0 +1,198 @@
+// The one contract between the dashboard (renderer, through the preload bridge) and the main
+// process. Every channel's request and response type lives here, GitHub Desktop style, so the
+// preload, the main-side handlers, the validator and the renderer cannot drift apart.
+// Plain data only: every value crosses structured clone (Electron IPC) or JSON (Playwright).
+import type { HealthReport, SaveTrigger, ServerInstance } from '../main/common/types.js';
+import type { Settings } from '../main/common/settings-model.js';
+
+export type { HealthReport, Settings };
+
+/** One save in the freshness timeline. */
+export interface TimelinePoint {
+  snapshotId: string;
+  savedAt: string;
+  trigger: SaveTrigger;
+  /**
+   * How old the newest backup had grown when this save replaced it: seconds since the
+   * previous valid snapshot. null for the first snapshot on disk.
+   */
+  ageAtSaveS: number | null;
+  /** How long the save took (query to verified read-back), null when not recorded. */
+  durationMs: number | null;
+}
+
+export interface HealthView {
+  report: HealthReport;
+  /** One line for a title bar: what the tray tooltip says. */
+  statusLine: string;
+  /** When main computed this (ISO); the renderer ages things from here, not its own clock. */
+  now: string;
+  thresholds: { intervalS: number; graceS: number; staleAfterS: number };
+  /** The last 24 hours, oldest first. */
+  timeline: { from: string; to: string; points: TimelinePoint[] };
+}
+
+export interface RegistryRow {
+  role: string;
+  /** The conversation's first user message, null when the transcript is gone or empty. */
+  title: string | null;
+  sessionId: string;
+  cwd: string;
+  source: string;
+  boundSince: string;
+  ended: { at: string; reason: string | null } | null;
+}
+
+export interface SnapshotRow {
+  id: string;
+  savedAt: string;
+  trigger: SaveTrigger;
+  instance: ServerInstance;
+  sessions: number;
+  windows: number;
+  panes: number;
+  claudePanes: number;
+  durationMs: number | null;
+}
+
+export interface SnapshotsView {
+  /** Newest first. */
+  snapshots: SnapshotRow[];
+  corrupt: { file: string; reason: string }[];
+  /** What restore would pick with no id (the previous instance's last healthy one first). */
+  defaultRestoreId: string | null;
+}
+
+export interface PlanPaneView {
+  role: string;
+  paneIndex: number;
+  /** tmux target the pane will have, e.g. `api:1.0`. */
+  target: string;
+  cwd: string;
+  snapshotCwd: string;
+  action: 'resume' | 'shell';
+  sessionId?: string;
+  title?: string;
+  /** Why a pane gets only a shell (no binding, transcript gone, cwd gone). */
+  reason?: string;
+  active: boolean;
+}
+
+export interface PlanView {
+  snapshotId: string;
+  savedAt: string;
+  sessions: {
+    name: string;
+    action: 'create' | 'skip-exists';
+    windows: { index: number; name: string; layout: string; active: boolean; zoomed: boolean; panes: PlanPaneView[] }[];
+  }[];
+  counts: { sessions: number; skipped: number; panes: number; resumes: number; shells: number };
+}
+
+export type PaneOutcome = 'verified' | 'wrong' | 'silent' | 'shell';
+
+export interface RestoredPaneView {
+  role: string;
+  target: string;
+  cwd: string;
+  action: 'resume' | 'shell';
+  expectedSessionId: string | null;
+  /** The session id the pane's SessionStart reported, null when none arrived. */
+  gotSessionId: string | null;
+  outcome: PaneOutcome;
+  reason?: string;
+}
+
+export interface RestoreResultView {
+  snapshotId: string;
+  panes: RestoredPaneView[];
+  skippedSessions: string[];
+  counts: { verified: number; wrong: number; silent: number; shells: number };
+}
+
+export interface HooksView {
+  state: 'installed' | 'missing' | 'outdated' | 'invalid';
+  settingsPath: string;
+  detail: string;
+}
+
+/** A partial settings update; every field is range-checked in main before it is stored. */
+export interface SettingsPatch {
+  intervalS?: number;
+  graceS?: number;
+  staleAfterS?: number;
+  renotifyMinutes?: number;
+  notifications?: boolean;
+  retention?: Partial<Settings['retention']>;
+}
+
+/** Request/response channels (ipcRenderer.invoke ↔ ipcMain.handle). `void` = no argument. */
+export interface InvokeChannels {
+  'health:get': { request: void; response: HealthView };
+  'registry:list': { request: void; response: RegistryRow[] };
+  'snapshots:list': { request: void; response: SnapshotsView };
+  'restore:preview': { request: string; response: PlanView };
+  'restore:execute': { request: string; response: RestoreResultView };
+  'settings:get': { request: void; response: Settings };
+  'settings:set': { request: SettingsPatch; response: Settings };
+  'hooks:status': { request: void; response: HooksView };
+  'hooks:install': { request: void; response: HooksView };
+  'snapshot:save-now': { request: void; response: SnapshotRow };
+}
+
+export type InvokeChannel = keyof InvokeChannels;
+export type RequestOf<C extends InvokeChannel> = InvokeChannels[C]['request'];
+export type ResponseOf<C extends InvokeChannel> = InvokeChannels[C]['response'];
+
+/** Main → renderer pushes (webContents.send ↔ ipcRenderer.on). */
+export interface PushChannels {
+  'health:update': HealthView;
+}
+export type PushChannel = keyof PushChannels;
+
+export const INVOKE_CHANNELS = [
+  'health:get',
+  'registry:list',
+  'snapshots:list',
+  'restore:preview',
+  'restore:execute',
+  'settings:get',
+  'settings:set',
+  'hooks:status',
+  'hooks:install',
+  'snapshot:save-now',
+] as const satisfies readonly InvokeChannel[];
+
+export const HEALTH_PUSH_CHANNEL = 'health:update' satisfies PushChannel;
+
+/**
+ * What main answers on every invoke. Errors travel as data so the renderer gets the typed
+ * code and the exact message (Electron would otherwise wrap a thrown error's message).
+ */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+/** The verbs the preload exposes as `window.fleetkeeper`; no generic invoke is exposed. */
+export const BRIDGE_VERBS = {
+  getHealth: 'health:get',
+  listRegistry: 'registry:list',
+  listSnapshots: 'snapshots:list',
+  previewRestore: 'restore:preview',
+  restore: 'restore:execute',
+  getSettings: 'settings:get',
+  setSettings: 'settings:set',
+  hooksStatus: 'hooks:status',
+  installHooks: 'hooks:install',
+  saveNow: 'snapshot:save-now',
+} as const satisfies Record<string, InvokeChannel>;
+
+export type BridgeVerb = keyof typeof BRIDGE_VERBS;
+
+type VerbFn<C extends InvokeChannel> = [RequestOf<C>] extends [void]
+  ? () => Promise<ResponseOf<C>>
+  : (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+
+/** `window.fleetkeeper`, derived from the verb table so a verb cannot change type silently. */
+export type FleetkeeperBridge = { [V in BridgeVerb]: VerbFn<(typeof BRIDGE_VERBS)[V]> } & {
+  /** Subscribe to health pushes; returns the unsubscribe function. */
+  onHealth(callback: (health: HealthView) => void): () => void;
+};

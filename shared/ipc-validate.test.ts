@@ -1,0 +1,124 @@
+import { describe, it, expect } from 'vitest';
+import { InvalidInputError } from '../main/common/errors.js';
+import { DEFAULT_SETTINGS, mergeSettings } from '../main/common/settings-model.js';
+import { BRIDGE_VERBS, INVOKE_CHANNELS } from './ipc-contract.js';
+import {
+  RETENTION_LIMITS,
+  SETTINGS_LIMITS,
+  validateRequest,
+  validateSettingsPatch,
+  validateSnapshotId,
+} from './ipc-validate.js';
+
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(InvalidInputError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a refusal, got none');
+}
+
+describe('validateRequest', () => {
+  it('accepts every channel of the contract with a well-formed payload', () => {
+    const good: Record<string, unknown> = {
+      'restore:preview': '2025-01-02T03-04-05.678Z-ab12',
+      'restore:execute': '2025-01-02T03-04-05.678Z-ab12',
+      'settings:set': { intervalS: 30 },
+    };
+    for (const ch of INVOKE_CHANNELS) {
+      const v = validateRequest(ch, good[ch]);
+      expect(v.channel).toBe(ch);
+      expect(v.payload).toEqual(good[ch]);
+    }
+  });
+
+  it('refuses unknown channels, naming them', () => {
+    expect(refusal(() => validateRequest('fs:read', undefined))).toBe('unknown channel "fs:read"');
+    expect(refusal(() => validateRequest(42, undefined))).toBe('unknown channel 42');
+    expect(refusal(() => validateRequest('constructor', undefined))).toMatch(/unknown channel "constructor"/);
+    expect(refusal(() => validateRequest('toString', undefined))).toMatch(/unknown channel/);
+  });
+
+  it('refuses a payload on channels that take none', () => {
+    expect(refusal(() => validateRequest('health:get', { x: 1 }))).toBe('health:get takes no argument, got {"x":1}');
+    expect(refusal(() => validateRequest('hooks:install', 'now'))).toBe('hooks:install takes no argument, got "now"');
+    expect(validateRequest('snapshot:save-now', null).payload).toBeUndefined();
+  });
+
+  it('every bridge verb maps to a contract channel, and every channel has a verb', () => {
+    expect(new Set(Object.values(BRIDGE_VERBS))).toEqual(new Set(INVOKE_CHANNELS));
+  });
+});
+
+describe('validateSnapshotId', () => {
+  it('accepts ordinary ids', () => {
+    for (const id of ['20250102T030405Z-1a2b', 'a', 'snap_1.2-x', '2025-01-02T03:04:05.678Z+ab']) {
+      expect(validateSnapshotId(id)).toBe(id);
+    }
+  });
+
+  it('refuses path characters, dot-dot, hidden names, empty, huge and non-strings', () => {
+    for (const bad of ['../etc/passwd', 'a/b', 'a\\b', '..', 'a..b', '.hidden', '', 'x'.repeat(129), 'a b', 'a\nb', 'a\0b', '%2e%2e']) {
+      expect(refusal(() => validateSnapshotId(bad))).toContain('invalid snapshot id');
+    }
+    expect(refusal(() => validateSnapshotId('../etc/passwd'))).toContain('"../etc/passwd"');
+    expect(refusal(() => validateSnapshotId(7))).toBe('snapshot id must be a string, got 7');
+    expect(refusal(() => validateRequest('restore:execute', { id: 'x' }))).toBe('snapshot id must be a string, got {"id":"x"}');
+    expect(refusal(() => validateRequest('restore:preview', undefined))).toBe('snapshot id must be a string, got undefined');
+  });
+});
+
+describe('validateSettingsPatch', () => {
+  it('keeps a valid partial patch as is', () => {
+    const p = { intervalS: 120, staleAfterS: 900, notifications: false, retention: { maxCount: 50 } };
+    expect(validateSettingsPatch(p)).toEqual(p);
+  });
+
+  it('refuses wrong types, unknown keys and non-objects with the offending value named', () => {
+    expect(refusal(() => validateSettingsPatch({ intervalS: '60' }))).toBe('intervalS must be a whole number from 1 to 86400, got "60"');
+    expect(refusal(() => validateSettingsPatch({ intervalS: 0 }))).toBe('intervalS must be a whole number from 1 to 86400, got 0');
+    expect(refusal(() => validateSettingsPatch({ intervalS: 1.5 }))).toContain('got 1.5');
+    expect(refusal(() => validateSettingsPatch({ intervalS: Number.NaN }))).toContain('got null');
+    expect(refusal(() => validateSettingsPatch({ staleAfterS: 1e9 }))).toContain('staleAfterS must be a whole number from 2 to 604800, got 1000000000');
+    expect(refusal(() => validateSettingsPatch({ renotifyMinutes: -1 }))).toContain('renotifyMinutes');
+    expect(refusal(() => validateSettingsPatch({ notifications: 'yes' }))).toBe('notifications must be true or false, got "yes"');
+    expect(refusal(() => validateSettingsPatch({ colour: 'red' }))).toBe('unknown setting "colour"');
+    expect(refusal(() => validateSettingsPatch(JSON.parse('{"__proto__":{"intervalS":1}}')))).toBe('unknown setting "__proto__"');
+    expect(refusal(() => validateSettingsPatch({ retention: { forever: 1 } }))).toBe('unknown retention setting "forever"');
+    expect(refusal(() => validateSettingsPatch({ retention: { maxCount: 0 } }))).toContain('retention.maxCount');
+    expect(refusal(() => validateSettingsPatch({ retention: [1] }))).toBe('retention must be an object, got [1]');
+    expect(refusal(() => validateSettingsPatch([]))).toBe('settings must be an object, got []');
+    expect(refusal(() => validateSettingsPatch(null))).toBe('settings must be an object, got null');
+    expect(refusal(() => validateSettingsPatch(new Date(0)))).toContain('settings must be an object');
+    expect(refusal(() => validateSettingsPatch({ intervalS: 600, staleAfterS: 600 }))).toBe(
+      'staleAfterS (600) must be greater than intervalS (600)',
+    );
+  });
+
+  it('agrees with the settings model at every range boundary', () => {
+    // A permissive base so only the field under test can fail the model's checks.
+    const base = { ...DEFAULT_SETTINGS, intervalS: 1, staleAfterS: 7 * 86_400 };
+    const probe = (patch: Record<string, unknown>) => {
+      let ipc = true;
+      let model = true;
+      try { validateSettingsPatch(patch); } catch { ipc = false; }
+      try { mergeSettings(base, patch); } catch { model = false; }
+      return { ipc, model };
+    };
+    for (const [k, [lo, hi]] of Object.entries(SETTINGS_LIMITS)) {
+      for (const v of [lo - 1, lo, hi, hi + 1]) {
+        if (k === 'staleAfterS' && v <= 1) continue; // the model's cross-field rule, not a range
+        const r = probe({ [k]: v });
+        expect(r, `${k}=${v}`).toEqual({ ipc: r.model, model: r.model });
+      }
+    }
+    for (const [k, [lo, hi]] of Object.entries(RETENTION_LIMITS)) {
+      for (const v of [lo - 1, lo, hi, hi + 1]) {
+        const r = probe({ retention: { [k]: v } });
+        expect(r, `retention.${k}=${v}`).toEqual({ ipc: r.model, model: r.model });
+      }
+    }
+  });
+});

@@ -1,0 +1,125 @@
+// Main checks every payload that arrives from the renderer before anything acts on it: the
+// renderer is treated as untrusted (a compromised page must not reach the filesystem or tmux
+// with a crafted value). Hand-written so every refusal names the bad value.
+import { InvalidInputError } from '../main/common/errors.js';
+import { INVOKE_CHANNELS, type InvokeChannel, type RequestOf, type SettingsPatch } from './ipc-contract.js';
+
+export type ValidRequest = { [C in InvokeChannel]: { channel: C; payload: RequestOf<C> } }[InvokeChannel];
+
+/** Ranges accepted from the dashboard; settings-model re-checks them (and the cross-field rule) on merge. */
+export const SETTINGS_LIMITS = {
+  intervalS: [1, 86_400],
+  graceS: [0, 86_400],
+  staleAfterS: [2, 7 * 86_400],
+  renotifyMinutes: [1, 24 * 60],
+} as const satisfies Record<string, readonly [number, number]>;
+
+export const RETENTION_LIMITS = {
+  keepAllNewerThanS: [1, 10 * 365 * 86_400],
+  hourlyForS: [1, 10 * 365 * 86_400],
+  dailyForS: [1, 10 * 365 * 86_400],
+  maxCount: [1, 10 * 365 * 86_400],
+} as const satisfies Record<string, readonly [number, number]>;
+
+// A snapshot id becomes a file name under snapshots/: no separators, no dot-dot, no leading
+// dot, no control characters, bounded length.
+const SNAPSHOT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/;
+
+/** A short, printable rendering of any value for an error message. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'symbol') return v.toString();
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = Object.prototype.toString.call(v);
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
+  return typeof channel === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(channel);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+export function validateSnapshotId(id: unknown): string {
+  if (typeof id !== 'string') throw new InvalidInputError(`snapshot id must be a string, got ${describeValue(id)}`);
+  if (!SNAPSHOT_ID_RE.test(id) || id.includes('..')) {
+    throw new InvalidInputError(
+      `invalid snapshot id ${describeValue(id)}: use up to 128 characters of A-Z a-z 0-9 . _ : + - (no path characters)`,
+    );
+  }
+  return id;
+}
+
+function integerIn(name: string, v: unknown, [lo, hi]: readonly [number, number]): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
+    throw new InvalidInputError(`${name} must be a whole number from ${lo} to ${hi}, got ${describeValue(v)}`);
+  }
+  return v;
+}
+
+export function validateSettingsPatch(patch: unknown): SettingsPatch {
+  if (!isPlainObject(patch)) throw new InvalidInputError(`settings must be an object, got ${describeValue(patch)}`);
+  const out: SettingsPatch = {};
+  for (const key of Object.keys(patch)) {
+    const v = patch[key];
+    if (key === 'notifications') {
+      if (typeof v !== 'boolean') throw new InvalidInputError(`notifications must be true or false, got ${describeValue(v)}`);
+      out.notifications = v;
+    } else if (key === 'retention') {
+      if (!isPlainObject(v)) throw new InvalidInputError(`retention must be an object, got ${describeValue(v)}`);
+      const r: NonNullable<SettingsPatch['retention']> = {};
+      for (const rk of Object.keys(v)) {
+        if (!Object.hasOwn(RETENTION_LIMITS, rk)) throw new InvalidInputError(`unknown retention setting ${describeValue(rk)}`);
+        const k = rk as keyof typeof RETENTION_LIMITS;
+        r[k] = integerIn(`retention.${k}`, v[rk], RETENTION_LIMITS[k]);
+      }
+      out.retention = r;
+    } else if (Object.hasOwn(SETTINGS_LIMITS, key)) {
+      const k = key as keyof typeof SETTINGS_LIMITS;
+      out[k] = integerIn(k, v, SETTINGS_LIMITS[k]);
+    } else {
+      throw new InvalidInputError(`unknown setting ${describeValue(key)}`);
+    }
+  }
+  if (out.intervalS !== undefined && out.staleAfterS !== undefined && out.staleAfterS <= out.intervalS) {
+    throw new InvalidInputError(`staleAfterS (${out.staleAfterS}) must be greater than intervalS (${out.intervalS})`);
+  }
+  return out;
+}
+
+function noPayload(channel: InvokeChannel, payload: unknown): void {
+  if (payload !== undefined && payload !== null) {
+    throw new InvalidInputError(`${channel} takes no argument, got ${describeValue(payload)}`);
+  }
+}
+
+/** Checks a channel name and its payload; returns them typed, or throws InvalidInputError. */
+export function validateRequest(channel: unknown, payload: unknown): ValidRequest {
+  if (!isInvokeChannel(channel)) throw new InvalidInputError(`unknown channel ${describeValue(channel)}`);
+  switch (channel) {
+    case 'restore:preview':
+    case 'restore:execute':
+      return { channel, payload: validateSnapshotId(payload) };
+    case 'settings:set':
+      return { channel, payload: validateSettingsPatch(payload) };
+    case 'health:get':
+    case 'registry:list':
+    case 'snapshots:list':
+    case 'settings:get':
+    case 'hooks:status':
+    case 'hooks:install':
+    case 'snapshot:save-now':
+      noPayload(channel, payload);
+      return { channel, payload: undefined };
+  }
+}
