@@ -1,0 +1,51 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/state-dir.js';
+import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux-exec.js';
+import { SettingsStore, openConfSettings } from '../node/settings-store.js';
+import { RegistryStore } from '../node/registry-store.js';
+import { claudeSettingsPath, hookCommands, type HookCommands } from '../node/claude-settings.js';
+import { parseTmuxEnv } from '../node/pane-context.js';
+
+/** Everything a command needs, resolved once from flags and the environment contracts. */
+export interface CliContext {
+  paths: StatePaths;
+  target: TmuxTarget;
+  env: NodeJS.ProcessEnv;
+  settings: SettingsStore;
+  registry: RegistryStore;
+  claudeSettingsPath: string;
+  hookCommands: HookCommands;
+  claudeBin: string;
+  json: boolean;
+  clock: () => Date;
+}
+
+/** The launcher that Claude's hook entries must call: absolute, resolved through links. */
+export function cliLauncherPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  return realpathSync(resolve(here, '..', '..', '..', '..', 'bin', 'fleetkeeper.js'));
+}
+
+export function makeContext(flags: { socket?: string; json?: boolean }, env: NodeJS.ProcessEnv = process.env): CliContext {
+  const paths = ensureStateDir(resolveStateDir(env));
+  let target = tmuxTargetFrom(flags.socket, env);
+  // Inside a pane with no explicit socket, act on the server the pane belongs to.
+  if (flags.socket === undefined && (env.FLEETKEEPER_TMUX_SOCKET ?? '') === '') {
+    const inPane = parseTmuxEnv(env.TMUX, env.TMUX_PANE);
+    if (inPane) target = { socketPath: inPane.socketPath };
+  }
+  return {
+    paths,
+    target,
+    env,
+    settings: new SettingsStore(openConfSettings(paths)),
+    registry: new RegistryStore(paths),
+    claudeSettingsPath: claudeSettingsPath(env),
+    hookCommands: hookCommands(process.execPath, cliLauncherPath()),
+    claudeBin: env.FLEETKEEPER_CLAUDE_BIN !== undefined && env.FLEETKEEPER_CLAUDE_BIN !== '' ? env.FLEETKEEPER_CLAUDE_BIN : 'claude',
+    json: flags.json === true,
+    clock: () => new Date(),
+  };
+}

@@ -1,0 +1,59 @@
+import { unlink } from 'node:fs/promises';
+import type { FleetState, SaveTrigger, Snapshot } from '../common/types.js';
+import { TmuxError } from '../common/errors.js';
+import type { StatePaths } from './state-dir.js';
+import type { TmuxTarget } from './tmux-exec.js';
+import { queryFleet, queryInstance } from './fleet-query.js';
+import { assignDefaultRoles } from './roles.js';
+import { RegistryStore } from './registry-store.js';
+import { buildSnapshot, writeSnapshot } from './snapshot-store.js';
+import { applyRetention } from './snapshot-store.js';
+import type { Settings } from '../common/settings-model.js';
+
+export interface SaveDeps {
+  paths: StatePaths;
+  target: TmuxTarget;
+  registry: RegistryStore;
+  settings: Settings;
+  clock: () => Date;
+  /** How to read the live fleet: through the daemon's open control client, or one tmux call. */
+  query?: () => Promise<FleetState | null>;
+  /** Which server answers now (the daemon asks through its control client). */
+  instanceNow?: () => Promise<FleetState['instance'] | null>;
+}
+
+export interface SaveResult {
+  snapshot: Snapshot;
+  rolesAssigned: number;
+  eventsFolded: number;
+  pruned: string[];
+}
+
+function sameInstance(a: FleetState['instance'], b: FleetState['instance'] | null): boolean {
+  return b !== null && a.socketPath === b.socketPath && a.pid === b.pid && a.startTime === b.startTime;
+}
+
+/**
+ * One verified save. Caller holds the writer lock. Refuses to write when there is nothing
+ * worth restoring (no server, no sessions), and withdraws a snapshot whose server vanished
+ * while it was being written: a server going down must never displace the last healthy one.
+ */
+export async function saveSnapshot(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResult> {
+  const started = deps.clock();
+  const t0 = performance.now();
+  const live = await (deps.query ?? (() => queryFleet(deps.target)))();
+  if (live === null) throw new TmuxError('no tmux server is running: nothing to save', 'no-server');
+  if (live.sessions.length === 0) throw new TmuxError('the tmux server has no sessions: nothing to save', 'no-server');
+  const { fleet, assigned } = await assignDefaultRoles(deps.target, live);
+  const folded = await deps.registry.foldSpool();
+  const bindings = await deps.registry.bindings();
+  const draft = buildSnapshot(fleet, bindings, trigger, started);
+  const snapshot = await writeSnapshot(deps.paths, { ...draft, durationMs: Math.round(performance.now() - t0) });
+  const after = await (deps.instanceNow ?? (() => queryInstance(deps.target)))().catch(() => null);
+  if (!sameInstance(fleet.instance, after)) {
+    await unlink(`${deps.paths.snapshots}/${snapshot.id}.json`).catch(() => undefined);
+    throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
+  }
+  const pruned = await applyRetention(deps.paths, started, deps.settings.retention, fleet.instance);
+  return { snapshot, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned };
+}
