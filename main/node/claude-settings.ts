@@ -1,0 +1,295 @@
+import * as fsp from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { InvalidInputError, WriteFailedError, errorMessage } from '../common/errors.js';
+import { shellQuote } from '../common/shell-quote.js';
+import { nodeFs, writeFileDurable } from './durable-file.js';
+
+export { claudeConfigDir, claudeSettingsPath } from './claude-paths.js';
+
+// Installs Fleetkeeper's SessionStart/SessionEnd hooks into Claude Code's settings.json.
+// The user's file is theirs: everything we do not own is kept exactly, a backup is taken
+// before any change, and a file we cannot understand is refused, never "repaired".
+
+export interface HookCommands {
+  sessionStart: string;
+  sessionEnd: string;
+}
+export type HooksState = 'installed' | 'missing' | 'outdated' | 'invalid';
+export interface HooksStatus {
+  state: HooksState;
+  settingsPath: string;
+  detail: string;
+}
+export interface SettingsChange {
+  changed: boolean;
+  backupPath: string | null;
+}
+
+export const HOOK_TIMEOUT_SECONDS = 5;
+const EVENTS = [
+  ['SessionStart', 'sessionStart'],
+  ['SessionEnd', 'sessionEnd'],
+] as const;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `<node> <cli> hook session-start|session-end`, each path shell-quoted. */
+export function hookCommands(nodePath: string, cliPath: string): HookCommands {
+  if (!isAbsolute(nodePath)) throw new InvalidInputError(`node path must be absolute: ${JSON.stringify(nodePath)}`);
+  if (!isAbsolute(cliPath)) throw new InvalidInputError(`CLI path must be absolute: ${JSON.stringify(cliPath)}`);
+  // Uninstall and upgrades find our entries by this name; a path without it could never be removed.
+  if (!/fleetkeeper/i.test(cliPath)) {
+    throw new InvalidInputError(`CLI path must contain "fleetkeeper" so its hooks can be recognised later: ${JSON.stringify(cliPath)}`);
+  }
+  const base = `${shellQuote(nodePath)} ${shellQuote(cliPath)} hook`;
+  return { sessionStart: `${base} session-start`, sessionEnd: `${base} session-end` };
+}
+
+/** Split a command line into words the way sh would for quoting ('', "", \); null if unbalanced. */
+function shellWords(cmd: string): string[] | null {
+  const words: string[] = [];
+  let cur: string | null = null;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i] as string;
+    if (c === "'") {
+      const end = cmd.indexOf("'", i + 1);
+      if (end < 0) return null;
+      cur = (cur ?? '') + cmd.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      let j = i + 1;
+      let s = '';
+      for (; j < cmd.length && cmd[j] !== '"'; j++) {
+        if (cmd[j] === '\\' && j + 1 < cmd.length && '"\\$`'.includes(cmd[j + 1] as string)) j++;
+        s += cmd[j];
+      }
+      if (j >= cmd.length) return null;
+      cur = (cur ?? '') + s;
+      i = j;
+    } else if (c === '\\') {
+      if (i + 1 >= cmd.length) return null;
+      cur = (cur ?? '') + cmd[++i];
+    } else if (/\s/.test(c)) {
+      if (cur !== null) words.push(cur);
+      cur = null;
+    } else {
+      cur = (cur ?? '') + c;
+    }
+  }
+  if (cur !== null) words.push(cur);
+  return words;
+}
+
+/** `[node] <path containing fleetkeeper> hook session-start|session-end`, any paths. */
+export function isOurHookCommand(cmd: string): boolean {
+  const w = shellWords(cmd);
+  if (w === null || w.length < 3 || w.length > 4) return false;
+  const n = w.length;
+  return w[n - 2] === 'hook' && /^session-(start|end)$/.test(w[n - 1] as string) && /fleetkeeper/i.test(w[n - 3] as string);
+}
+
+// SessionStart's matcher filters on source (startup/resume/...): only a catch-all group sees all.
+const isCatchAll = (g: Obj): boolean => g.matcher === undefined || g.matcher === '' || g.matcher === '*';
+const ourEntry = (command: string): Obj => ({ type: 'command', command, timeout: HOOK_TIMEOUT_SECONDS });
+
+interface Loaded {
+  settingsPath: string;
+  /** Where bytes are written: the symlink's target when settingsPath is a link. */
+  target: string;
+  raw: Buffer | null;
+  mode: number | null;
+  data: Obj;
+}
+
+async function resolveTarget(settingsPath: string): Promise<string> {
+  const st = await fsp.lstat(settingsPath).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  if (st === null || !st.isSymbolicLink()) return settingsPath;
+  try {
+    return await fsp.realpath(settingsPath);
+  } catch {
+    // Dangling link: create its target rather than replacing the link with a file.
+    return resolve(dirname(settingsPath), await fsp.readlink(settingsPath));
+  }
+}
+
+function validateShape(data: unknown, path: string): asserts data is Obj {
+  const bad = (what: string): never => {
+    throw new InvalidInputError(`${path}: ${what}; the file was left untouched`);
+  };
+  if (!isObj(data)) return bad('top level is not a JSON object');
+  if (data.hooks === undefined) return;
+  if (!isObj(data.hooks)) return bad('"hooks" is not an object');
+  for (const [event] of EVENTS) {
+    const groups = data.hooks[event];
+    if (groups === undefined) continue;
+    if (!Array.isArray(groups)) return bad(`"hooks.${event}" is not an array`);
+    groups.forEach((g: unknown, i) => {
+      if (!isObj(g)) return bad(`"hooks.${event}[${i}]" is not an object`);
+      if (!Array.isArray(g.hooks)) return bad(`"hooks.${event}[${i}].hooks" is not an array`);
+      g.hooks.forEach((h: unknown, j) => {
+        if (!isObj(h)) bad(`"hooks.${event}[${i}].hooks[${j}]" is not an object`);
+      });
+    });
+  }
+}
+
+async function load(settingsPath: string): Promise<Loaded> {
+  const target = await resolveTarget(settingsPath);
+  let raw: Buffer | null = null;
+  let mode: number | null = null;
+  try {
+    raw = await fsp.readFile(target);
+    mode = (await fsp.stat(target)).mode & 0o7777;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new InvalidInputError(`${settingsPath}: cannot read: ${errorMessage(e)}`);
+    }
+  }
+  const text = raw?.toString('utf8') ?? '';
+  let data: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      throw new InvalidInputError(`${settingsPath}: not valid JSON (${errorMessage(e)}); the file was left untouched`);
+    }
+  }
+  validateShape(data, settingsPath);
+  return { settingsPath, target, raw, mode, data };
+}
+
+function assess(data: Obj, expected: HookCommands): { state: 'installed' | 'missing' | 'outdated'; detail: string } {
+  const hooks = isObj(data.hooks) ? data.hooks : {};
+  const problems: string[] = [];
+  let found = 0;
+  for (const [event, key] of EVENTS) {
+    const want = expected[key];
+    const ours: { g: Obj; h: Obj }[] = [];
+    for (const g of (hooks[event] as Obj[] | undefined) ?? []) {
+      for (const h of g.hooks as Obj[]) {
+        if (typeof h.command === 'string' && (h.command === want || isOurHookCommand(h.command))) ours.push({ g, h });
+      }
+    }
+    found += ours.length;
+    const one = ours[0];
+    if (one === undefined) problems.push(`${event}: no Fleetkeeper hook`);
+    else if (ours.length > 1) problems.push(`${event}: ${ours.length} Fleetkeeper hooks (expected 1)`);
+    else if (one.h.command !== want) problems.push(`${event}: runs ${JSON.stringify(one.h.command)}, expected ${JSON.stringify(want)}`);
+    else if (one.h.type !== 'command') problems.push(`${event}: hook type is ${JSON.stringify(one.h.type)}, expected "command"`);
+    else if (!isCatchAll(one.g)) problems.push(`${event}: matcher ${JSON.stringify(one.g.matcher)} would miss some sessions`);
+  }
+  if (problems.length === 0) return { state: 'installed', detail: 'SessionStart and SessionEnd hooks installed' };
+  if (found === 0) return { state: 'missing', detail: 'no Fleetkeeper hooks in Claude settings' };
+  return { state: 'outdated', detail: problems.join('; ') };
+}
+
+/**
+ * Remove our entries from one event (tidying groups we emptied); when `place` is given, put
+ * exactly one current entry where the first old one sat in a catch-all group, else append.
+ * Returns how many entries were removed or replaced.
+ */
+function rewriteEvent(hooks: Obj, event: string, isOurs: (cmd: string) => boolean, place?: string): number {
+  let touched = 0;
+  let placed = false;
+  const out: Obj[] = [];
+  for (const g of (hooks[event] as Obj[] | undefined) ?? []) {
+    const kept: Obj[] = [];
+    let dropped = false;
+    for (const h of g.hooks as Obj[]) {
+      if (typeof h.command !== 'string' || !isOurs(h.command)) kept.push(h);
+      else if (place !== undefined && !placed && isCatchAll(g)) {
+        kept.push(ourEntry(place));
+        placed = true;
+        touched++;
+      } else {
+        dropped = true;
+        touched++;
+      }
+    }
+    if (dropped && kept.length === 0) continue;
+    g.hooks = kept;
+    out.push(g);
+  }
+  if (place !== undefined && !placed) {
+    out.push({ matcher: '', hooks: [ourEntry(place)] });
+    touched++;
+  }
+  if (out.length === 0 && touched > 0) delete hooks[event];
+  else if (out.length > 0) hooks[event] = out;
+  return touched;
+}
+
+const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
+
+async function freeBackupPath(settingsPath: string): Promise<string> {
+  const base = `${settingsPath}.fleetkeeper-backup-${stamp()}`;
+  for (let i = 0; ; i++) {
+    const candidate = i === 0 ? base : `${base}-${i}`;
+    const taken = await fsp.lstat(candidate).then(
+      () => true,
+      () => false,
+    );
+    if (!taken) return candidate;
+  }
+}
+
+/** Back up, then write `data` atomically over the target, keeping its mode. */
+async function commit(loaded: Loaded, data: Obj): Promise<SettingsChange> {
+  const { settingsPath, target, raw, mode } = loaded;
+  // Checked by mode bits, not access(2): root may write anything, but the user said read-only.
+  if (mode !== null && (mode & 0o222) === 0) {
+    throw new WriteFailedError(settingsPath, `file is read-only (mode ${mode.toString(8).padStart(4, '0')}); nothing was changed`);
+  }
+  let backupPath: string | null = null;
+  if (raw !== null) {
+    backupPath = await freeBackupPath(settingsPath);
+    await writeFileDurable(backupPath, raw, nodeFs, mode ?? 0o600);
+  }
+  await fsp.mkdir(dirname(target), { recursive: true, mode: 0o700 });
+  await writeFileDurable(target, `${JSON.stringify(data, null, 2)}\n`, nodeFs, mode ?? 0o600);
+  // open(2) applies the umask; put back exactly the mode the user had.
+  if (mode !== null && ((await fsp.stat(target)).mode & 0o7777) !== mode) await fsp.chmod(target, mode);
+  return { changed: true, backupPath };
+}
+
+export async function hooksStatus(settingsPath: string, expected: HookCommands): Promise<HooksStatus> {
+  let loaded: Loaded;
+  try {
+    loaded = await load(settingsPath);
+  } catch (e) {
+    return { state: 'invalid', settingsPath, detail: errorMessage(e) };
+  }
+  if (loaded.raw === null) return { state: 'missing', settingsPath, detail: `${settingsPath} does not exist` };
+  return { settingsPath, ...assess(loaded.data, expected) };
+}
+
+/** Idempotent: when our hooks are already exactly right, the file is not touched at all. */
+export async function installHooks(settingsPath: string, expected: HookCommands): Promise<SettingsChange> {
+  const loaded = await load(settingsPath);
+  if (assess(loaded.data, expected).state === 'installed') return { changed: false, backupPath: null };
+  const data = structuredClone(loaded.data);
+  if (!isObj(data.hooks)) data.hooks = {};
+  const hooks = data.hooks as Obj;
+  for (const [event, key] of EVENTS) {
+    const want = expected[key];
+    rewriteEvent(hooks, event, (cmd) => cmd === want || isOurHookCommand(cmd), want);
+  }
+  return commit(loaded, data);
+}
+
+/** Removes only commands recognised as ours; other hooks, groups and settings stay as they are. */
+export async function uninstallHooks(settingsPath: string): Promise<SettingsChange> {
+  const loaded = await load(settingsPath);
+  if (loaded.raw === null || !isObj(loaded.data.hooks)) return { changed: false, backupPath: null };
+  const data = structuredClone(loaded.data);
+  const hooks = data.hooks as Obj;
+  let removed = 0;
+  for (const [event] of EVENTS) removed += rewriteEvent(hooks, event, isOurHookCommand);
+  if (removed === 0) return { changed: false, backupPath: null };
+  if (Object.keys(hooks).length === 0) delete data.hooks;
+  return commit(loaded, data);
+}
