@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, mergeSettings, settingsFromStore } from './settings-model.js';
+
+describe('settings', () => {
+  it('merges a valid patch and keeps the rest', () => {
+    const s = mergeSettings(DEFAULT_SETTINGS, { intervalS: 30, retention: { maxCount: 10 } });
+    expect(s.intervalS).toBe(30);
+    expect(s.retention.maxCount).toBe(10);
+    expect(s.retention.hourlyForS).toBe(DEFAULT_SETTINGS.retention.hourlyForS);
+    expect(DEFAULT_SETTINGS.intervalS).toBe(60);
+  });
+
+  it.each([
+    [{ intervalS: 0 }, /intervalS must be a number from 1/],
+    [{ intervalS: '60' }, /got "60"/],
+    [{ notifications: 'yes' }, /notifications must be true or false/],
+    [{ colour: 'red' }, /unknown setting "colour"/],
+    [{ retention: { forever: 1 } }, /unknown retention setting "forever"/],
+    [{ staleAfterS: 30 }, /staleAfterS \(30\) must be greater than intervalS \(60\)/],
+    [null, /settings must be an object/],
+  ])('refuses %j with a message naming the value', (patch, msg) => {
+    expect(() => mergeSettings(DEFAULT_SETTINGS, patch)).toThrow(msg);
+  });
+
+  it('falls back per field when the stored file holds garbage', () => {
+    const s = settingsFromStore({ intervalS: -5, renotifyMinutes: 5, junk: true });
+    expect(s.intervalS).toBe(60);
+    expect(s.renotifyMinutes).toBe(5);
+    expect(settingsFromStore('nope')).toEqual(DEFAULT_SETTINGS);
+  });
+});
