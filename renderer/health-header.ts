@@ -1,0 +1,25 @@
+import type { HealthView } from '../shared/ipc-contract.js';
+import { byId, h, replaceChildren } from './dom.js';
+import { formatAge, STATE_LABEL } from './format.js';
+
+export function renderHealth(view: HealthView): void {
+  const { report } = view;
+  const header = byId('health');
+  header.dataset.state = report.state;
+  header.dataset.colour = report.colour;
+  byId('health-state').textContent = STATE_LABEL[report.state] ?? report.state;
+  byId('health-reason').textContent = report.reason;
+  const c = report.counts;
+  byId('health-meta').textContent = [
+    report.ageSeconds === null ? 'no valid snapshot yet' : `newest snapshot ${formatAge(report.ageSeconds)} old`,
+    `${c.sessions} sessions`,
+    `${c.windows} windows`,
+    `${c.panes} panes`,
+    `${c.claudePanes} Claude`,
+  ].join(' · ');
+  replaceChildren(
+    byId('health-problems'),
+    ...report.problems.map((p) => h('li', { 'data-code': p.code }, h('span', { class: 'code' }, p.code), ' ', p.message)),
+  );
+  document.title = `Fleetkeeper — ${view.statusLine}`;
+}
