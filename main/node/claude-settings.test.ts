@@ -1,0 +1,333 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import * as fsp from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidInputError, WriteFailedError } from '../common/errors.js';
+import { shellQuote } from '../common/shell-quote.js';
+import { claudeConfigDir, claudeSettingsPath } from './claude-paths.js';
+import {
+  hookCommands,
+  hooksStatus,
+  installHooks,
+  isOurHookCommand,
+  uninstallHooks,
+  type HookCommands,
+} from './claude-settings.js';
+
+const isRoot = process.getuid?.() === 0;
+const NODE = '/usr/bin/node';
+const CLI = '/opt/Fleetkeeper/bin/fleetkeeper.js';
+const expected: HookCommands = hookCommands(NODE, CLI);
+const OLD: HookCommands = hookCommands('/old/node', '/home/u/old fleetkeeper/bin/fleetkeeper.js');
+
+let dir: string;
+let settings: string;
+beforeEach(async () => {
+  dir = await fsp.mkdtemp(join(tmpdir(), 'fk-claude-settings-'));
+  settings = join(dir, 'settings.json');
+});
+afterEach(async () => {
+  await fsp.chmod(dir, 0o700).catch(() => undefined);
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+const sha = async (p: string): Promise<string> => createHash('sha256').update(await fsp.readFile(p)).digest('hex');
+const readJson = async (p: string): Promise<Record<string, unknown>> => JSON.parse(await fsp.readFile(p, 'utf8'));
+const backups = async (d: string): Promise<string[]> => (await fsp.readdir(d)).filter((f) => f.includes('.fleetkeeper-backup-'));
+const ours = (command: string): Record<string, unknown> => ({ type: 'command', command, timeout: 5 });
+const write = (p: string, v: unknown): Promise<void> => fsp.writeFile(p, typeof v === 'string' ? v : JSON.stringify(v, null, 4));
+
+// A settings file as a real user has it: unknown keys, other hooks in our events and others.
+const userSettings = {
+  model: 'opus',
+  permissions: { allow: ['Bash(ls:*)'], deny: [] },
+  futureKey: { nested: [1, 2.5, 'x', null, true] },
+  hooks: {
+    PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'audit.sh' }] }],
+    SessionStart: [
+      { matcher: 'resume', hooks: [{ type: 'command', command: 'echo resumed' }] },
+      { matcher: '', hooks: [{ type: 'command', command: '~/bin/load-env.sh', timeout: 3 }] },
+    ],
+  },
+};
+
+describe('paths and commands', () => {
+  it('claudeConfigDir honours CLAUDE_CONFIG_DIR, else ~/.claude', () => {
+    expect(claudeConfigDir({ CLAUDE_CONFIG_DIR: '/x/claude', HOME: '/home/a' })).toBe('/x/claude');
+    expect(claudeConfigDir({ CLAUDE_CONFIG_DIR: '', HOME: '/home/a' })).toBe('/home/a/.claude');
+    expect(claudeSettingsPath({ HOME: '/home/a' })).toBe('/home/a/.claude/settings.json');
+  });
+
+  it('quotes paths and recognises its own commands, old and new, but not foreign ones', () => {
+    const c = hookCommands('/usr/bin/node', "/home/o'brien/my apps/fleetkeeper/bin/fleetkeeper.js");
+    expect(c.sessionStart).toBe(`/usr/bin/node '/home/o'\\''brien/my apps/fleetkeeper/bin/fleetkeeper.js' hook session-start`);
+    expect(c.sessionEnd.endsWith(' hook session-end')).toBe(true);
+    for (const cmd of [c.sessionStart, c.sessionEnd, expected.sessionStart, OLD.sessionEnd, '/usr/local/bin/fleetkeeper hook session-start']) {
+      expect(isOurHookCommand(cmd), cmd).toBe(true);
+    }
+    for (const cmd of ['~/bin/load-env.sh', 'node /opt/other/cli.js hook session-start', `${NODE} ${CLI} hook session-stop`,
+      `${NODE} ${CLI} hook session-start; rm -rf /tmp/x`, `${NODE} '${CLI} hook session-start`]) {
+      expect(isOurHookCommand(cmd), cmd).toBe(false);
+    }
+    expect(() => hookCommands('node', CLI)).toThrow(InvalidInputError);
+    expect(() => hookCommands(NODE, '/opt/other/cli.js')).toThrow(/fleetkeeper/);
+  });
+});
+
+describe('installHooks', () => {
+  it('creates a missing config dir (0700) and file with 2-space JSON and a trailing newline', async () => {
+    const p = join(dir, 'nested', 'claude', 'settings.json');
+    expect((await hooksStatus(p, expected)).state).toBe('missing');
+    expect(await installHooks(p, expected)).toEqual({ changed: true, backupPath: null });
+    expect((await fsp.stat(join(dir, 'nested', 'claude'))).mode & 0o777).toBe(0o700);
+    const want = { hooks: { SessionStart: [{ matcher: '', hooks: [ours(expected.sessionStart)] }], SessionEnd: [{ matcher: '', hooks: [ours(expected.sessionEnd)] }] } };
+    expect(await fsp.readFile(p, 'utf8')).toBe(`${JSON.stringify(want, null, 2)}\n`);
+    expect(await hooksStatus(p, expected)).toEqual({ state: 'installed', settingsPath: p, detail: expect.any(String) });
+  });
+
+  it('keeps every other setting, hook and matcher group exactly, and backs up the original first', async () => {
+    await write(settings, userSettings);
+    await fsp.chmod(settings, 0o640);
+    const original = await fsp.readFile(settings);
+    const r = await installHooks(settings, expected);
+    expect(r.changed).toBe(true);
+    expect(r.backupPath).toMatch(/settings\.json\.fleetkeeper-backup-\d{4}-\d\d-\d\dT[\d-]+Z$/);
+    expect((await fsp.readFile(r.backupPath as string)).equals(original)).toBe(true);
+    const after = await readJson(settings);
+    const want = structuredClone(userSettings) as typeof userSettings & { hooks: Record<string, unknown[]> };
+    want.hooks.SessionStart.push({ matcher: '', hooks: [ours(expected.sessionStart)] });
+    want.hooks.SessionEnd = [{ matcher: '', hooks: [ours(expected.sessionEnd)] }];
+    expect(after).toEqual(want);
+    expect(Object.keys(after)).toEqual(['model', 'permissions', 'futureKey', 'hooks']);
+    expect((await fsp.stat(settings)).mode & 0o777).toBe(0o640);
+    expect((await hooksStatus(settings, expected)).state).toBe('installed');
+  });
+
+  it('is idempotent: a second install leaves the file byte-identical and takes no backup', async () => {
+    await write(settings, userSettings);
+    await installHooks(settings, expected);
+    const [hash, nBackups, mtime] = [await sha(settings), (await backups(dir)).length, (await fsp.stat(settings)).mtimeMs];
+    expect(await installHooks(settings, expected)).toEqual({ changed: false, backupPath: null });
+    expect(await sha(settings)).toBe(hash);
+    expect((await backups(dir)).length).toBe(nBackups);
+    expect((await fsp.stat(settings)).mtimeMs).toBe(mtime);
+  });
+
+  it('replaces its own outdated entries in place instead of adding a second one', async () => {
+    await write(settings, {
+      hooks: {
+        SessionStart: [{ matcher: '', hooks: [{ type: 'command', command: 'first.sh' }, ours(OLD.sessionStart), { type: 'command', command: 'last.sh' }] }],
+        // Ours under a narrowing matcher would miss resumes: dropped, its emptied group tidied away.
+        SessionEnd: [{ matcher: 'clear', hooks: [ours(OLD.sessionEnd)] }, { hooks: [{ type: 'command', command: 'bye.sh' }] }],
+      },
+    });
+    const before = await hooksStatus(settings, expected);
+    expect(before.state).toBe('outdated');
+    expect(before.detail).toContain('SessionStart: runs');
+    await installHooks(settings, expected);
+    expect(await readJson(settings)).toEqual({
+      hooks: {
+        SessionStart: [{ matcher: '', hooks: [{ type: 'command', command: 'first.sh' }, ours(expected.sessionStart), { type: 'command', command: 'last.sh' }] }],
+        SessionEnd: [{ hooks: [{ type: 'command', command: 'bye.sh' }] }, { matcher: '', hooks: [ours(expected.sessionEnd)] }],
+      },
+    });
+    expect((await hooksStatus(settings, expected)).state).toBe('installed');
+  });
+
+  it('collapses duplicates of its own hook to one', async () => {
+    await write(settings, { hooks: { SessionStart: [{ matcher: '', hooks: [ours(expected.sessionStart)] }, { matcher: '*', hooks: [ours(expected.sessionStart)] }], SessionEnd: [{ matcher: '', hooks: [ours(expected.sessionEnd)] }] } });
+    expect((await hooksStatus(settings, expected)).detail).toContain('2 Fleetkeeper hooks');
+    await installHooks(settings, expected);
+    const s = (await readJson(settings)) as { hooks: { SessionStart: unknown[] } };
+    expect(s.hooks.SessionStart).toEqual([{ matcher: '', hooks: [ours(expected.sessionStart)] }]);
+  });
+
+  it('treats an empty file as empty settings', async () => {
+    await write(settings, '\n');
+    expect((await installHooks(settings, expected)).changed).toBe(true);
+    expect((await hooksStatus(settings, expected)).state).toBe('installed');
+  });
+
+  it('refuses invalid JSON or a wrongly shaped hooks field, naming the path and the error, touching nothing', async () => {
+    const cases: [string, RegExp][] = [
+      ['{"model": "opus",, }', /not valid JSON \(.+\)/],
+      [JSON.stringify({ hooks: [] }), /"hooks" is not an object/],
+      [JSON.stringify({ hooks: { SessionStart: { matcher: '' } } }), /"hooks\.SessionStart" is not an array/],
+      [JSON.stringify({ hooks: { SessionEnd: [{ matcher: '', hooks: 'x' }] } }), /"hooks\.SessionEnd\[0\]\.hooks" is not an array/],
+      ['[1,2]', /top level is not a JSON object/],
+    ];
+    for (const [text, why] of cases) {
+      await write(settings, text);
+      const err = await installHooks(settings, expected).catch((e: unknown) => e);
+      expect(err, text).toBeInstanceOf(InvalidInputError);
+      expect((err as Error).message).toContain(settings);
+      expect((err as Error).message).toMatch(why);
+      await expect(uninstallHooks(settings)).rejects.toBeInstanceOf(InvalidInputError);
+      expect(await fsp.readFile(settings, 'utf8')).toBe(text);
+      const st = await hooksStatus(settings, expected);
+      expect(st.state).toBe('invalid');
+      expect(st.detail).toMatch(why);
+    }
+    expect(await backups(dir)).toEqual([]);
+  });
+
+  it('refuses a read-only settings file with a clear error and loses nothing (by mode bits, so also as root)', async () => {
+    await write(settings, userSettings);
+    await fsp.chmod(settings, 0o444);
+    const hash = await sha(settings);
+    const err = await installHooks(settings, expected).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WriteFailedError);
+    expect((err as Error).message).toMatch(new RegExp(`${settings}.*read-only \\(mode 0444\\)`));
+    expect(await sha(settings)).toBe(hash);
+    expect(await backups(dir)).toEqual([]);
+  });
+
+  it.skipIf(isRoot)('fails clearly in a read-only directory and loses nothing (skipped as root: root ignores directory modes)', async () => {
+    await write(settings, userSettings);
+    const hash = await sha(settings);
+    await fsp.chmod(dir, 0o555);
+    const err = await installHooks(settings, expected).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WriteFailedError);
+    expect((err as Error).message).toMatch(/EACCES/);
+    await fsp.chmod(dir, 0o700);
+    expect(await sha(settings)).toBe(hash);
+    expect((await fsp.readdir(dir)).sort()).toEqual(['settings.json']);
+  });
+
+  it('writes through a symlink to its target and keeps the link', async () => {
+    const realDir = join(dir, 'dotfiles');
+    await fsp.mkdir(realDir);
+    const real = join(realDir, 'claude-settings.json');
+    await write(real, { model: 'sonnet' });
+    await fsp.chmod(real, 0o600);
+    await fsp.symlink('dotfiles/claude-settings.json', settings);
+    await installHooks(settings, expected);
+    expect((await fsp.lstat(settings)).isSymbolicLink()).toBe(true);
+    expect(await fsp.readlink(settings)).toBe('dotfiles/claude-settings.json');
+    expect((await readJson(real)).model).toBe('sonnet');
+    expect((await hooksStatus(settings, expected)).state).toBe('installed');
+    expect((await fsp.stat(real)).mode & 0o777).toBe(0o600);
+    expect(await fsp.readdir(realDir)).toEqual(['claude-settings.json']);
+  });
+
+  it('creates the target of a dangling symlink rather than replacing the link', async () => {
+    await fsp.symlink('elsewhere/settings.json', settings);
+    await installHooks(settings, expected);
+    expect((await fsp.lstat(settings)).isSymbolicLink()).toBe(true);
+    expect((await hooksStatus(join(dir, 'elsewhere', 'settings.json'), expected)).state).toBe('installed');
+  });
+});
+
+describe('uninstallHooks', () => {
+  it('removes only its own entries and tidies the containers it emptied', async () => {
+    await write(settings, userSettings);
+    const original = await readJson(settings);
+    await installHooks(settings, expected);
+    const r = await uninstallHooks(settings);
+    expect(r.changed).toBe(true);
+    expect(r.backupPath).not.toBeNull();
+    // SessionEnd held only ours: the key is gone; SessionStart's user groups are intact.
+    expect(await readJson(settings)).toEqual(original);
+    expect((await hooksStatus(settings, expected)).state).toBe('missing');
+    expect(await uninstallHooks(settings)).toEqual({ changed: false, backupPath: null });
+  });
+
+  it('drops an emptied hooks object but keeps a group shared with a user hook', async () => {
+    await write(settings, { theme: 'dark', hooks: { SessionStart: [{ matcher: '', hooks: [ours(OLD.sessionStart), { type: 'command', command: 'mine.sh' }] }], SessionEnd: [{ matcher: '', hooks: [ours(OLD.sessionEnd)] }] } });
+    await uninstallHooks(settings);
+    expect(await readJson(settings)).toEqual({ theme: 'dark', hooks: { SessionStart: [{ matcher: '', hooks: [{ type: 'command', command: 'mine.sh' }] }] } });
+    await write(settings, { theme: 'dark', hooks: { SessionEnd: [{ matcher: '', hooks: [ours(OLD.sessionEnd)] }] } });
+    await uninstallHooks(settings);
+    expect(await readJson(settings)).toEqual({ theme: 'dark' });
+  });
+
+  it('does not create a missing file', async () => {
+    expect(await uninstallHooks(settings)).toEqual({ changed: false, backupPath: null });
+    await expect(fsp.stat(settings)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+// End to end with the real Claude Code CLI (offline, private config dir, isolated tmux
+// socket): proves the settings we write are the format Claude actually reads and runs.
+describe('real Claude Code reads the installed hooks', () => {
+  const claudeBin = join(process.cwd(), 'node_modules', '.bin', 'claude');
+  const socket = `fk-hooks-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  let serverPid: number | null = null;
+
+  const tmux = (args: string[], env?: NodeJS.ProcessEnv): Promise<string> =>
+    new Promise((res, rej) => {
+      execFile('tmux', ['-L', socket, '-f', '/dev/null', ...args], { env, encoding: 'utf8', timeout: 10_000 }, (err, out, errOut) =>
+        err ? rej(new Error(`tmux ${args[0]}: ${errOut || err.message}`)) : res(out));
+    });
+  const until = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 45_000): Promise<T> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = await fn().catch(() => undefined);
+      if (v !== undefined) return v;
+      if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  afterEach(async () => {
+    if (serverPid === null) return;
+    const pid = serverPid;
+    serverPid = null;
+    await tmux(['kill-server']).catch(() => undefined);
+    await until('tmux server exit', async () => {
+      try {
+        process.kill(pid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    }, 10_000);
+  });
+
+  it('fires SessionStart (source startup) and SessionEnd through the installed commands', async () => {
+    const root = realpathSync(dir);
+    const config = join(root, 'claude');
+    const project = join(root, 'project');
+    const stubDir = join(root, 'fleetkeeper-stub');
+    const record = join(root, 'hook-calls.jsonl');
+    await Promise.all([fsp.mkdir(config), fsp.mkdir(project), fsp.mkdir(stubDir), fsp.mkdir(join(root, 'home'))]);
+    // Stands in for the fleetkeeper CLI: appends argv and stdin, prints nothing on stdout.
+    const stub = join(stubDir, 'fleetkeeper-record.mjs');
+    await fsp.writeFile(stub, `import { appendFileSync } from 'node:fs';
+let d = ''; process.stdin.setEncoding('utf8'); process.stdin.on('data', (c) => { d += c; });
+process.stdin.on('end', () => appendFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), stdin: d }) + '\\n'));
+`);
+    await write(join(config, '.claude.json'), { hasCompletedOnboarding: true, projects: { [project]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } } });
+    const settingsPath = claudeSettingsPath({ CLAUDE_CONFIG_DIR: config });
+    await installHooks(settingsPath, hookCommands(process.execPath, stub));
+    expect((await hooksStatus(settingsPath, hookCommands(process.execPath, stub))).state).toBe('installed');
+
+    const env: NodeJS.ProcessEnv = { ...process.env, CLAUDE_CONFIG_DIR: config, DISABLE_AUTOUPDATER: '1', HOME: join(root, 'home') };
+    for (const k of ['ANTHROPIC_API_KEY', 'TMUX', 'TMUX_PANE']) delete env[k];
+    await tmux(['new-session', '-d', '-s', 'e2e', '-x', '160', '-y', '40', '-c', project, shellQuote(claudeBin)], env);
+    serverPid = Number((await tmux(['display-message', '-p', '#{pid}'])).trim());
+
+    type Call = { argv: string[]; payload: Record<string, unknown> };
+    const calls = async (): Promise<Call[]> =>
+      (await fsp.readFile(record, 'utf8')).trim().split('\n').map((l) => {
+        const c = JSON.parse(l) as { argv: string[]; stdin: string };
+        return { argv: c.argv, payload: JSON.parse(c.stdin) as Record<string, unknown> };
+      });
+    const start = await until('SessionStart hook call', async () => (await calls()).find((c) => c.argv[1] === 'session-start'));
+    expect(start.argv).toEqual(['hook', 'session-start']);
+    expect(start.payload).toMatchObject({ hook_event_name: 'SessionStart', source: 'startup', cwd: project });
+    expect(start.payload.session_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+    await until('the prompt', async () => ((await tmux(['capture-pane', '-p', '-t', 'e2e'])).includes('❯') ? true : undefined));
+    await tmux(['send-keys', '-t', 'e2e', '/exit']);
+    await new Promise((r) => setTimeout(r, 500));
+    await tmux(['send-keys', '-t', 'e2e', 'Enter']);
+    const end = await until('SessionEnd hook call', async () => (await calls()).find((c) => c.argv[1] === 'session-end'));
+    expect(end.payload).toMatchObject({ hook_event_name: 'SessionEnd', session_id: start.payload.session_id, reason: 'prompt_input_exit' });
+    // Claude kept to the private config dir (no ~/.claude under its HOME).
+    expect(await fsp.readdir(join(root, 'home'))).not.toContain('.claude');
+  }, 90_000);
+});
