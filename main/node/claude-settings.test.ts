@@ -256,6 +256,7 @@ describe('real Claude Code reads the installed hooks', () => {
   const claudeBin = join(process.cwd(), 'node_modules', '.bin', 'claude');
   const socket = `fk-hooks-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let serverPid: number | null = null;
+  let socketPath: string | null = null;
 
   const tmux = (args: string[], env?: NodeJS.ProcessEnv): Promise<string> =>
     new Promise((res, rej) => {
@@ -285,6 +286,8 @@ describe('real Claude Code reads the installed hooks', () => {
         return true;
       }
     }, 10_000);
+    // kill-server can leave the socket file behind; it is ours, remove it.
+    if (socketPath !== null) await fsp.rm(socketPath, { force: true });
   });
 
   it('fires SessionStart (source startup) and SessionEnd through the installed commands', async () => {
@@ -308,7 +311,9 @@ process.stdin.on('end', () => appendFileSync(${JSON.stringify(record)}, JSON.str
     const env: NodeJS.ProcessEnv = { ...process.env, CLAUDE_CONFIG_DIR: config, DISABLE_AUTOUPDATER: '1', HOME: join(root, 'home') };
     for (const k of ['ANTHROPIC_API_KEY', 'TMUX', 'TMUX_PANE']) delete env[k];
     await tmux(['new-session', '-d', '-s', 'e2e', '-x', '160', '-y', '40', '-c', project, shellQuote(claudeBin)], env);
-    serverPid = Number((await tmux(['display-message', '-p', '#{pid}'])).trim());
+    const [pid, sock] = (await tmux(['display-message', '-p', '#{pid} #{socket_path}'])).trim().split(' ');
+    serverPid = Number(pid);
+    socketPath = sock ?? null;
 
     type Call = { argv: string[]; payload: Record<string, unknown> };
     const calls = async (): Promise<Call[]> =>
