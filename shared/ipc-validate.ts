@@ -2,6 +2,7 @@
 // renderer is treated as untrusted (a compromised page must not reach the filesystem or tmux
 // with a crafted value). Hand-written so every refusal names the bad value.
 import { InvalidInputError } from '../main/common/errors.js';
+import { isSnapshotId } from '../main/common/snapshot-validate.js';
 import { INVOKE_CHANNELS, type InvokeChannel, type RequestOf, type SettingsPatch } from './ipc-contract.js';
 
 export type ValidRequest = { [C in InvokeChannel]: { channel: C; payload: RequestOf<C> } }[InvokeChannel];
@@ -20,10 +21,6 @@ export const RETENTION_LIMITS = {
   dailyForS: [1, 10 * 365 * 86_400],
   maxCount: [1, 10 * 365 * 86_400],
 } as const satisfies Record<string, readonly [number, number]>;
-
-// A snapshot id becomes a file name under snapshots/: no separators, no dot-dot, no leading
-// dot, no control characters, bounded length.
-const SNAPSHOT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/;
 
 /** A short, printable rendering of any value for an error message. */
 export function describeValue(v: unknown): string {
@@ -52,10 +49,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 export function validateSnapshotId(id: unknown): string {
   if (typeof id !== 'string') throw new InvalidInputError(`snapshot id must be a string, got ${describeValue(id)}`);
-  if (!SNAPSHOT_ID_RE.test(id) || id.includes('..')) {
-    throw new InvalidInputError(
-      `invalid snapshot id ${describeValue(id)}: use up to 128 characters of A-Z a-z 0-9 . _ : + - (no path characters)`,
-    );
+  // The id becomes a file name under snapshots/: only the core's exact id shape (digits, T, Z,
+  // hex) passes, so no separator, dot-dot or control character can reach the filesystem.
+  if (!isSnapshotId(id)) {
+    throw new InvalidInputError(`invalid snapshot id ${describeValue(id)}: expected the form 20250102T030405678Z-1a2b`);
   }
   return id;
 }
