@@ -97,8 +97,8 @@ describe('installHooks', () => {
     expect(r.backupPath).toMatch(/settings\.json\.fleetkeeper-backup-\d{4}-\d\d-\d\dT[\d-]+Z$/);
     expect((await fsp.readFile(r.backupPath as string)).equals(original)).toBe(true);
     const after = await readJson(settings);
-    const want = structuredClone(userSettings) as typeof userSettings & { hooks: Record<string, unknown[]> };
-    want.hooks.SessionStart.push({ matcher: '', hooks: [ours(expected.sessionStart)] });
+    const want = structuredClone(userSettings) as unknown as { hooks: Record<string, unknown[]> };
+    want.hooks.SessionStart?.push({ matcher: '', hooks: [ours(expected.sessionStart)] });
     want.hooks.SessionEnd = [{ matcher: '', hooks: [ours(expected.sessionEnd)] }];
     expect(after).toEqual(want);
     expect(Object.keys(after)).toEqual(['model', 'permissions', 'futureKey', 'hooks']);
