@@ -19,6 +19,13 @@ export function renderTimeline(container: Element, legend: Element, view: Health
   for (const b of g.bands) {
     root.append(svg('rect', { class: `band band-${b.zone}`, x: size.left, y: b.y, width: size.width - size.left - size.right, height: Math.max(0, b.height) }));
   }
+  if (g.thinned !== null) {
+    root.append(
+      svg('rect', { class: 'thinned', x: g.thinned.x, y: 0, width: g.thinned.width, height: size.ageHeight },
+        svg('title', {}, 'Older snapshots are thinned by retention: only some are kept, so ages are not shown here.')),
+      svg('text', { class: 'axis-label', x: g.thinned.x + 6, y: 14 }, 'thinned by retention'),
+    );
+  }
   for (const t of g.thresholds) {
     root.append(
       svg('line', { class: `threshold threshold-${t.zone}`, x1: size.left, x2: size.width - size.right, y1: t.y, y2: t.y }),

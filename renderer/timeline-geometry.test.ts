@@ -5,7 +5,7 @@ import { DEFAULT_SIZE, timelineGeometry } from './timeline-geometry.js';
 const TO = Date.parse('2026-03-01T12:00:00.000Z');
 const FROM = TO - 24 * 3600_000;
 
-function view(points: TimelinePoint[], ageSeconds: number | null, staleAfterS = 300): HealthView {
+function view(points: TimelinePoint[], ageSeconds: number | null, staleAfterS = 300, thinnedBefore: string | null = null): HealthView {
   return {
     report: {
       state: 'fresh', colour: 'green', reason: '', ageSeconds, newestSnapshotId: null,
@@ -14,7 +14,7 @@ function view(points: TimelinePoint[], ageSeconds: number | null, staleAfterS = 
     statusLine: '',
     now: new Date(TO).toISOString(),
     thresholds: { intervalS: 60, graceS: 30, staleAfterS },
-    timeline: { from: new Date(FROM).toISOString(), to: new Date(TO).toISOString(), points },
+    timeline: { from: new Date(FROM).toISOString(), to: new Date(TO).toISOString(), thinnedBefore, points },
   };
 }
 
@@ -76,6 +76,17 @@ describe('timelineGeometry', () => {
     const first = coords(g.agePath)[0]!;
     expect(first[0]).toBeCloseTo(s.left);
     expect(first[1]).toBeCloseTo(0); // clipped at the top: 5 h old at the window's start
+  });
+
+  it('claims no age across history thinned by retention: the line breaks and the stretch is marked', () => {
+    const thinnedAt = new Date(TO - 2 * 3600_000).toISOString();
+    // Hourly survivors before the horizon (no ages), then dense saves every minute.
+    const g = timelineGeometry(view([pt(5 * 3600_000, null), pt(4 * 3600_000, null), pt(120_000, null), pt(60_000, 60)], 60, 300, thinnedAt));
+    expect(g.agePath.match(/M/g)).toHaveLength(3);
+    const ys = coords(g.agePath).map(([, y]) => y);
+    expect(Math.min(...ys)).toBeGreaterThan(s.ageHeight - (61 / g.yMaxS) * s.ageHeight); // never near the stale zone
+    expect(g.thinned!.x).toBe(s.left);
+    expect(g.thinned!.x + g.thinned!.width).toBeCloseTo(s.left + (22 / 24) * plotW, 0);
   });
 
   it('draws nothing when there is no snapshot', () => {

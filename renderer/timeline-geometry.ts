@@ -18,6 +18,8 @@ export interface TimelineGeometry {
   agePath: string;
   /** Save instants as dots on the x axis of the age plot. */
   saves: { x: number; snapshotId: string; ageAtSaveS: number | null; savedAt: string }[];
+  /** The stretch where retention has thinned the history (no ages claimed there), or null. */
+  thinned: { x: number; width: number } | null;
   /** Whether the age line goes off the top (an outage longer than the plot's range). */
   clipped: boolean;
   thresholds: { zone: 'late' | 'stale'; y: number; seconds: number }[];
@@ -40,6 +42,7 @@ export function timelineGeometry(view: HealthView, size: ChartSize = DEFAULT_SIZ
   const freshLimit = intervalS + graceS;
   const points = view.timeline.points.map((p) => ({ ...p, t: Date.parse(p.savedAt) })).filter((p) => Number.isFinite(p.t)).sort((a, b) => a.t - b.t);
   const nowAge = view.report.ageSeconds;
+  const thinnedBefore = view.timeline.thinnedBefore === null ? null : Date.parse(view.timeline.thinnedBefore);
 
   // The y range always shows the stale line with headroom; a long outage is clipped at 4x
   // stale-after rather than flattening every normal save into the floor.
@@ -56,19 +59,25 @@ export function timelineGeometry(view: HealthView, size: ChartSize = DEFAULT_SIZ
   ];
 
   // Walk the saves: before each one the age had reached ageAtSaveS; at it, the age is zero.
+  // A point without an age (history thinned by retention, or the first save) starts a new
+  // subpath: drawing a line across an unknown stretch would claim it was fresh.
   const seg: string[] = [];
   const fmt = (n: number) => n.toFixed(1);
-  const lineTo = (ms: number, s: number) => seg.push(`${seg.length === 0 ? 'M' : 'L'}${fmt(xOf(ms))},${fmt(yOf(s))}`);
+  const to2 = (cmd: 'M' | 'L', ms: number, s: number) => seg.push(`${cmd}${fmt(xOf(ms))},${fmt(yOf(s))}`);
+  let open = false;
   for (const p of points) {
     if (p.ageAtSaveS !== null) {
       const prevT = p.t - p.ageAtSaveS * 1000;
-      if (seg.length === 0) lineTo(prevT, Math.max(0, (from - prevT) / 1000));
-      lineTo(p.t, p.ageAtSaveS);
+      if (!open) to2('M', prevT, Math.max(0, (from - prevT) / 1000));
+      to2('L', p.t, p.ageAtSaveS);
+      to2('L', p.t, 0);
+    } else {
+      to2('M', p.t, 0);
     }
-    lineTo(p.t, 0);
+    open = true;
   }
   const last = points[points.length - 1];
-  if (last !== undefined && nowAge !== null) lineTo(to, nowAge);
+  if (last !== undefined && nowAge !== null) to2('L', to, nowAge);
 
   const maxDurationMs = Math.max(1, ...points.map((p) => p.durationMs ?? 0));
   const durationTop = size.ageHeight + size.gap;
@@ -92,6 +101,7 @@ export function timelineGeometry(view: HealthView, size: ChartSize = DEFAULT_SIZ
     agePath: seg.join(' '),
     saves: points.filter((p) => p.t >= from).map((p) => ({ x: xOf(p.t), snapshotId: p.snapshotId, ageAtSaveS: p.ageAtSaveS, savedAt: p.savedAt })),
     clipped: observed > yMaxS,
+    thinned: thinnedBefore === null || thinnedBefore <= from ? null : { x: size.left, width: xOf(thinnedBefore) - size.left },
     thresholds: [
       { zone: 'late', y: yOf(freshLimit), seconds: freshLimit },
       { zone: 'stale', y: yOf(staleAfterS), seconds: staleAfterS },

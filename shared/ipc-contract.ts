@@ -4,6 +4,7 @@
 // Plain data only: every value crosses structured clone (Electron IPC) or JSON (Playwright).
 import type { HealthReport, SaveTrigger, ServerInstance } from '../main/common/types.js';
 import type { Settings } from '../main/common/settings-model.js';
+import type { RestorePlan } from '../main/common/restore-plan.js';
 
 export type { HealthReport, Settings };
 
@@ -14,7 +15,8 @@ export interface TimelinePoint {
   trigger: SaveTrigger;
   /**
    * How old the newest backup had grown when this save replaced it: seconds since the
-   * previous valid snapshot. null for the first snapshot on disk.
+   * previous valid snapshot. null for the first one on disk, and where retention has thinned
+   * the history so the previous save is no longer known.
    */
   ageAtSaveS: number | null;
   /** How long the save took (query to verified read-back), null when not recorded. */
@@ -28,8 +30,12 @@ export interface HealthView {
   /** When main computed this (ISO); the renderer ages things from here, not its own clock. */
   now: string;
   thresholds: { intervalS: number; graceS: number; staleAfterS: number };
-  /** The last 24 hours, oldest first. */
-  timeline: { from: string; to: string; points: TimelinePoint[] };
+  /**
+   * The last 24 hours, oldest first. Retention keeps only some snapshots older than
+   * `thinnedBefore`, so there the gaps between points are not the real save intervals and
+   * `ageAtSaveS` is null rather than a false alarm.
+   */
+  timeline: { from: string; to: string; thinnedBefore: string | null; points: TimelinePoint[] };
 }
 
 export interface RegistryRow {
@@ -63,31 +69,9 @@ export interface SnapshotsView {
   defaultRestoreId: string | null;
 }
 
-export interface PlanPaneView {
-  role: string;
-  paneIndex: number;
-  /** tmux target the pane will have, e.g. `api:1.0`. */
-  target: string;
-  cwd: string;
-  snapshotCwd: string;
-  action: 'resume' | 'shell';
-  sessionId?: string;
-  title?: string;
-  /** Why a pane gets only a shell (no binding, transcript gone, cwd gone). */
-  reason?: string;
-  active: boolean;
-}
-
-export interface PlanView {
-  snapshotId: string;
-  savedAt: string;
-  sessions: {
-    name: string;
-    action: 'create' | 'skip-exists';
-    windows: { index: number; name: string; layout: string; active: boolean; zoomed: boolean; panes: PlanPaneView[] }[];
-  }[];
-  counts: { sessions: number; skipped: number; panes: number; resumes: number; shells: number };
-}
+/** The restore plan exactly as the core computes it (main/common/restore-plan.ts). */
+export type PlanView = RestorePlan;
+export type PlanPaneView = RestorePlan['sessions'][number]['windows'][number]['panes'][number];
 
 export type PaneOutcome = 'verified' | 'wrong' | 'silent' | 'shell';
 
