@@ -31,10 +31,10 @@ export function chain(commands: readonly (readonly string[])[]): string[] {
   return out;
 }
 
-const CSTYLE: Record<string, string> = { '\\': '\\', n: '\n', t: '\t', r: '\r', b: '\b', a: '\x07', v: '\v', f: '\f', s: ' ', E: '\x1b' };
+const CSTYLE: Record<string, string> = { '\\': '\\', $: '$', n: '\n', t: '\t', r: '\r', b: '\b', a: '\x07', v: '\v', f: '\f', s: ' ', E: '\x1b' };
 
 /**
- * tmux stores session names vis(3)-encoded (a backslash is shown as '\\', a tab as '\t') and
+ * tmux stores session names vis(3)-encoded ('\\' for a backslash, '\$', '\t', '\001') and
  * encodes again on creation; decoding first recreates the stored name byte for byte.
  */
 export function unvisSessionName(stored: string): string {
