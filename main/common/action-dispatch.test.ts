@@ -9,7 +9,7 @@ describe('parseAction', () => {
     ['install-hooks', { kind: 'install-hooks' }],
     ['toggle-autostart', { kind: 'toggle-autostart' }],
     ['quit', { kind: 'quit' }],
-    ['restore-preview:20250101T120000.000Z-ab12', { kind: 'restore-preview', snapshotId: '20250101T120000.000Z-ab12' }],
+    ['restore-preview:20250101T120000000Z-ab12', { kind: 'restore-preview', snapshotId: '20250101T120000000Z-ab12' }],
   ])('%s → intent, and back', (id, intent) => {
     expect(parseAction(id)).toEqual(intent);
     expect(actionId(intent)).toBe(id);
@@ -23,7 +23,8 @@ describe('parseAction', () => {
     ['restore-preview:../../etc/passwd', /invalid snapshot id "..\/..\/etc\/passwd"/],
     ['restore-preview:a/b', /invalid snapshot id "a\/b"/],
     ['restore-preview:.hidden', /invalid snapshot id ".hidden"/],
-    ['restore-preview:' + 'x'.repeat(129), /invalid snapshot id/],
+    ['restore-preview:20250101T120000.000Z-ab12', /invalid snapshot id/],
+    ['restore-preview:20250101T120000000Z-ab12\n', /invalid snapshot id/],
   ])('refuses %j', (id, message) => {
     expect(() => parseAction(id)).toThrow(InvalidInputError);
     expect(() => parseAction(id)).toThrow(message);

@@ -1,6 +1,7 @@
 // Tray menu items and notifications carry a plain action id (GitHub Desktop style) instead of
 // closures, so the menu stays plain data and every click goes through one checked parser.
 import { InvalidInputError } from './errors.js';
+import { isSnapshotId } from './snapshot-validate.js';
 
 export type ActionIntent =
   | { kind: 'save-now' }
@@ -21,11 +22,9 @@ export type ActionId =
 const SIMPLE = ['save-now', 'open-dashboard', 'install-hooks', 'toggle-autostart', 'quit'] as const;
 type SimpleKind = (typeof SIMPLE)[number];
 
-// Snapshot ids become file names under snapshots/: no separators, no dot-only names.
-const SNAPSHOT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
+/** Snapshot ids become file names under snapshots/: only the core's exact id shape passes. */
 export function isSnapshotIdLike(id: string): boolean {
-  return SNAPSHOT_ID_RE.test(id);
+  return isSnapshotId(id);
 }
 
 /** Parses an action id from a menu click or notification; anything else is refused. */

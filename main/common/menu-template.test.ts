@@ -11,16 +11,16 @@ function health(state: HealthState, reason = ''): HealthReport {
     colour: 'green',
     reason,
     ageSeconds: 42,
-    newestSnapshotId: 's3',
+    newestSnapshotId: '20250603T143918000Z-aaa3',
     counts: { sessions: 3, windows: 4, panes: 12, claudePanes: 8 },
     problems: [],
   };
 }
 
 const snaps: MenuSnapshot[] = [
-  { id: 's3', savedAt: '2025-06-03T14:39:18Z', sessions: 3, panes: 12, claudePanes: 8 },
-  { id: 's2', savedAt: '2025-06-02T22:05:00Z', sessions: 2, panes: 7, claudePanes: 5 },
-  { id: 's1', savedAt: '2025-05-20T09:00:00Z', sessions: 1, panes: 1, claudePanes: 0 },
+  { id: '20250603T143918000Z-aaa3', savedAt: '2025-06-03T14:39:18Z', sessions: 3, panes: 12, claudePanes: 8 },
+  { id: '20250602T220500000Z-aaa2', savedAt: '2025-06-02T22:05:00Z', sessions: 2, panes: 7, claudePanes: 5 },
+  { id: '20250520T090000000Z-aaa1', savedAt: '2025-05-20T09:00:00Z', sessions: 1, panes: 1, claudePanes: 0 },
 ];
 
 function state(over: Partial<MenuState> = {}): MenuState {
@@ -52,23 +52,23 @@ describe('menuTemplate', () => {
       'yesterday 22:05 — 2 sessions · 7 panes · 5 Claude…',
       '20 May 09:00 — 1 session · 1 pane · 0 Claude…',
     ]);
-    expect(actionIdsOf(m)).toEqual(['save-now', 'restore-preview:s3', 'restore-preview:s2', 'restore-preview:s1', 'open-dashboard', 'toggle-autostart', 'quit']);
+    expect(actionIdsOf(m)).toEqual(['save-now', 'restore-preview:20250603T143918000Z-aaa3', 'restore-preview:20250602T220500000Z-aaa2', 'restore-preview:20250520T090000000Z-aaa1', 'open-dashboard', 'toggle-autostart', 'quit']);
     for (const id of actionIdsOf(m)) expect(() => parseAction(id)).not.toThrow();
   });
 
   it('puts the previous server instance’s last healthy snapshot first after a reboot', () => {
-    const sub = menuTemplate(state({ previousInstanceId: 's2' }))[3]!.submenu!;
+    const sub = menuTemplate(state({ previousInstanceId: '20250602T220500000Z-aaa2' }))[3]!.submenu!;
     expect(labels(sub)).toEqual([
       'Before reboot: yesterday 22:05 — 2 sessions · 7 panes · 5 Claude…', '---',
       '14:39 — 3 sessions · 12 panes · 8 Claude…',
       '20 May 09:00 — 1 session · 1 pane · 0 Claude…',
     ]);
-    expect(sub[0]!.id).toBe('restore-preview:s2');
+    expect(sub[0]!.id).toBe('restore-preview:20250602T220500000Z-aaa2');
   });
 
   it('caps the restore list, keeping the before-reboot one', () => {
-    const sub = menuTemplate(state({ previousInstanceId: 's1', maxRestoreItems: 2 }))[3]!.submenu!;
-    expect(actionIdsOf(sub)).toEqual(['restore-preview:s1', 'restore-preview:s3']);
+    const sub = menuTemplate(state({ previousInstanceId: '20250520T090000000Z-aaa1', maxRestoreItems: 2 }))[3]!.submenu!;
+    expect(actionIdsOf(sub)).toEqual(['restore-preview:20250520T090000000Z-aaa1', 'restore-preview:20250603T143918000Z-aaa3']);
   });
 
   it('shows local time from the offset it is given', () => {

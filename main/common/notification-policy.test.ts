@@ -139,16 +139,22 @@ describe('notification policy: restore', () => {
   it('offers a restore after a reboot once per snapshot, with a click that previews it', () => {
     let now = T0;
     const p = new NotificationPolicy(() => ({ renotifyMinutes: 15, wakeGraceS: 0, enabled: true, tzOffsetMinutes: 60 }), () => new Date(now));
-    const offer: PolicyEvent = { kind: 'restore-available', snapshotId: 'snap-9', sessions: 3, conversations: 8, savedAt: '2025-06-02T21:58:00Z' };
+    const offer: PolicyEvent = { kind: 'restore-available', snapshotId: '20250602T215800000Z-0009', sessions: 3, conversations: 8, savedAt: '2025-06-02T21:58:00Z' };
     expect(p.handle(offer)).toEqual([{
       title: 'Fleetkeeper: restore available',
       body: 'Restore available: 3 sessions, 8 conversations from yesterday 22:58',
       urgency: 'normal',
-      action: 'restore-preview:snap-9',
+      action: 'restore-preview:20250602T215800000Z-0009',
     }]);
     now += 60_000;
     expect(p.handle(offer)).toEqual([]);
-    expect(p.handle({ ...offer, snapshotId: 'snap-10', sessions: 1, conversations: 1 })[0]!.body).toBe('Restore available: 1 session, 1 conversation from yesterday 22:58');
+    expect(p.handle({ ...offer, snapshotId: '20250602T215800000Z-0010', sessions: 1, conversations: 1 })[0]!.body).toBe('Restore available: 1 session, 1 conversation from yesterday 22:58');
+  });
+
+  it('falls back to opening the dashboard when the snapshot id is not one of ours', () => {
+    const p = new NotificationPolicy(() => ({ renotifyMinutes: 15, wakeGraceS: 0, enabled: true, tzOffsetMinutes: 0 }), () => new Date(T0));
+    const [n] = p.handle({ kind: 'restore-available', snapshotId: '../x', sessions: 1, conversations: 0, savedAt: '2025-06-03T09:00:00Z' });
+    expect(n!.action).toBe('open-dashboard');
   });
 
   it.each([
