@@ -53,6 +53,7 @@ export function renderResult(container: Element, r: RestoreResultView): void {
     h('p', { id: 'restore-verdict', class: c.wrong + c.silent === 0 ? 'ok' : 'bad' },
       `Verified ${c.verified} of ${resumes} conversations`, c.wrong > 0 ? `, ${c.wrong} wrong` : '', c.silent > 0 ? `, ${c.silent} silent` : '',
       `; ${c.shells} shells.`, r.skippedSessions.length > 0 ? ` Left alone (already running): ${r.skippedSessions.join(', ')}.` : ''),
+    r.warnings.length === 0 ? null : h('ul', { class: 'problems' }, ...r.warnings.map((w) => h('li', {}, w))),
     h('table', { class: 'result' },
       h('thead', {}, h('tr', {}, ...['Role', 'Target', 'Expected', 'Reported', 'Outcome'].map((t) => h('th', {}, t)))),
       h('tbody', {}, ...r.panes.map((p) => h('tr', { 'data-role': p.role, 'data-outcome': p.outcome },

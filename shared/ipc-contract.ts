@@ -91,6 +91,8 @@ export interface RestoreResultView {
   snapshotId: string;
   panes: RestoredPaneView[];
   skippedSessions: string[];
+  /** What did not go to plan without stopping the restore (e.g. no shell prompt seen). */
+  warnings: string[];
   counts: { verified: number; wrong: number; silent: number; shells: number };
 }
 
