@@ -5,7 +5,7 @@ import type { Binding } from '../common/types.js';
 import { WriteFailedError, errorMessage } from '../common/errors.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { bindingsOf, emptyRegistry, foldEvents, parseRegistryDoc, type RegistryDoc } from '../common/registry-fold.js';
-import { archiveEvents, archivedIds, readJournal, readSpool, type SpoolCorruption } from './spool.js';
+import { archiveEvents, archivedIds, readJournal, readSpool, sweepSpoolTmp, type SpoolCorruption } from './spool.js';
 import { fsyncDir } from './durable-file.js';
 import type { StatePaths } from './state-dir.js';
 
@@ -23,6 +23,8 @@ export function openConfRegistry(paths: StatePaths): ConfLike {
     configFileMode: 0o600,
   });
 }
+
+const TMP_ABANDONED_MS = 10 * 60_000;
 
 export interface RegistryLoad {
   doc: RegistryDoc;
@@ -137,6 +139,8 @@ export class RegistryStore {
     if (applied > 0) await this.persist(doc);
     // Events already applied but not yet archived (a crash in between) are archived now too.
     await archiveEvents(this.paths, spool.events.map((e) => e.id));
+    // A hook writes its temp file in well under a second: one this old belongs to a dead hook.
+    await sweepSpoolTmp(this.paths, TMP_ABANDONED_MS).catch(() => 0);
     return loaded.rebuilt && loaded.reason !== undefined
       ? { applied, corrupt: spool.corrupt, doc, rebuilt: loaded.reason }
       : { applied, corrupt: spool.corrupt, doc };
