@@ -1,0 +1,139 @@
+// Builds the tray app from the real core: state dir, tmux target, registry and settings (in
+// stores the caller opens: electron-store in the app, conf in tests), the Daemon (the app IS
+// the daemon while it runs), the dashboard service, autostart, and the controller.
+// Electron-free, so test/app-wiring.test.ts runs exactly this under plain Node.
+import { existsSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { Snapshot } from '../common/types.js';
+import { FleetkeeperError } from '../common/errors.js';
+import type { TrayPlatform } from '../common/tray-model.js';
+import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/state-dir.js';
+import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux-exec.js';
+import { SettingsStore, openConfSettings, type SettingsBackend } from '../node/settings-store.js';
+import { RegistryStore, openConfRegistry, type ConfLike } from '../node/registry-store.js';
+import { claudeSettingsPath, hookCommands, hooksStatus, installHooks, type HookCommands } from '../node/claude-settings.js';
+import { Daemon } from '../node/daemon.js';
+import { DashboardService } from '../node/dashboard-service.js';
+import { handledInstances, listSnapshots, restoreCandidates, instanceKey } from '../node/snapshot-store.js';
+import { queryInstance } from '../node/fleet-query.js';
+import { createAutostart, type Autostart, type LaunchInfo, type LoginItemsApi } from '../node/autostart.js';
+import { AppController, type RestoreOffer } from './app-controller.js';
+import type { ElectronSurface } from './electron-surface.js';
+
+export interface AppWiringOptions {
+  env: NodeJS.ProcessEnv;
+  surface: ElectronSurface;
+  platform: NodeJS.Platform;
+  launch: LaunchInfo;
+  /** Where build/icons' tree lives (resources/icons when packaged). */
+  iconDir: string;
+  /** The Claude hook's command: the packaged CLI wrapper, or Node + bin/fleetkeeper.js in dev. */
+  hookCommands: HookCommands;
+  /** electron-store in the app; conf (the CLI's default) when omitted. */
+  openStore?: (name: 'registry' | 'settings', paths: StatePaths) => ConfLike & SettingsBackend;
+  loginItems?: LoginItemsApi;
+  autostart?: Autostart;
+  clock?: () => Date;
+  tzOffsetMinutes?: () => number;
+  tickMs?: number;
+  daemon?: { debounceMs?: number; watchdogMs?: number; serverPollMs?: number };
+  log?: (line: string) => void;
+}
+
+export interface WiredApp {
+  controller: AppController;
+  daemon: Daemon;
+  dashboard: DashboardService;
+  paths: StatePaths;
+  target: TmuxTarget;
+  settings: SettingsStore;
+}
+
+/** Snapshots for the Restore ▸ menu, with the previous instance's last healthy one marked. */
+export async function restoreOffer(paths: StatePaths, target: TmuxTarget): Promise<RestoreOffer> {
+  const [listing, current, handled] = await Promise.all([
+    listSnapshots(paths),
+    queryInstance(target).catch(() => null),
+    handledInstances(paths),
+  ]);
+  const candidates = restoreCandidates(listing, current, handled);
+  const first = candidates[0];
+  const fromPrevious = first !== undefined && (current === null || instanceKey(first.instance) !== instanceKey(current)) && !handled.has(instanceKey(first.instance));
+  return { snapshots: listing.valid, previousInstanceId: fromPrevious ? first.id : null };
+}
+
+/**
+ * The hook command for this run. Packaged: the sh wrapper in resources/bin, which runs the
+ * unpacked CLI with the app's own binary as Node. Dev: a real Node (npm's, else the first on
+ * PATH) on bin/fleetkeeper.js, the same command `fleetkeeper hooks install` writes.
+ */
+export function appHookCommands(opts: { packaged: boolean; resourcesPath: string; appPath: string; env: NodeJS.ProcessEnv }): HookCommands {
+  if (opts.packaged) return hookCommands('/bin/sh', join(opts.resourcesPath, 'bin', 'fleetkeeper'));
+  const fromNpm = opts.env.npm_node_execpath;
+  const onPath = (opts.env.PATH ?? '').split(delimiter).map((d) => join(d, 'node')).find((p) => isAbsolute(p) && existsSync(p));
+  const node = fromNpm !== undefined && isAbsolute(fromNpm) ? fromNpm : onPath;
+  if (node === undefined) throw new FleetkeeperError('no Node found (npm_node_execpath or node on PATH) for the Claude hook command', 'no-node');
+  return hookCommands(node, join(opts.appPath, 'bin', 'fleetkeeper.js'));
+}
+
+export function wireApp(o: AppWiringOptions): WiredApp {
+  const paths = ensureStateDir(resolveStateDir(o.env, o.platform));
+  const target = tmuxTargetFrom(undefined, o.env);
+  const clock = o.clock ?? (() => new Date());
+  const settings = new SettingsStore(o.openStore ? o.openStore('settings', paths) : openConfSettings(paths));
+  const registry = new RegistryStore(paths, o.openStore ? () => o.openStore!('registry', paths) : () => openConfRegistry(paths));
+  const claudeSettings = claudeSettingsPath(o.env);
+  let controller: AppController | null = null;
+  const d = new Daemon({
+    paths, target, registry, clock,
+    settings: () => settings.get(),
+    claudeSettingsPath: claudeSettings,
+    hookCommands: o.hookCommands,
+    ...o.daemon,
+    onHealth: (report) => void controller?.onHealth(report),
+    log: o.log,
+  });
+  const saveNow = async (trigger: Parameters<Daemon['saveNow']>[0]): Promise<Snapshot> => {
+    const r = await d.saveNow(trigger);
+    if (r === null) throw new FleetkeeperError(d.health?.reason ?? 'the save did not complete (no tmux server?)', 'save-failed');
+    return r.snapshot;
+  };
+  const dashboard = new DashboardService({
+    paths, target, settings, registry, clock,
+    claudeSettingsPath: claudeSettings,
+    hookCommands: o.hookCommands,
+    claudeBin: o.env.FLEETKEEPER_CLAUDE_BIN || 'claude',
+    saveNow,
+    onSettingsChanged: () => {
+      d.retime();
+      controller?.render();
+    },
+  });
+  const autostart = o.autostart ?? createAutostart({ platform: o.platform, launch: o.launch, loginItems: o.loginItems });
+  controller = new AppController({
+    surface: o.surface,
+    daemon: d,
+    dashboard,
+    autostart,
+    hooks: {
+      status: async () => (await hooksStatus(claudeSettings, o.hookCommands)).state,
+      install: async () => {
+        await installHooks(claudeSettings, o.hookCommands);
+        return (await hooksStatus(claudeSettings, o.hookCommands)).state;
+      },
+    },
+    snapshots: () => restoreOffer(paths, target),
+    settings: () => settings.get(),
+    iconDir: o.iconDir,
+    platform: trayPlatform(o.platform),
+    clock,
+    tzOffsetMinutes: o.tzOffsetMinutes,
+    tickMs: o.tickMs,
+    log: o.log,
+  });
+  return { controller, daemon: d, dashboard, paths, target, settings };
+}
+
+export function trayPlatform(p: NodeJS.Platform): TrayPlatform {
+  return p === 'darwin' || p === 'win32' ? p : 'linux';
+}

@@ -1,0 +1,128 @@
+// The Electron entry (package.json "main": dist/main/electron-main/main.js). Deliberately thin:
+// it adapts Electron's Tray/Menu/BrowserWindow/app to ElectronSurface and hands everything to
+// the Electron-free wiring (app-wiring.ts), which test/app-wiring.test.ts runs under Node.
+import { app, BrowserWindow, Menu, Tray, ipcMain, powerMonitor, type MenuItemConstructorOptions } from 'electron';
+import Store from 'electron-store';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errorMessage } from '../common/errors.js';
+import { createNodeNotifier } from '../node/notifier.js';
+import type { StatePaths } from '../node/state-dir.js';
+import { appHookCommands, wireApp, type WiredApp } from './app-wiring.js';
+import type { DashboardRoute, ElectronSurface } from './electron-surface.js';
+import { isRestoreResult, registerIpc } from './ipc.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The project root in dev, the app.asar root when packaged. */
+const appRoot = join(here, '..', '..', '..');
+const preloadPath = join(appRoot, 'dist', 'preload', 'preload.cjs');
+const dashboardHtml = [join(appRoot, 'dist', 'renderer', 'index.html'), join(appRoot, 'renderer', 'index.html')].find((p) => existsSync(p))
+  ?? join(appRoot, 'dist', 'renderer', 'index.html');
+const iconDir = app.isPackaged ? join(process.resourcesPath, 'icons') : join(appRoot, 'build', 'icons');
+const log = (line: string): void => void process.stderr.write(`fleetkeeper: ${line}\n`);
+
+function main(): void {
+  // One instance: a second launch focuses the first (which holds the store's writer role).
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  // A tray app: closing the dashboard does not quit; no Dock icon on macOS.
+  app.on('window-all-closed', () => undefined);
+  app.dock?.hide();
+  void app.whenReady().then(start).catch((err: unknown) => {
+    log(`cannot start: ${errorMessage(err)}`);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  let wired: WiredApp | null = null;
+  let win: BrowserWindow | null = null;
+  const tray = new Tray(join(iconDir, process.platform === 'darwin' ? 'mac/tray-greyTemplate.png' : process.platform === 'win32' ? 'win/tray-grey.ico' : 'linux/tray-grey-22.png'));
+  tray.setToolTip('Fleetkeeper — starting…');
+  const notifier = createNodeNotifier({
+    appName: 'Fleetkeeper',
+    iconPath: join(iconDir, 'app', 'icon-512.png'),
+    onClick: () => void wired?.controller.dispatch(wired.controller.lastNotificationAction),
+  });
+
+  const openDashboard = (route?: DashboardRoute): void => {
+    const hash = route?.restorePreview !== undefined ? `restore=${route.restorePreview}` : '';
+    if (win !== null && !win.isDestroyed()) {
+      if (hash !== '') void win.loadFile(dashboardHtml, { hash });
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+      return;
+    }
+    win = new BrowserWindow({
+      width: 1100,
+      height: 780,
+      title: 'Fleetkeeper',
+      show: false,
+      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, preload: preloadPath },
+    });
+    win.webContents.on('will-navigate', (e) => e.preventDefault());
+    win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    win.once('ready-to-show', () => win?.show());
+    win.on('closed', () => {
+      win = null;
+    });
+    void win.loadFile(dashboardHtml, hash !== '' ? { hash } : {});
+  };
+
+  const surface: ElectronSurface = {
+    tray: {
+      setImage: (p) => tray.setImage(p),
+      setToolTip: (t) => tray.setToolTip(t),
+      setContextMenu: (m) => tray.setContextMenu(m as Menu),
+    },
+    buildMenu: (template) => Menu.buildFromTemplate(template as MenuItemConstructorOptions[]),
+    notify: (n) => notifier.notify(n),
+    openDashboard,
+    pushToDashboard: (channel, value) => {
+      if (win !== null && !win.isDestroyed()) win.webContents.send(channel, value);
+    },
+    quit: () => app.quit(),
+  };
+
+  const openStore = (name: 'registry' | 'settings', paths: StatePaths) =>
+    new Store<Record<string, unknown>>({ cwd: paths.root, name, clearInvalidConfig: false, configFileMode: 0o600 });
+
+  wired = wireApp({
+    env: process.env,
+    surface,
+    platform: process.platform,
+    launch: { packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), env: process.env },
+    iconDir,
+    hookCommands: appHookCommands({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: appRoot, env: process.env }),
+    openStore,
+    loginItems: app,
+    log,
+  });
+  const { controller, dashboard, daemon } = wired;
+
+  const page = pathToFileURL(dashboardHtml).href;
+  registerIpc(ipcMain, dashboard, {
+    trustedUrl: (url) => url.split('#')[0] === page,
+    onResult: (channel, result) => {
+      if (isRestoreResult(channel, result)) void controller.onRestoreResult(result.value);
+      else if (channel === 'hooks:install') void controller.refreshHooks().then(() => daemon.checkHealth());
+      else if (channel === 'settings:set' || channel === 'snapshot:save-now') void daemon.checkHealth();
+    },
+  });
+  app.on('second-instance', () => void controller.dispatch('open-dashboard'));
+  powerMonitor.on('resume', () => void controller.onResume());
+  let quitting = false;
+  app.on('before-quit', (e) => {
+    if (quitting) return;
+    quitting = true;
+    e.preventDefault();
+    void controller.stop().finally(() => app.quit());
+  });
+  await controller.start();
+}
+
+main();
