@@ -117,6 +117,33 @@ describe('foldEvents', () => {
   });
 });
 
+describe('SessionEnd without a pane (the server was going down)', () => {
+  it('ends the binding that holds that session id, in any order, and survives a store round trip', () => {
+    const events = [
+      ev('session-start', '2024-05-01T10:00:00.000Z', { sessionId: S1 }),
+      ev('session-start', '2024-05-01T10:00:00.000Z', { sessionId: S2, pane: pane('web', '%2') }),
+      ev('session-end', '2024-05-01T12:00:00.000Z', { sessionId: S1, reason: 'other', pane: null }),
+    ];
+    for (const seed of [1, 2, 3, 4]) {
+      const { doc } = foldEvents(emptyRegistry(), shuffle(events, seed));
+      const b = bindingsOf(doc);
+      expect(b.api?.endReason).toBe('other');
+      expect(b.api?.sessionId).toBe(S1);
+      expect(b.web?.endedAt).toBeUndefined();
+      expect(bindingsOf(parseRegistryDoc(JSON.parse(JSON.stringify(doc))))).toEqual(b);
+    }
+  });
+
+  it('does not end a newer session of the same role', () => {
+    const events = [
+      ev('session-start', '2024-05-01T10:00:00.000Z', { sessionId: S1 }),
+      ev('session-end', '2024-05-01T10:01:00.000Z', { sessionId: S1, reason: 'other', pane: null }),
+      ev('session-start', '2024-05-01T10:02:00.000Z', { sessionId: S1, source: 'resume' }),
+    ];
+    expect(bindingsOf(foldEvents(emptyRegistry(), events).doc).api?.endedAt).toBeUndefined();
+  });
+});
+
 describe('parseRegistryDoc', () => {
   it('round-trips a folded doc and rejects damaged ones naming the problem', () => {
     const { doc } = foldEvents(emptyRegistry(), history);

@@ -36,6 +36,12 @@ export interface RegistryDoc {
   /** Session events that fired outside tmux (no pane, so no role to bind). */
   unbound: number;
   malformed: number;
+  /**
+   * SessionEnd events that arrived with no pane: when the tmux server is going down the hook
+   * can no longer ask it where it runs. Session ids are unique, so they still end the right
+   * binding, matched by session id in bindingsOf (which keeps the fold order-independent).
+   */
+  endsBySession: Record<string, EndRecord>;
 }
 
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -47,7 +53,7 @@ function dict<T>(from?: Record<string, T>): Record<string, T> {
 }
 
 export function emptyRegistry(): RegistryDoc {
-  return { version: 1, roles: dict(), applied: dict(), unbound: 0, malformed: 0 };
+  return { version: 1, roles: dict(), applied: dict(), unbound: 0, malformed: 0, endsBySession: dict() };
 }
 
 export function compareEvents(a: { at: string; id: string }, b: { at: string; id: string }): number {
@@ -107,6 +113,7 @@ export function foldEvents(doc: RegistryDoc, events: readonly JournalEvent[]): {
     applied: dict(doc.applied),
     unbound: doc.unbound,
     malformed: doc.malformed,
+    endsBySession: dict(doc.endsBySession),
   };
   let applied = 0;
   for (const e of events) {
@@ -119,6 +126,13 @@ export function foldEvents(doc: RegistryDoc, events: readonly JournalEvent[]): {
     }
     if (e.pane === null) {
       next.unbound++;
+      if (e.kind === 'session-end') {
+        const sid = e.sessionId as string;
+        const prev = next.endsBySession[sid];
+        if (prev === undefined || compareEvents({ at: e.at, id: e.id }, { at: prev.at, id: prev.eventId }) > 0) {
+          next.endsBySession[sid] = { eventId: e.id, at: e.at, sessionId: sid, reason: e.reason ?? 'unknown' };
+        }
+      }
       continue;
     }
     const role = e.pane.role;
@@ -161,9 +175,13 @@ export function bindingsOf(doc: RegistryDoc): Record<string, Binding> {
       instance: { ...start.instance },
       eventId: start.eventId,
     };
-    if (end !== undefined && end.sessionId === start.sessionId && end.at >= start.at) {
-      b.endedAt = end.at;
-      b.endReason = end.reason;
+    const ends = [end, doc.endsBySession[start.sessionId]].filter(
+      (x): x is EndRecord => x !== undefined && x.sessionId === start.sessionId && x.at >= start.at,
+    );
+    const last = ends.sort((x, y) => compareEvents({ at: y.at, id: y.eventId }, { at: x.at, id: x.eventId }))[0];
+    if (last !== undefined) {
+      b.endedAt = last.at;
+      b.endReason = last.reason;
     }
     out[role] = b;
   }
@@ -208,11 +226,18 @@ export function parseRegistryDoc(value: unknown): RegistryDoc {
     const n = value[k];
     if (!isInt(n) || n < 0) throw new Error(`registry.${k} is not a non-negative integer`);
   }
+  const ends = value.endsBySession === undefined ? {} : value.endsBySession;
+  if (!isObj(ends)) throw new Error('registry.endsBySession is not an object');
+  for (const [sid, e] of Object.entries(ends)) {
+    const p = recordProblem(`session ${sid}`, { end: e });
+    if (p !== null) throw new Error(p);
+  }
   return {
     version: 1,
     roles: dict(value.roles as Record<string, RoleRecord>),
     applied: dict(value.applied as Record<string, true>),
     unbound: value.unbound as number,
     malformed: value.malformed as number,
+    endsBySession: dict(ends as Record<string, EndRecord>),
   };
 }

@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
@@ -35,14 +36,7 @@ export class TmuxHarness {
       // already gone
     }
     if (pid === null) return;
-    await waitFor(() => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, 10_000, `tmux server ${pid} to exit`);
+    await waitFor(() => processGone(pid), 10_000, `tmux server ${pid} to exit`);
   }
 }
 
@@ -52,5 +46,20 @@ export async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs:
     if (await pred()) return;
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Gone, or a zombie nobody reaps (containers without an init that reaps daemonised tmux). */
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
   }
 }
