@@ -35,6 +35,10 @@ describe('gatherPlanEnv', () => {
   it('reads live sessions and roles in one call, checks the file system, titles transcripts', async () => {
     const t: TmuxTarget = { socketName: `fk-env-${randomBytes(4).toString('hex')}` };
     cleanups.push(() => killServer(t));
+    // Panes run a plain /bin/sh: the machine's login profile is not part of this test.
+    const shell = process.env.SHELL;
+    process.env.SHELL = '/bin/sh';
+    cleanups.push(() => void (shell === undefined ? delete process.env.SHELL : (process.env.SHELL = shell)));
     const [, split, other] = (await runTmux(t, ['new-session', '-d', '-s', 'a $b', '-P', '-F', '#{pane_id}', ';', 'split-window', '-d', '-P', '-F', '#{pane_id}', ';',
       'new-session', '-d', '-s', 'other', '-P', '-F', '#{pane_id}'])).trim().split('\n') as [string, string, string];
     await runTmux(t, ['set', '-p', '-t', split, '@fleetkeeper-role', 'api', ';', 'set', '-p', '-t', other, '@fleetkeeper-role', 'x\ty']);

@@ -75,8 +75,26 @@ function mismatches(want: Map<string, string>, got: Map<string, string>): string
 
 interface Fleet { target: TmuxTarget; root: string; rows: Row[]; bindings: Map<string, Binding>; argvDir: string; claudeBin: string; pwned: string }
 
+/**
+ * The tmux servers here (including the one executePlan starts) inherit this process's
+ * environment: give their shells a private HOME and plain /bin/sh, so the machine's login
+ * profile (slow, lock-taking rc files) neither slows the test nor is killed half-way through.
+ */
+function isolateShells(home: string): void {
+  const saved = { HOME: process.env.HOME, SHELL: process.env.SHELL, ENV: process.env.ENV, BASH_ENV: process.env.BASH_ENV, TMUX: process.env.TMUX };
+  Object.assign(process.env, { HOME: home, SHELL: '/bin/sh' });
+  for (const k of ['ENV', 'BASH_ENV', 'TMUX']) delete process.env[k];
+  cleanups.push(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+}
+
 async function buildFleet(): Promise<Fleet> {
   const root = mkdtempSync(join(tmpdir(), 'fk-restore-'));
+  isolateShells(root);
   const target: TmuxTarget = { socketName: `fk-restore-${randomBytes(4).toString('hex')}` };
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   cleanups.push(() => killServer(target));

@@ -20,7 +20,7 @@ export interface ExecuteOptions {
   socketEnv?: never;
   /** Unused: panes always run tmux's default-command / default-shell, so exiting Claude leaves it. */
   shell?: string;
-  /** Longest wait for a new pane's shell to draw its prompt before typing anyway (default 5000). */
+  /** Longest wait for the new panes' shells to draw a prompt before typing anyway (default 10000). */
   shellReadyTimeoutMs?: number;
 }
 
@@ -129,7 +129,8 @@ async function currentInstance(target: TmuxTarget): Promise<ServerInstance> {
  * A new pane's shell is ready to read a line once it has drawn its prompt, i.e. the cursor has
  * moved off 0,0. Typing before that is not lost (the pty buffers it) but can be echoed twice or
  * swallowed by shells that flush typeahead, so we wait for it, bounded: an empty prompt never
- * moves the cursor, and then we type after the timeout anyway.
+ * moves the cursor, and then we type after the timeout anyway. Login profiles can be slow (seen
+ * here: pyenv's rehash lock held every new bash for 60 s), hence a generous default and a warning.
  */
 async function waitForPrompts(target: TmuxTarget, paneIds: readonly string[], timeoutMs: number): Promise<Set<string>> {
   const waiting = new Set(paneIds);
@@ -146,7 +147,7 @@ async function waitForPrompts(target: TmuxTarget, paneIds: readonly string[], ti
 }
 
 async function startClaudes(target: TmuxTarget, panes: ExecutedPane[], opts: ExecuteOptions, result: ExecuteResult): Promise<void> {
-  const notReady = await waitForPrompts(target, panes.map((p) => p.paneId), opts.shellReadyTimeoutMs ?? 5000);
+  const notReady = await waitForPrompts(target, panes.map((p) => p.paneId), opts.shellReadyTimeoutMs ?? 10_000);
   for (const id of notReady) result.warnings.push(`pane ${id}: no shell prompt seen; typed the resume command anyway`);
   for (const [i, p] of panes.entries()) {
     if (i > 0 && opts.staggerMs > 0) await sleep(opts.staggerMs);
