@@ -10,7 +10,7 @@ import { errorMessage } from '../common/errors.js';
 import { createNodeNotifier } from '../node/notifier.js';
 import type { StatePaths } from '../node/state-dir.js';
 import { appHookCommands, wireApp, type WiredApp } from './app-wiring.js';
-import type { DashboardRoute, ElectronSurface } from './electron-surface.js';
+import type { DashboardRoute, ElectronMenuItem, ElectronSurface } from './electron-surface.js';
 import { isRestoreResult, registerIpc } from './ipc.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,13 +73,17 @@ async function start(): Promise<void> {
     void win.loadFile(dashboardHtml, hash !== '' ? { hash } : {});
   };
 
+  let lastTemplate: ElectronMenuItem[] = [];
   const surface: ElectronSurface = {
     tray: {
       setImage: (p) => tray.setImage(p),
       setToolTip: (t) => tray.setToolTip(t),
       setContextMenu: (m) => tray.setContextMenu(m as Menu),
     },
-    buildMenu: (template) => Menu.buildFromTemplate(template as MenuItemConstructorOptions[]),
+    buildMenu: (template) => {
+      lastTemplate = template;
+      return Menu.buildFromTemplate(template as MenuItemConstructorOptions[]);
+    },
     notify: (n) => notifier.notify(n),
     openDashboard,
     pushToDashboard: (channel, value) => {
@@ -122,6 +126,22 @@ async function start(): Promise<void> {
     e.preventDefault();
     void controller.stop().finally(() => app.quit());
   });
+  // For test/electron-e2e.test.ts (Playwright's electronApp.evaluate runs in this process):
+  // the tray menu cannot be opened by a test, so it clicks items of the applied template by id.
+  if (process.env.FLEETKEEPER_TEST_HOOKS === '1') {
+    const find = (id: string, items: ElectronMenuItem[]): ElectronMenuItem | undefined =>
+      items.map((i) => (i.id === id ? i : find(id, i.submenu ?? []))).find((i) => i !== undefined);
+    Object.assign(globalThis, {
+      __fleetkeeperTest: {
+        menu: () => JSON.parse(JSON.stringify(lastTemplate)) as unknown,
+        click: (id: string) => {
+          const item = find(id, lastTemplate);
+          if (item?.click === undefined) throw new Error(`no clickable menu item ${id}`);
+          item.click();
+        },
+      },
+    });
+  }
   await controller.start();
 }
 
