@@ -78,6 +78,7 @@ describe('validateSnapshot', () => {
     ['savedAt not ISO', (s) => { s.savedAt = '2026-11-23 20:30'; }, /snapshot\.savedAt/],
     ['savedAt impossible date', (s) => { s.savedAt = '2026-02-31T00:00:00.000Z'; }, /snapshot\.savedAt/],
     ['trigger', (s) => { s.trigger = 'cron'; }, /snapshot\.trigger/],
+    ['id not stamped from savedAt', (s) => { s.savedAt = '2026-11-23T20:30:02.123Z'; }, /does not match savedAt/],
     ['instance pid', (s) => { s.instance.pid = -1; }, /snapshot\.instance\.pid/],
     ['instance socketPath', (s) => { s.instance.socketPath = ''; }, /snapshot\.instance\.socketPath/],
     ['instance startTime float', (s) => { s.instance.startTime = 1.5; }, /snapshot\.instance\.startTime/],

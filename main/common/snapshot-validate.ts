@@ -184,6 +184,11 @@ export function validateSnapshot(value: unknown, opts: { requireChecksum?: boole
   if (o.version !== 1) c.add(`snapshot.version: expected 1, got ${describe(o.version)}`);
   if (typeof o.id !== 'string' || !isSnapshotId(o.id)) c.add(`snapshot.id: not a snapshot id: ${describe(o.id)}`);
   c.time(o, 'savedAt', 'snapshot');
+  // The id is stamped from savedAt, so file-name order is time order and the newest valid
+  // snapshot can be found by reading from the newest name down.
+  if (typeof o.id === 'string' && isSnapshotId(o.id) && isIsoTimestamp(o.savedAt) && !o.id.startsWith(`${snapshotIdStamp(new Date(o.savedAt))}-`)) {
+    c.add(`snapshot.id: ${o.id} does not match savedAt ${o.savedAt}`);
+  }
   if (typeof o.trigger !== 'string' || !(SAVE_TRIGGERS as readonly string[]).includes(o.trigger)) {
     c.add(`snapshot.trigger: expected one of ${SAVE_TRIGGERS.join(', ')}, got ${describe(o.trigger)}`);
   }

@@ -134,17 +134,36 @@ export async function readSnapshot(paths: StatePaths, id: string): Promise<Snaps
 }
 
 /**
- * The newest snapshot that validates now. Re-reads it after listing, so a file damaged or
- * removed in between falls through to the next one instead of counting.
+ * The newest snapshot that validates now, reading from the newest file name down and stopping
+ * at the first that validates: one file read in the normal case, however many are kept
+ * (ids are stamped from savedAt, and validation enforces it, so name order is time order).
+ * Damaged newer files are skipped here; `listSnapshots` is what reports them.
  */
 export async function newestValidSnapshot(paths: StatePaths): Promise<Snapshot | null> {
-  const listing = await listSnapshots(paths);
-  for (const s of listing.valid) {
+  let names: string[];
+  try {
+    names = await readdir(paths.snapshots);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const ids = names
+    .map((n) => FILE_RE.exec(n)?.[1])
+    .filter((id): id is string => id !== undefined && isSnapshotId(id))
+    .sort()
+    .reverse();
+  for (const id of ids) {
     try {
-      return await readSnapshot(paths, s.id);
+      return await readSnapshotFile(join(paths.snapshots, snapshotFileName(id)), id);
     } catch {
       continue;
     }
   }
   return null;
+}
+
+/** `newestValidSnapshot` as a listing line, for a cheap health check. */
+export async function newestValidSummary(paths: StatePaths): Promise<SnapshotSummary | null> {
+  const snap = await newestValidSnapshot(paths);
+  return snap === null ? null : summarizeSnapshot(snap, snapshotFileName(snap.id));
 }

@@ -9,7 +9,7 @@ import { DEFAULT_RETENTION } from '../common/retention.js';
 import { ensureStateDir, type StatePaths } from './state-dir.js';
 import {
   applyRetention, buildSnapshot, handledInstances, instanceKey, listSnapshots, markInstanceHandled,
-  newestValidSnapshot, readSnapshot, restoreCandidates, restoreDefault, sweepSnapshotTemps, writeSnapshot,
+  newestValidSnapshot, newestValidSummary, readSnapshot, restoreCandidates, restoreDefault, sweepSnapshotTemps, writeSnapshot,
 } from './snapshot-store.js';
 
 const A: ServerInstance = { socketPath: '/tmp/fk-test/default', pid: 100, startTime: 1_790_000_000 };
@@ -46,6 +46,17 @@ describe('listing and reading', () => {
     expect(listing.valid.map((s) => s.id)).toEqual([b.id, a.id]);
     expect(listing.valid[1]).toMatchObject({ sessions: 2, windows: 2, panes: 2, claudePanes: 0, trigger: 'interval', file: `${a.id}.json` });
     expect((await newestValidSnapshot(paths))?.id).toBe(b.id);
+  });
+
+  it('newestValidSnapshot/Summary skip a damaged newest file and agree with the listing', async () => {
+    await save(A, 1, 0);
+    const mid = await save(A, 2, 5);
+    const top = await save(A, 3, 10);
+    writeFileSync(join(paths.snapshots, `${top.id}.json`), '{"torn":');
+    expect((await newestValidSnapshot(paths))?.id).toBe(mid.id);
+    const listing = await listSnapshots(paths);
+    expect(await newestValidSummary(paths)).toEqual(listing.valid[0]);
+    expect(listing.corrupt.map((c) => c.file)).toEqual([`${top.id}.json`]);
   });
 
   it('returns an empty listing when the directory does not exist', async () => {

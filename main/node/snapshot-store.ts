@@ -9,7 +9,7 @@ import { listSnapshots, snapshotFileName, type SnapshotListing } from './snapsho
 import type { StatePaths } from './state-dir.js';
 
 export type { SnapshotSummary } from '../common/snapshot-validate.js';
-export { listSnapshots, readSnapshot, newestValidSnapshot, parseSnapshot, type SnapshotListing } from './snapshot-reader.js';
+export { listSnapshots, readSnapshot, newestValidSnapshot, newestValidSummary, parseSnapshot, type SnapshotListing } from './snapshot-reader.js';
 export { buildSnapshot, writeSnapshot, sweepSnapshotTemps, newSnapshotId } from './snapshot-writer.js';
 
 /** One tmux server instance as a string: handles are only valid within one. */
