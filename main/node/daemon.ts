@@ -1,4 +1,4 @@
-import type { HealthReport, SaveTrigger, ServerInstance } from '../common/types.js';
+import type { HealthReport, SaveTrigger } from '../common/types.js';
 import { errorMessage, TmuxError } from '../common/errors.js';
 import type { Settings } from '../common/settings-model.js';
 import type { StatePaths } from './state-dir.js';
@@ -6,8 +6,7 @@ import type { TmuxTarget } from './tmux-exec.js';
 import type { RegistryStore } from './registry-store.js';
 import type { HookCommands } from './claude-settings.js';
 import { ControlClient } from './control-client.js';
-import { queryFleetVia } from './fleet-query.js';
-import { parseInstance, INSTANCE_FORMAT } from '../common/fleet-format.js';
+import { queryFleetVia, queryInstanceVia } from './fleet-query.js';
 import { saveSnapshot, type SaveResult } from './save-snapshot.js';
 import { withWriterLock } from './writer-lock.js';
 import { writeDaemonStatus, type DaemonStatus } from './daemon-status.js';
@@ -142,11 +141,6 @@ export class Daemon {
     }, ms);
   }
 
-  private async instanceViaClient(client: ControlClient): Promise<ServerInstance | null> {
-    const lines = await client.command(`display-message -p '${INSTANCE_FORMAT}'`);
-    return lines[0] !== undefined ? parseInstance(lines[0]) : null;
-  }
-
   /** One save attempt; failures become state (daemon-status.json), never exceptions. */
   async saveNow(trigger: SaveTrigger): Promise<SaveResult | null> {
     const client = this.client;
@@ -166,7 +160,7 @@ export class Daemon {
           settings: this.opts.settings(),
           clock: this.now,
           query: () => queryFleetVia(client),
-          instanceNow: () => this.instanceViaClient(client),
+          instanceNow: () => queryInstanceVia(client),
         }, trigger), { waitMs: 10_000 });
       this.status.lastOkAt = result.snapshot.savedAt;
       this.status.lastError = null;
