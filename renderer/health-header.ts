@@ -1,6 +1,6 @@
 import type { HealthView } from '../shared/ipc-contract.js';
 import { byId, h, replaceChildren } from './dom.js';
-import { formatAge, STATE_LABEL } from './format.js';
+import { formatAge, plural, STATE_LABEL } from './format.js';
 
 export function renderHealth(view: HealthView): void {
   const { report } = view;
@@ -12,9 +12,9 @@ export function renderHealth(view: HealthView): void {
   const c = report.counts;
   byId('health-meta').textContent = [
     report.ageSeconds === null ? 'no valid snapshot yet' : `newest snapshot ${formatAge(report.ageSeconds)} old`,
-    `${c.sessions} sessions`,
-    `${c.windows} windows`,
-    `${c.panes} panes`,
+    plural(c.sessions, 'session'),
+    plural(c.windows, 'window'),
+    plural(c.panes, 'pane'),
     `${c.claudePanes} Claude`,
   ].join(' · ');
   replaceChildren(

@@ -18,9 +18,25 @@ declare global {
 
 const HEALTH_POLL_MS = 15_000;
 
+let lastHealth: HealthView | null = null;
+let rangeHours = 24;
+
 function showHealth(view: HealthView): void {
+  lastHealth = view;
   renderHealth(view);
-  renderTimeline(byId('timeline-chart'), byId('timeline-legend'), view);
+  renderTimeline(byId('timeline-chart'), byId('timeline-legend'), view, rangeHours);
+  byId('timeline-h').textContent = `Freshness, last ${rangeHours} hours`;
+}
+
+function wireRange(): void {
+  const buttons = Array.from(document.querySelectorAll<HTMLButtonElement>('#timeline [data-range]'));
+  for (const b of buttons) {
+    b.addEventListener('click', () => {
+      rangeHours = Number(b.dataset.range) || 24;
+      for (const o of buttons) o.setAttribute('aria-pressed', String(o === b));
+      if (lastHealth !== null) showHealth(lastHealth);
+    });
+  }
 }
 
 /** Runs one loader; a failure shows in its own card instead of blanking the page. */
@@ -33,6 +49,7 @@ async function load(cardBody: string, fn: () => Promise<void>): Promise<void> {
 }
 
 function start(bridge: FleetkeeperBridge): void {
+  wireRange();
   const refreshHealth = () => load('timeline-chart', async () => showHealth(await bridge.getHealth()));
   const refreshRegistry = () => load('registry-body', async () => renderRegistry(byId('registry-body'), await bridge.listRegistry()));
   const preview = (id: string) => load('restore-body', async () => {

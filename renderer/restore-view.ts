@@ -2,7 +2,7 @@
 // verification of every pane: the user sees which conversation goes where before anything runs.
 import type { FleetkeeperBridge, PlanView, RestoreResultView } from '../shared/ipc-contract.js';
 import { errorText, h, replaceChildren, toast } from './dom.js';
-import { formatTime, shortId } from './format.js';
+import { formatTime, plural, shortId } from './format.js';
 
 export function renderPlan(container: Element, plan: PlanView, bridge: FleetkeeperBridge, after: () => void): void {
   const rows = plan.sessions.flatMap((s) => s.windows.flatMap((w) => w.panes.map((p) =>
@@ -16,7 +16,7 @@ export function renderPlan(container: Element, plan: PlanView, bridge: Fleetkeep
       h('td', { class: 'muted' }, p.reason ?? ''),
     ))));
   const c = plan.counts;
-  const confirm = h('button', { type: 'button', id: 'restore-confirm', class: 'primary' }, `Restore ${c.sessions} sessions`);
+  const confirm = h('button', { type: 'button', id: 'restore-confirm', class: 'primary' }, `Restore ${plural(c.sessions, 'session')}`);
   confirm.disabled = c.sessions === 0;
   const result = h('div', { id: 'restore-result' });
   confirm.addEventListener('click', () => {
@@ -34,9 +34,9 @@ export function renderPlan(container: Element, plan: PlanView, bridge: Fleetkeep
   });
   replaceChildren(container,
     h('p', { id: 'restore-summary', 'data-snapshot': plan.snapshotId },
-      `Snapshot from ${formatTime(plan.savedAt)}: ${c.sessions} sessions to create`,
-      c.skipped > 0 ? `, ${c.skipped} already exist (left alone)` : '',
-      `, ${c.panes} panes: ${c.resumes} Claude conversations resumed, ${c.shells} shells.`),
+      `Snapshot from ${formatTime(plan.savedAt)}: ${plural(c.sessions, 'session')} to create`,
+      c.skipped > 0 ? `, ${c.skipped} already running (left alone)` : '',
+      `, ${plural(c.panes, 'pane')}: ${plural(c.resumes, 'Claude conversation')} resumed, ${plural(c.shells, 'shell')}.`),
     h('div', { class: 'scroll' }, h('table', { class: 'plan' },
       h('thead', {}, h('tr', {}, ...['Role', 'Target', 'Directory', 'Action', 'Session id', 'Conversation', 'Why a shell'].map((t) => h('th', {}, t)))),
       h('tbody', {}, ...rows))),
@@ -51,8 +51,8 @@ export function renderResult(container: Element, r: RestoreResultView): void {
   replaceChildren(container,
     h('h3', {}, 'Result'),
     h('p', { id: 'restore-verdict', class: c.wrong + c.silent === 0 ? 'ok' : 'bad' },
-      `Verified ${c.verified} of ${resumes} conversations`, c.wrong > 0 ? `, ${c.wrong} wrong` : '', c.silent > 0 ? `, ${c.silent} silent` : '',
-      `; ${c.shells} shells.`, r.skippedSessions.length > 0 ? ` Left alone (already running): ${r.skippedSessions.join(', ')}.` : ''),
+      `Verified ${c.verified} of ${plural(resumes, 'conversation')}`, c.wrong > 0 ? `, ${c.wrong} wrong` : '', c.silent > 0 ? `, ${c.silent} silent` : '',
+      `; ${plural(c.shells, 'shell')}.`, r.skippedSessions.length > 0 ? ` Left alone (already running): ${r.skippedSessions.join(', ')}.` : ''),
     r.warnings.length === 0 ? null : h('ul', { class: 'problems' }, ...r.warnings.map((w) => h('li', {}, w))),
     h('table', { class: 'result' },
       h('thead', {}, h('tr', {}, ...['Role', 'Target', 'Expected', 'Reported', 'Outcome'].map((t) => h('th', {}, t)))),

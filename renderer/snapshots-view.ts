@@ -1,13 +1,13 @@
 import type { SnapshotsView } from '../shared/ipc-contract.js';
 import { h, replaceChildren } from './dom.js';
-import { formatDuration, formatTime } from './format.js';
+import { formatDuration, formatShortTime } from './format.js';
 
 export function renderSnapshots(container: Element, view: SnapshotsView, onPreview: (id: string) => void): void {
   const rows = view.snapshots.map((s) => {
     const button = h('button', { type: 'button', class: 'small', 'data-preview': s.id }, 'Preview');
     button.addEventListener('click', () => onPreview(s.id));
     return h('tr', { 'data-snapshot': s.id, class: s.id === view.defaultRestoreId ? 'default' : undefined },
-      h('td', { title: s.id }, formatTime(s.savedAt), s.id === view.defaultRestoreId ? h('span', { class: 'tag tag-ok' }, 'restore default') : null),
+      h('td', { title: s.id }, formatShortTime(s.savedAt), s.id === view.defaultRestoreId ? h('span', { class: 'tag tag-ok' }, 'default') : null),
       h('td', {}, s.trigger),
       h('td', { class: 'num' }, s.sessions),
       h('td', { class: 'num' }, s.panes),

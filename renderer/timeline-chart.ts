@@ -2,9 +2,10 @@
 import type { HealthView } from '../shared/ipc-contract.js';
 import { svg, replaceChildren } from './dom.js';
 import { formatAge, formatClock, formatDuration, formatTime } from './format.js';
-import { timelineGeometry } from './timeline-geometry.js';
+import { narrowView, timelineGeometry } from './timeline-geometry.js';
 
-export function renderTimeline(container: Element, legend: Element, view: HealthView): void {
+export function renderTimeline(container: Element, legend: Element, full: HealthView, hours = 24): void {
+  const view = narrowView(full, hours);
   const g = timelineGeometry(view);
   const { size } = g;
   const height = g.durationTop + size.durationHeight + 22;
@@ -12,7 +13,8 @@ export function renderTimeline(container: Element, legend: Element, view: Health
     viewBox: `0 0 ${size.width} ${height}`,
     class: 'timeline',
     role: 'img',
-    'aria-label': `Age of the newest snapshot over the last 24 hours: ${view.timeline.points.length} saves`,
+    'aria-label': `Age of the newest snapshot over the last ${hours} hours: ${view.timeline.points.length} saves`,
+    'data-hours': hours,
     'data-saves': view.timeline.points.length,
   });
 

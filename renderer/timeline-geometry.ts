@@ -31,6 +31,16 @@ export interface TimelineGeometry {
   durationTop: number;
 }
 
+/** The same view over only the last `hours` (points before it still give the first its age). */
+export function narrowView(view: HealthView, hours: number): HealthView {
+  const to = Date.parse(view.timeline.to);
+  const from = Math.max(Date.parse(view.timeline.from), to - hours * 3_600_000);
+  return {
+    ...view,
+    timeline: { ...view.timeline, from: new Date(from).toISOString(), points: view.timeline.points.filter((p) => Date.parse(p.savedAt) >= from) },
+  };
+}
+
 export function timelineGeometry(view: HealthView, size: ChartSize = DEFAULT_SIZE): TimelineGeometry {
   const from = Date.parse(view.timeline.from);
   const to = Date.parse(view.timeline.to);
