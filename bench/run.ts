@@ -1,0 +1,142 @@
+// `npm run bench` (full) and `node dist/bench/run.js --quick` (smoke: small fleets, few
+// repetitions; checks correctness, asserts nothing about speed). Prints the table: figure,
+// ours, floor or peer, ratio, target, met. `--markdown FILE` also writes it as a document.
+// Exit 1 when a correctness check fails (restore mismatches, lost hook events, wrong snapshot).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildFleet, isolateHome, killServer, type Fleet } from './fleet.js';
+import { measureSaves, type SaveFigures } from './measure-save.js';
+import { measureHook } from './measure-hook.js';
+import { measureRestore } from './measure-restore.js';
+import { measureDaemon } from './measure-daemon.js';
+import { measureResurrect } from './measure-resurrect.js';
+import { fmtMs, ratioRow, type BenchRow } from './stats.js';
+import { formatTable, markdownReport } from './report.js';
+
+export interface BenchConfig {
+  sizes: number[];
+  saveReps: number;
+  restoreReps: number;
+  hookReps: number;
+  hookBursts: number;
+  daemonPanes: number;
+  restS: number;
+  floodS: number;
+  tmuxp: boolean;
+}
+
+export const QUICK: BenchConfig = { sizes: [10, 20], saveReps: 3, restoreReps: 1, hookReps: 5, hookBursts: 1, daemonPanes: 10, restS: 12, floodS: 2, tmuxp: true };
+export const FULL: BenchConfig = { sizes: [10, 50, 200], saveReps: 15, restoreReps: 5, hookReps: 30, hookBursts: 5, daemonPanes: 50, restS: 300, floodS: 20, tmuxp: true };
+
+const AT = 200;
+const cliBin = resolve(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'fleetkeeper.js');
+
+export interface BenchOutcome { rows: BenchRow[]; failures: string[] }
+
+function row(figure: string, ours: string, reference: string, target: string, met: boolean | null, note?: string): BenchRow {
+  const r: BenchRow = { figure, ours, reference, ratio: null, target, met };
+  if (note !== undefined) r.note = note;
+  return r;
+}
+
+export async function runBench(cfg: BenchConfig, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BenchOutcome> {
+  const root = mkdtempSync(join(tmpdir(), 'fk-bench-'));
+  const home = isolateHome(root);
+  const rows: BenchRow[] = [];
+  const failures: string[] = [];
+  const fleets: Fleet[] = [];
+  try {
+    const saves = new Map<number, SaveFigures>();
+    for (const n of cfg.sizes) {
+      log(`fleet of ${n} panes: building`);
+      const fleet = await buildFleet(join(root, `f${n}`), { panes: n });
+      fleets.push(fleet);
+      log(`fleet of ${n} panes: saves`);
+      const s = await measureSaves(fleet, { reps: cfg.saveReps, cliBin, tmuxp: cfg.tmuxp });
+      saves.set(n, s);
+      const big = n === AT;
+      rows.push(ratioRow(`daemon save, ${n} panes`, s.daemonSaveMs, s.floorMs, 'one tmux list call', big ? 3 : null));
+      rows.push(ratioRow(`fleetkeeper save, ${n} panes`, s.cliSaveMs, s.nodeMs, 'node -e 0', big ? 2.5 : null));
+      if (s.tmuxpMs !== null) rows.push(ratioRow(`tmuxp freeze vs fleetkeeper save, ${n} panes`, s.cliSaveMs, s.tmuxpMs, 'tmuxp freeze', null, s.tmuxpNote));
+      else rows.push(row(`tmuxp freeze, ${n} panes`, '—', 'skipped', 'report', null, s.tmuxpNote));
+
+      log(`fleet of ${n} panes: restore`);
+      const r = await measureRestore(fleet, s.snapshot, { reps: cfg.restoreReps, home });
+      rows.push(ratioRow(`restore, ${n} panes (no client)`, r.oursMs, r.floorMs, 'one chained tmux call', big ? 1.5 : null));
+      const bad = r.oursMismatches.length;
+      rows.push(row(`restore correctness, ${n} panes`, `${bad} mismatches, ${r.clientsSeen} clients`, `floor: ${r.floorMismatches.length} mismatches`, '0 mismatches', bad === 0 && r.clientsSeen === 0, r.warnings.length > 0 ? `warnings: ${r.warnings.slice(0, 3).join('; ')}` : undefined));
+      if (bad > 0 || r.clientsSeen > 0) failures.push(`restore of ${n} panes: ${r.clientsSeen} clients; ${r.oursMismatches.slice(0, 5).join('; ')}`);
+      if (r.floorMismatches.length > 0) log(`note: the floor rebuild of ${n} panes differs: ${r.floorMismatches.slice(0, 3).join('; ')}`);
+
+      const rz = await measureResurrect(fleet, { home, root: join(root, `resurrect${n}`), ours: { save: s.cliSaveMs, restore: r.oursMs }, log });
+      rows.push(...rz.rows);
+      if (rz.skipped !== null && n === cfg.sizes[0]) rows.push(row('tmux-resurrect save.sh / restore.sh', '—', 'skipped', 'report', null, rz.skipped));
+    }
+
+    const hookFleet = fleets[0];
+    if (hookFleet) {
+      log('hook: alone and 20 at once');
+      const h = await measureHook(hookFleet, { reps: cfg.hookReps, bursts: cfg.hookBursts, cliBin });
+      rows.push(ratioRow('hook session-start p50, alone', h.alone.oursP50, h.alone.nodeP50, 'node -e 0 p50', 1.5));
+      rows.push(ratioRow('hook session-start p95, alone', h.alone.oursP95, h.alone.nodeP95, 'node -e 0 p95', null));
+      rows.push(ratioRow('hook session-start p50, 20 at once', h.burst.oursP50, h.burst.nodeP50, 'node -e 0 p50', 1.5));
+      rows.push(ratioRow('hook session-start p95, 20 at once', h.burst.oursP95, h.burst.nodeP95, 'node -e 0 p95', null));
+      const ok = h.recorded === h.expected && h.stderr.length === 0;
+      rows.push(row('hook events recorded', `${h.recorded} of ${h.expected}`, '—', 'all, no stderr', ok, h.stderr[0]));
+      if (!ok) failures.push(`hook: recorded ${h.recorded} of ${h.expected}; ${h.stderr.join('; ')}`);
+    }
+
+    log(`daemon at rest: ${cfg.daemonPanes} panes, ${cfg.restS} s`);
+    let dFleet = fleets.find((f) => f.panes === cfg.daemonPanes);
+    if (!dFleet) {
+      dFleet = await buildFleet(join(root, `d${cfg.daemonPanes}`), { panes: cfg.daemonPanes });
+      fleets.push(dFleet);
+    }
+    const d = await measureDaemon(dFleet, { restS: cfg.restS, floodS: cfg.floodS, cliBin });
+    const restNote = `${d.seconds.toFixed(0)} s sampled, ${d.saves} saves`;
+    rows.push(row(`daemon at rest, ${cfg.daemonPanes} panes, 60 s interval`, `${d.cpuSPerHour.toFixed(2)} CPU-s/h`, '—', '≤ 2 CPU-s/h', d.cpuSPerHour <= 2, restNote));
+    rows.push(row('daemon RSS', `${d.rssMb.toFixed(1)} MB (max ${d.rssMaxMb.toFixed(1)})`, '—', '≤ 80 MB', d.rssMaxMb <= 80));
+    const f = d.flood;
+    const floodOk = f.outputNotifications === 0 && f.ourClientBytes <= 4096;
+    rows.push(row(`control client while a pane prints, ${f.seconds} s`,
+      `${f.ourClientBytes} B, ${f.outputNotifications} %output`,
+      `pane printed ~${(f.paneBytes / 1e6).toFixed(1)} MB; daemon's client read ${f.clientRcharBytes ?? '?'} B`,
+      'reads no pane output', floodOk));
+    if (f.outputNotifications > 0) failures.push(`control client received ${f.outputNotifications} %output notifications`);
+    return { rows, failures };
+  } finally {
+    for (const fl of fleets) await killServer(fl.target);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function machine(): string {
+  const tmux = execFileSync('tmux', ['-V'], { encoding: 'utf8' }).trim();
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${tmux}`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, markdown: { type: 'string' } } });
+  const cfg = values.quick === true ? QUICK : FULL;
+  const t0 = performance.now();
+  const out = await runBench(cfg);
+  const took = fmtMs(performance.now() - t0);
+  process.stdout.write(`${formatTable(out.rows)}\n${machine()}; ${values.quick === true ? 'quick' : 'full'} run took ${took}\n`);
+  if (values.markdown !== undefined) writeFileSync(values.markdown, markdownReport(out.rows, { machine: machine(), mode: values.quick === true ? 'quick' : 'full', took, config: cfg }));
+  if (out.failures.length > 0) {
+    process.stderr.write(`CORRECTNESS FAILURES:\n${out.failures.map((x) => `  ${x}`).join('\n')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
