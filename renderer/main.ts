@@ -68,6 +68,14 @@ function start(bridge: FleetkeeperBridge): void {
   void refreshHooks();
   void refreshAll().then(() => document.body.setAttribute('data-ready', 'true'));
 
+  // The tray's Restore ▸ item opens the dashboard at `#restore=<snapshot id>` (main validates the id).
+  const route = () => {
+    const m = /^#restore=(.+)$/.exec(location.hash);
+    if (m?.[1] !== undefined) void preview(decodeURIComponent(m[1]));
+  };
+  window.addEventListener('hashchange', route);
+  route();
+
   bridge.onHealth((view) => {
     showHealth(view);
     void refreshSnapshots();

@@ -252,8 +252,12 @@ describe('dashboard in real Chromium against the real core', () => {
     const before = (await service.snapshots()).snapshots[0]!;
     await tmux.kill();
     await tmux.run('new-session', '-d', '-s', 'scratch', '-c', sb.home);
-    await page.reload();
+    // The tray opens the dashboard straight on a snapshot's preview with #restore=<id>.
+    await page.goto(`${server.url}#restore=${before.id}`);
+    await page.waitForSelector(`#restore-summary[data-snapshot="${before.id}"]`, { timeout: 30_000 });
+    await page.goto(server.url);
     await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#restore-summary').count()).toBe(0);
     const defaultRow = page.locator('table.snapshots tr.default');
     expect(await defaultRow.getAttribute('data-snapshot')).toBe(before.id);
 
