@@ -74,7 +74,9 @@ describe('end to end with real tmux and real Claude Code', () => {
 
   afterAll(async () => {
     await tmux?.kill();
-    if (sb) rmSync(sb.root, { recursive: true, force: true });
+    // Dying Claudes still run their SessionEnd hooks for a moment after the server is gone.
+    await new Promise((r) => setTimeout(r, 1500));
+    if (sb) rmSync(sb.root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   it('brings every pane back with its own conversation, verified', async () => {
@@ -181,12 +183,17 @@ describe('end to end with real tmux and real Claude Code', () => {
     expect(planned.get('gone-cwd')?.cwd).toBe(sb.home);
     expect(plan.sessions.map((s) => s.name).sort()).toEqual(['alpha', HOSTILE_SESSION, 'gamma'].sort());
 
+    const dryText = await cli(['restore', '--dry-run']);
+    console.log(dryText.stdout);
+    expect(dryText.stdout).toContain(`resume ${expected['api-1']}`);
+
     // --- restore for real, with verification from the journal
     const restored = await cli(['restore', '--json', '--stagger', '400', '--verify-timeout', '90']);
     const report = json<{ ok: boolean; verification: Array<{ role: string; status: string }> }>(restored);
     expect(report.verification.map((v) => `${v.role}:${v.status}`).sort()).toEqual(
       ['api-1', 'api-2', 'web', 'web-tests', 'hostile', 'ops'].map((r) => `${r}:verified`).sort(),
     );
+    console.log(report.verification.map((v) => `${v.role}: ${v.status}`).join('\n'));
     expect(report.ok).toBe(true);
     expect(restored.code).toBe(0);
 
