@@ -104,6 +104,7 @@ export function wireApp(o: AppWiringOptions): WiredApp {
     hookCommands: o.hookCommands,
     claudeBin: o.env.FLEETKEEPER_CLAUDE_BIN || 'claude',
     saveNow,
+    wakeGraceUntil: () => d.wakeGrace,
     onSettingsChanged: () => {
       d.retime();
       controller?.render();

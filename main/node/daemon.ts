@@ -1,4 +1,4 @@
-import type { HealthReport, SaveTrigger } from '../common/types.js';
+import type { FleetState, HealthReport, SaveTrigger } from '../common/types.js';
 import { errorMessage, TmuxError } from '../common/errors.js';
 import type { Settings } from '../common/settings-model.js';
 import type { StatePaths } from './state-dir.js';
@@ -13,6 +13,7 @@ import { writeDaemonStatus, type DaemonStatus } from './daemon-status.js';
 import { gatherHealth } from './health-service.js';
 import { SaveClock, Debouncer } from './save-clock.js';
 import { WakeDetector } from './wake-detector.js';
+import { SnapshotCatalog } from './snapshot-catalog.js';
 
 export interface DaemonOptions {
   paths: StatePaths;
@@ -57,10 +58,14 @@ export class Daemon {
   private wakeGraceUntil: Date | null = null;
   private status: DaemonStatus;
   private lastHealth: HealthReport | null = null;
+  /** The fleet as of the last save: the watchdog's view of the server without a tmux spawn per tick. */
+  private lastFleet: FleetState | null = null;
+  private readonly catalog: SnapshotCatalog;
   private readonly now: () => Date;
 
   constructor(private readonly opts: DaemonOptions) {
     this.now = opts.clock ?? (() => new Date());
+    this.catalog = new SnapshotCatalog(opts.paths);
     this.debouncer = new Debouncer(opts.debounceMs ?? 3000, () => void this.saveNow('change'));
     this.wake = new WakeDetector((sleptMs) => this.onWake(sleptMs));
     this.status = {
@@ -86,6 +91,11 @@ export class Daemon {
 
   get health(): HealthReport | null {
     return this.lastHealth;
+  }
+
+  /** Until when a post-wake stale is shown as late (the dashboard must agree with the tray). */
+  get wakeGrace(): Date | null {
+    return this.wakeGraceUntil;
   }
 
   get controlClient(): ControlClient | null {
@@ -120,7 +130,10 @@ export class Daemon {
       });
       client.onExit((reason) => {
         this.opts.log?.(`control client exited: ${reason}`);
-        if (this.client === client) this.client = null;
+        if (this.client === client) {
+          this.client = null;
+          this.lastFleet = null;
+        }
         void client.dispose();
         this.scheduleReconnect(200);
       });
@@ -161,7 +174,9 @@ export class Daemon {
           clock: this.now,
           query: () => queryFleetVia(client),
           instanceNow: () => queryInstanceVia(client),
+          listing: async () => (await this.catalog.view()).listing,
         }, trigger), { waitMs: 10_000 });
+      this.lastFleet = result.fleet;
       this.status.lastOkAt = result.snapshot.savedAt;
       this.status.lastError = null;
       this.status.consecutiveFailures = 0;
@@ -206,6 +221,8 @@ export class Daemon {
         settingsPath: this.opts.claudeSettingsPath,
         hookCommands: this.opts.hookCommands,
         wakeGraceUntil: this.wakeGraceUntil,
+        live: this.client === null ? null : this.lastFleet ?? undefined,
+        snapshots: () => this.catalog.view(),
       }, this.staleAfterS());
       this.lastHealth = report;
       this.opts.onHealth?.(report);

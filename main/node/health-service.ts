@@ -6,6 +6,8 @@ import type { TmuxTarget } from './tmux-exec.js';
 import { queryFleet } from './fleet-query.js';
 import { findRoleConflicts } from './roles.js';
 import { listSnapshots, readSnapshot } from './snapshot-store.js';
+import type { CatalogView } from './snapshot-catalog.js';
+import { isResumableBinding } from '../common/snapshot-counts.js';
 import { readDaemonStatus } from './daemon-status.js';
 import { readSpool } from './spool.js';
 import { hooksStatus, type HookCommands } from './claude-settings.js';
@@ -20,6 +22,17 @@ export interface HealthDeps {
   wakeGraceUntil?: Date | null;
   /** The live fleet if the caller already has it (the daemon), else one tmux call. */
   live?: FleetState | null;
+  /** The daemon's cached catalog view (newest re-validated); else a full listing now. */
+  snapshots?: () => Promise<CatalogView>;
+}
+
+async function fullView(paths: StatePaths): Promise<CatalogView> {
+  const listing = await listSnapshots(paths);
+  for (const s of listing.valid) {
+    const snap = await readSnapshot(paths, s.id).catch(() => null);
+    if (snap !== null) return { listing, newest: snap };
+  }
+  return { listing, newest: null };
 }
 
 /**
@@ -28,12 +41,13 @@ export interface HealthDeps {
  */
 export async function gatherHealth(deps: HealthDeps, staleAfterS = deps.settings.staleAfterS): Promise<HealthReport> {
   const problems: Problem[] = [];
-  const [listing, daemon, spool, hooks] = await Promise.all([
-    listSnapshots(deps.paths),
+  const [view, daemon, spool, hooks] = await Promise.all([
+    deps.snapshots ? deps.snapshots() : fullView(deps.paths),
     readDaemonStatus(deps.paths).catch(() => null),
     readSpool(deps.paths),
     hooksStatus(deps.settingsPath, deps.hookCommands).catch((e: Error) => ({ state: 'invalid' as const, settingsPath: deps.settingsPath, detail: e.message })),
   ]);
+  const { listing, newest: snap } = view;
   let live: FleetState | null;
   try {
     live = deps.live !== undefined ? deps.live : await queryFleet(deps.target);
@@ -48,17 +62,16 @@ export async function gatherHealth(deps: HealthDeps, staleAfterS = deps.settings
   if (hooks.state !== 'installed') problems.push({ code: hooks.state === 'outdated' ? 'hooks-outdated' : 'hooks-missing', message: hooks.detail });
   if (live) problems.push(...findRoleConflicts(live));
 
-  const newest = listing.valid[0] ?? null;
+  const newest = snap === null ? null : listing.valid.find((s) => s.id === snap.id) ?? null;
   let unbound = 0;
-  if (newest) {
-    const snap = await readSnapshot(deps.paths, newest.id).catch(() => null);
-    for (const s of snap?.sessions ?? []) {
-      for (const w of s.windows) {
-        for (const p of w.panes) {
-          if (p.currentCommand === 'claude' && (p.binding === null || p.binding.endedAt !== undefined && p.binding.endReason !== 'other')) {
-            unbound++;
-            problems.push({ code: 'unbound-claude-pane', message: `pane ${s.name}:${w.index}.${p.index} (role ${p.role}) runs claude but has no live binding` });
-          }
+  for (const s of snap?.sessions ?? []) {
+    for (const w of s.windows) {
+      for (const p of w.panes) {
+        // Claude typed into a shell shows as `claude`; without a resumable binding the hooks
+        // did not see it start, so a restore could only give that pane a shell.
+        if (p.currentCommand === 'claude' && !isResumableBinding(p.binding)) {
+          unbound++;
+          problems.push({ code: 'unbound-claude-pane', message: `pane ${s.name}:${w.index}.${p.index} (role ${p.role}) runs claude but has no live binding` });
         }
       }
     }

@@ -7,7 +7,7 @@ import { queryFleet, queryInstance } from './fleet-query.js';
 import { assignDefaultRoles } from './roles.js';
 import { RegistryStore } from './registry-store.js';
 import { buildSnapshot, writeSnapshot } from './snapshot-store.js';
-import { applyRetention } from './snapshot-store.js';
+import { applyRetention, type SnapshotListing } from './snapshot-store.js';
 import type { Settings } from '../common/settings-model.js';
 
 export interface SaveDeps {
@@ -20,10 +20,14 @@ export interface SaveDeps {
   query?: () => Promise<FleetState | null>;
   /** Which server answers now (the daemon asks through its control client). */
   instanceNow?: () => Promise<FleetState['instance'] | null>;
+  /** The daemon's catalog, so retention does not re-read every snapshot on every save. */
+  listing?: () => Promise<SnapshotListing>;
 }
 
 export interface SaveResult {
   snapshot: Snapshot;
+  /** The live state the snapshot was taken from (roles filled in). */
+  fleet: FleetState;
   rolesAssigned: number;
   eventsFolded: number;
   pruned: string[];
@@ -54,6 +58,6 @@ export async function saveSnapshot(deps: SaveDeps, trigger: SaveTrigger): Promis
     await unlink(`${deps.paths.snapshots}/${snapshot.id}.json`).catch(() => undefined);
     throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
   }
-  const pruned = await applyRetention(deps.paths, started, deps.settings.retention, fleet.instance);
-  return { snapshot, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned };
+  const pruned = await applyRetention(deps.paths, started, deps.settings.retention, fleet.instance, deps.listing ? await deps.listing() : undefined);
+  return { snapshot, fleet, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned };
 }

@@ -43,7 +43,7 @@ export function parseSnapshot(bytes: Buffer | string, expectedId: string | null)
   return { ok: true, snapshot: snap };
 }
 
-async function readBounded(path: string): Promise<Buffer> {
+export async function readBounded(path: string): Promise<Buffer> {
   const st = await stat(path);
   if (!st.isFile()) throw new Error('not a regular file');
   if (st.size > MAX_SNAPSHOT_BYTES) throw new Error(`too large (${st.size} bytes)`);

@@ -142,8 +142,9 @@ export async function applyRetention(
   now: Date,
   policy: RetentionPolicy,
   current: ServerInstance | null,
+  known?: SnapshotListing,
 ): Promise<string[]> {
-  const [listing, handled] = await Promise.all([listSnapshots(paths), handledInstances(paths)]);
+  const [listing, handled] = await Promise.all([known ?? listSnapshots(paths), handledInstances(paths)]);
   const doomed = selectForDeletion(listing.valid, now, policy, protectedSnapshots(listing.valid, current, handled));
   const deleted: string[] = [];
   for (const id of doomed) {
