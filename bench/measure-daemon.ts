@@ -40,6 +40,7 @@ function rchar(pid: number): number {
 
 export interface DaemonFigures {
   seconds: number;
+  snapshotsOnDisk: number;
   cpuSPerHour: number;
   rssMb: number;
   rssMaxMb: number;
@@ -57,9 +58,14 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS: number; cliBin: string }): Promise<DaemonFigures> {
+const countSnapshots = (dir: string): number => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).length : 0);
+
+/** `seed` fills the state dir first (e.g. hours of earlier saves) so the daemon starts in a steady state. */
+export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS: number; cliBin: string; seed?: (stateRoot: string) => Promise<void> }): Promise<DaemonFigures> {
   const root = mkdtempSync(join(tmpdir(), 'fk-bench-daemon-'));
   const snapshots = join(root, 'snapshots');
+  await opts.seed?.(root);
+  const seeded = countSnapshots(snapshots);
   const child = spawn(process.execPath, [opts.cliBin, 'daemon', '--interval', '60'], { env: cliEnv(root, fleet.target), stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => { log += d.toString('utf8'); });
@@ -68,12 +74,12 @@ export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS:
   try {
     // At rest from the first snapshot on: start-up is a one-off, not the hourly cost.
     const deadline = Date.now() + 30_000;
-    while (!(existsSync(snapshots) && readdirSync(snapshots).some((f) => f.endsWith('.json')))) {
+    while (countSnapshots(snapshots) <= seeded) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`daemon made no first snapshot in 30 s: ${log.trim().slice(-500)}`);
       await sleep(200);
     }
     await sleep(1000);
-    const savesBefore = readdirSync(snapshots).filter((f) => f.endsWith('.json')).length;
+    const savesBefore = countSnapshots(snapshots);
     const a = procSample(pid);
     let rssMax = a.rssMb;
     const t0 = performance.now();
@@ -83,10 +89,10 @@ export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS:
     }
     const b = procSample(pid);
     const seconds = (performance.now() - t0) / 1000;
-    const saves = readdirSync(snapshots).filter((f) => f.endsWith('.json')).length - savesBefore;
+    const saves = countSnapshots(snapshots) - savesBefore;
 
     // One pane prints without pause; count what the daemon's client and ours read meanwhile.
-    const tmuxClient = childPids(pid).find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'tmux');
+    const tmuxClient = childPids(pid).find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('tmux'));
     ours = await ControlClient.connect({ target: fleet.target });
     let outputs = 0;
     ours.onNotification((n) => { if (n.name === 'output' || n.name === 'extended-output') outputs++; });
@@ -104,6 +110,7 @@ export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS:
     await runTmux(fleet.target, ['kill-pane', '-t', pane]);
     return {
       seconds,
+      snapshotsOnDisk: countSnapshots(snapshots),
       cpuSPerHour: ((b.cpuS - a.cpuS) / seconds) * 3600,
       rssMb: b.rssMb,
       rssMaxMb: rssMax,

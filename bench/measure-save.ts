@@ -33,7 +33,7 @@ export interface DaemonSaver {
 }
 
 /** Exactly what Daemon.saveNow runs, minus its status bookkeeping: lock, save via the client. */
-export async function openDaemonSaver(target: TmuxTarget, stateRoot: string): Promise<DaemonSaver> {
+export async function openDaemonSaver(target: TmuxTarget, stateRoot: string, clock: () => Date = () => new Date()): Promise<DaemonSaver> {
   const paths = ensureStateDir(stateRoot);
   const registry = new RegistryStore(paths);
   const client = await ControlClient.connect({ target });
@@ -44,7 +44,7 @@ export async function openDaemonSaver(target: TmuxTarget, stateRoot: string): Pr
         target,
         registry,
         settings: DEFAULT_SETTINGS,
-        clock: () => new Date(),
+        clock,
         query: () => queryFleetVia(client),
         instanceNow: () => queryInstanceVia(client),
       }, 'interval'), { waitMs: 10_000 });

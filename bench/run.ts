@@ -1,6 +1,7 @@
 // `npm run bench` (full) and `node dist/bench/run.js --quick` (smoke: small fleets, few
 // repetitions; checks correctness, asserts nothing about speed). Prints the table: figure,
-// ours, floor or peer, ratio, target, met. `--markdown FILE` also writes it as a document.
+// ours, floor or peer, ratio, target, met. `--markdown FILE` also writes it as a document,
+// `--json FILE` the rows and failures as data.
 // Exit 1 when a correctness check fails (restore mismatches, lost hook events, wrong snapshot).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { buildFleet, isolateHome, killServer, type Fleet } from './fleet.js';
 import { measureSaves, type SaveFigures } from './measure-save.js';
 import { measureHook } from './measure-hook.js';
 import { measureRestore } from './measure-restore.js';
-import { measureDaemon } from './measure-daemon.js';
+import { measureDaemon, type DaemonFigures } from './measure-daemon.js';
+import { measureDaemonPhases, seedSnapshots } from './measure-daemon-phases.js';
 import { measureResurrect } from './measure-resurrect.js';
 import { fmtMs, ratioRow, type BenchRow } from './stats.js';
 import { formatTable, markdownReport } from './report.js';
@@ -27,10 +29,13 @@ export interface BenchConfig {
   restS: number;
   floodS: number;
   tmuxp: boolean;
+  /** Minutes of earlier saves for the steady-state figures (0: skip the steady-state daemon run). */
+  steadyMinutes: number;
+  phaseReps: number;
 }
 
-export const QUICK: BenchConfig = { sizes: [10, 20], saveReps: 3, restoreReps: 1, hookReps: 5, hookBursts: 1, daemonPanes: 10, restS: 12, floodS: 2, tmuxp: true };
-export const FULL: BenchConfig = { sizes: [10, 50, 200], saveReps: 15, restoreReps: 5, hookReps: 30, hookBursts: 5, daemonPanes: 50, restS: 300, floodS: 20, tmuxp: true };
+export const QUICK: BenchConfig = { sizes: [10, 20], saveReps: 3, restoreReps: 1, hookReps: 5, hookBursts: 1, daemonPanes: 10, restS: 8, floodS: 2, tmuxp: true, steadyMinutes: 0, phaseReps: 2 };
+export const FULL: BenchConfig = { sizes: [10, 50, 200], saveReps: 15, restoreReps: 5, hookReps: 30, hookBursts: 5, daemonPanes: 50, restS: 300, floodS: 20, tmuxp: true, steadyMinutes: 150, phaseReps: 10 };
 
 const AT = 200;
 const cliBin = resolve(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'fleetkeeper.js');
@@ -97,9 +102,7 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
       fleets.push(dFleet);
     }
     const d = await measureDaemon(dFleet, { restS: cfg.restS, floodS: cfg.floodS, cliBin });
-    const restNote = `${d.seconds.toFixed(0)} s sampled, ${d.saves} saves`;
-    rows.push(row(`daemon at rest, ${cfg.daemonPanes} panes, 60 s interval`, `${d.cpuSPerHour.toFixed(2)} CPU-s/h`, '—', '≤ 2 CPU-s/h', d.cpuSPerHour <= 2, restNote));
-    rows.push(row('daemon RSS', `${d.rssMb.toFixed(1)} MB (max ${d.rssMaxMb.toFixed(1)})`, '—', '≤ 80 MB', d.rssMaxMb <= 80));
+    rows.push(...restRows(d, `${cfg.daemonPanes} panes, fresh state dir`));
     const f = d.flood;
     const floodOk = f.outputNotifications === 0 && f.ourClientBytes <= 4096;
     rows.push(row(`control client while a pane prints, ${f.seconds} s`,
@@ -107,11 +110,32 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
       `pane printed ~${(f.paneBytes / 1e6).toFixed(1)} MB; daemon's client read ${f.clientRcharBytes ?? '?'} B`,
       'reads no pane output', floodOk));
     if (f.outputNotifications > 0) failures.push(`control client received ${f.outputNotifications} %output notifications`);
+
+    const steady = cfg.steadyMinutes > 0 ? cfg.steadyMinutes : 10;
+    log(`daemon phases: CPU per save and per health check, fresh and after ${steady} min of saves`);
+    for (const p of await measureDaemonPhases(dFleet, { steady, reps: cfg.phaseReps })) {
+      rows.push(row(`daemon CPU per save / per health check, ${p.snapshotsOnDisk} snapshots on disk`,
+        `${p.saveCpuMs.toFixed(1)} / ${p.healthCpuMs.toFixed(1)} ms`, `listing alone ${p.listCpuMs.toFixed(1)} ms`, 'report', null,
+        `≈ ${p.perHourS.toFixed(2)} CPU-s/h at 60 saves + 120 health checks an hour`));
+    }
+    if (cfg.steadyMinutes > 0) {
+      log(`daemon at rest after ${cfg.steadyMinutes} min of saves: ${cfg.restS} s`);
+      const target = dFleet.target;
+      const ds = await measureDaemon(dFleet, { restS: cfg.restS, floodS: 1, cliBin, seed: (stateRoot) => seedSnapshots({ ...dFleet, target }, stateRoot, cfg.steadyMinutes) });
+      rows.push(...restRows(ds, `${cfg.daemonPanes} panes, ${ds.snapshotsOnDisk} snapshots on disk`));
+    }
     return { rows, failures };
   } finally {
     for (const fl of fleets) await killServer(fl.target);
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+function restRows(d: DaemonFigures, what: string): BenchRow[] {
+  return [
+    row(`daemon at rest, ${what}`, `${d.cpuSPerHour.toFixed(2)} CPU-s/h`, '—', '≤ 2 CPU-s/h', d.cpuSPerHour <= 2, `${d.seconds.toFixed(0)} s sampled, ${d.saves} saves, 60 s interval`),
+    row(`daemon RSS, ${what}`, `${d.rssMb.toFixed(1)} MB (max ${d.rssMaxMb.toFixed(1)})`, '—', '≤ 80 MB', d.rssMaxMb <= 80),
+  ];
 }
 
 function machine(): string {
@@ -121,13 +145,14 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, markdown: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, markdown: { type: 'string' }, json: { type: 'string' } } });
   const cfg = values.quick === true ? QUICK : FULL;
   const t0 = performance.now();
   const out = await runBench(cfg);
   const took = fmtMs(performance.now() - t0);
   process.stdout.write(`${formatTable(out.rows)}\n${machine()}; ${values.quick === true ? 'quick' : 'full'} run took ${took}\n`);
   if (values.markdown !== undefined) writeFileSync(values.markdown, markdownReport(out.rows, { machine: machine(), mode: values.quick === true ? 'quick' : 'full', took, config: cfg }));
+  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(out, null, 2)}\n`);
   if (out.failures.length > 0) {
     process.stderr.write(`CORRECTNESS FAILURES:\n${out.failures.map((x) => `  ${x}`).join('\n')}\n`);
     process.exitCode = 1;
