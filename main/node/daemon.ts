@@ -58,6 +58,7 @@ export class Daemon {
   private wakeGraceUntil: Date | null = null;
   private status: DaemonStatus;
   private lastHealth: HealthReport | null = null;
+  private persistedState: DaemonStatus['state'] | null = null;
   /** The fleet as of the last save: the watchdog's view of the server without a tmux spawn per tick. */
   private lastFleet: FleetState | null = null;
   private readonly catalog: SnapshotCatalog;
@@ -138,9 +139,12 @@ export class Daemon {
         this.scheduleReconnect(200);
       });
       this.opts.log?.('connected to tmux');
+      await this.persistStatus();
       this.debouncer.poke();
     } catch (err) {
       this.status.state = 'no-server';
+      // Written once per change of state, not on every poll while there is no server.
+      if (this.persistedState !== 'no-server') await this.persistStatus();
       if (!(err instanceof TmuxError) || err.reason === 'missing') this.opts.log?.(`cannot connect: ${errorMessage(err)}`);
       this.scheduleReconnect(this.opts.serverPollMs ?? 2000);
     }
@@ -234,6 +238,7 @@ export class Daemon {
   }
 
   private async persistStatus(): Promise<void> {
+    this.persistedState = this.status.state;
     await writeDaemonStatus(this.opts.paths, this.status).catch((err: unknown) => this.opts.log?.(`cannot write daemon status: ${errorMessage(err)}`));
   }
 
