@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
+import { CLI, json, runCli } from './helpers/cli.js';
+
+// The CLI contract: every command answers --json with one document, exits 0 on success and
+// non-zero with a one-line reason, and status tells the truth through its exit code.
+
+let root: string;
+let env: NodeJS.ProcessEnv;
+let tmux: TmuxHarness;
+const cli = (...args: string[]) => runCli([...args, '--socket', tmux.socket], env);
+
+beforeAll(() => {
+  execSync('npx tsc -p tsconfig.json', { cwd: new URL('..', import.meta.url).pathname, stdio: 'inherit' });
+  root = mkdtempSync(join(tmpdir(), 'fk-cli-'));
+  mkdirSync(join(root, 'home'));
+  env = { ...process.env, FLEETKEEPER_HOME: join(root, 'state'), CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: join(root, 'home'), SHELL: '/bin/sh' };
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+  delete env.FLEETKEEPER_TMUX_SOCKET;
+  tmux = new TmuxHarness(env);
+}, 60_000);
+
+afterAll(async () => {
+  await tmux.kill();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('fleetkeeper CLI', () => {
+  it('--help and --version; an unknown command or flag is a usage error', async () => {
+    const help = await runCli(['--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('restore [ID] [--dry-run]');
+    expect((await runCli(['--version'], env)).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const bad = await runCli(['frobnicate'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"frobnicate"');
+    expect((await runCli(['status', '--bogus'], env)).code).toBe(2);
+  });
+
+  it('without a server: save fails with one line, status says no-server, nothing is started', async () => {
+    const save = await cli('save');
+    expect(save.code).toBe(1);
+    expect(save.stderr.trim().split('\n')).toHaveLength(1);
+    expect(save.stderr).toMatch(/no tmux server/);
+    const j = json<{ ok: boolean; error: string }>(await cli('save', '--json'));
+    expect(j.ok).toBe(false);
+    const status = await cli('status', '--json');
+    expect(status.code).toBe(1);
+    expect(json<{ state: string }>(status).state).toBe('no-server');
+    expect((await cli('status', '--short')).stdout.trim()).toBe('FK --');
+    expect(await tmux.serverPid()).toBeNull();
+    const restore = await cli('restore');
+    expect(restore.code).not.toBe(0);
+    expect(restore.stderr).toMatch(/no snapshot/);
+  });
+
+  it('save, snapshots, status fresh then stale by the injected stale-after, registry, hooks', async () => {
+    await tmux.run('new-session', '-d', '-s', 'w', '-x', '100', '-y', '30');
+    await tmux.run('split-window', '-t', 'w');
+    const saved = json<{ ok: boolean; id: string; panes: number }>(await cli('save', '--json'));
+    expect(saved).toMatchObject({ ok: true, panes: 2 });
+    const list = json<{ valid: Array<{ id: string; panes: number }> }>(await cli('snapshots', '--json'));
+    expect(list.valid[0]).toMatchObject({ id: saved.id, panes: 2 });
+    expect((await cli('snapshots')).stdout).toContain(saved.id);
+
+    expect(json<{ state: string }>(await cli('hooks', 'status', '--json')).state).toBe('missing');
+    expect((await cli('hooks', 'install')).code).toBe(0);
+    const again = json<{ changed: boolean }>(await cli('hooks', 'install', '--json'));
+    expect(again.changed).toBe(false);
+    expect((await cli('hooks', 'status')).code).toBe(0);
+
+    const fresh = await cli('status', '--json');
+    expect(json<{ state: string }>(fresh).state).toBe('fresh');
+    expect(fresh.code).toBe(0);
+    expect((await cli('status', '--short')).stdout.trim()).toMatch(/^FK \d+s$/);
+    await new Promise((r) => setTimeout(r, 2100));
+    const stale = await cli('status', '--stale-after', '1', '--json');
+    expect(json<{ state: string }>(stale).state).toBe('stale');
+    expect(stale.code).toBe(1);
+    expect((await cli('status', '--stale-after', '1', '--short')).stdout.trim()).toMatch(/^FK STALE \d+s$/);
+    expect((await cli('status', '--stale-after', 'soon')).code).toBe(2);
+
+    expect(json<Record<string, unknown>>(await cli('registry', '--json'))).toEqual({});
+    // Roles were assigned by the save, unique, valid.
+    const roles = (await tmux.run('list-panes', '-a', '-F', '#{@fleetkeeper-role}')).trim().split('\n');
+    expect(new Set(roles).size).toBe(2);
+    const shown = await cli('role', '--pane', 'w:0.0', '--json');
+    expect(json<{ role: string }>(shown).role).toBe(roles[0]);
+    const refused = await cli('role', 'a;b', '--pane', 'w:0.0');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('"a;b"');
+    expect((await cli('role', 'x')).stderr).toMatch(/not inside a tmux pane/);
+  });
+
+  it('daemon: one per state dir, saves on its clock, stops cleanly on SIGTERM', async () => {
+    const d = spawn(process.execPath, [CLI, 'daemon', '--interval', '1', '--stale-after', '5', '--socket', tmux.socket], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    d.stderr.on('data', (b: Buffer) => (log += b.toString()));
+    const before = readdirSync(join(root, 'state', 'snapshots')).length;
+    await waitFor(() => readdirSync(join(root, 'state', 'snapshots')).length >= before + 2, 10_000, 'two daemon saves');
+    const second = await cli('daemon', '--interval', '1');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/locked by process/);
+    expect((await cli('status')).code).toBe(0);
+    const code = await new Promise<number | null>((resolve) => {
+      d.on('exit', (c) => resolve(c));
+      d.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    expect(log).toContain('running (interval 1 s');
+  });
+});
