@@ -65,30 +65,52 @@ export function fleetShape(root: string, spec: FleetSpec): PlannedSessionSpec[] 
 /** tmux reads a `-c` value as a format: keep '#' literal. */
 const lit = (v: string): string => v.replace(/#/g, '##');
 
-/** One argv (commands separated by ';') that builds `shape` from nothing on a fresh server. */
-export function chainedBuildArgs(shape: PlannedSessionSpec[], layouts?: Map<string, string>, roles?: Map<string, string>): string[] {
-  const cmds: string[][] = [];
+/**
+ * tmux refuses a command line over ~16 KB ("command too long": the client sends argv to the
+ * server in one message), so "one chained invocation" is as few invocations as fit: whole
+ * sessions packed greedily into argvs of at most this many bytes.
+ */
+export const MAX_ARGV_BYTES = 12_000;
+
+/** Chained argvs (commands separated by ';') that build `shape` from nothing on a fresh server. */
+export function chainedBuildArgs(shape: PlannedSessionSpec[], layouts?: Map<string, string>, roles?: Map<string, string>): string[][] {
+  const chunks: string[][] = [];
+  let cur: string[][] = [];
+  let bytes = 0;
   for (const s of shape) {
-    s.windows.forEach((w, wi) => {
-      const win = `${s.name}:${wi}`;
-      w.panes.forEach((p, pi) => {
-        const prog = p.program !== null && layouts === undefined ? [p.program] : [];
-        if (wi === 0 && pi === 0) cmds.push(['new-session', '-d', '-s', s.name, '-n', w.name, '-c', lit(p.cwd), '-x', '200', '-y', '60', ...prog]);
-        else if (pi === 0) cmds.push(['new-window', '-d', '-t', win, '-n', w.name, '-c', lit(p.cwd), ...prog]);
-        else {
-          cmds.push(['split-window', w.vertical ? '-v' : '-h', '-t', `${win}.${pi - 1}`, '-c', lit(p.cwd), ...prog]);
-        }
-        const role = roles?.get(`${win}.${pi}`);
-        if (role !== undefined && role !== '') cmds.push(['set-option', '-p', '-t', `${win}.${pi}`, ROLE_OPTION, role]);
-      });
-      const layout = layouts?.get(win);
-      if (layout !== undefined) cmds.push(['select-layout', '-t', win, layout]);
-      cmds.push(['select-pane', '-t', `${win}.${w.activePane}`]);
-      if (w.zoomed) cmds.push(['resize-pane', '-Z', '-t', `${win}.${w.activePane}`]);
-    });
-    cmds.push(['select-window', '-t', `${s.name}:${s.activeWindow}`]);
+    const cmds = sessionCommands(s, layouts, roles);
+    const size = cmds.flat().reduce((n, a) => n + Buffer.byteLength(a) + 3, 0);
+    if (cur.length > 0 && bytes + size > MAX_ARGV_BYTES) {
+      chunks.push(cur.flatMap((c, i) => (i === 0 ? c : [';', ...c])));
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(...cmds);
+    bytes += size;
   }
-  return cmds.flatMap((c, i) => (i === 0 ? c : [';', ...c]));
+  if (cur.length > 0) chunks.push(cur.flatMap((c, i) => (i === 0 ? c : [';', ...c])));
+  return chunks;
+}
+
+function sessionCommands(s: PlannedSessionSpec, layouts?: Map<string, string>, roles?: Map<string, string>): string[][] {
+  const cmds: string[][] = [];
+  s.windows.forEach((w, wi) => {
+    const win = `${s.name}:${wi}`;
+    w.panes.forEach((p, pi) => {
+      const prog = p.program !== null && layouts === undefined ? [p.program] : [];
+      if (wi === 0 && pi === 0) cmds.push(['new-session', '-d', '-s', s.name, '-n', w.name, '-c', lit(p.cwd), '-x', '200', '-y', '60', ...prog]);
+      else if (pi === 0) cmds.push(['new-window', '-d', '-t', win, '-n', w.name, '-c', lit(p.cwd), ...prog]);
+      else cmds.push(['split-window', w.vertical ? '-v' : '-h', '-t', `${win}.${pi - 1}`, '-c', lit(p.cwd), ...prog]);
+      const role = roles?.get(`${win}.${pi}`);
+      if (role !== undefined && role !== '') cmds.push(['set-option', '-p', '-t', `${win}.${pi}`, ROLE_OPTION, role]);
+    });
+    const layout = layouts?.get(win);
+    if (layout !== undefined) cmds.push(['select-layout', '-t', win, layout]);
+    cmds.push(['select-pane', '-t', `${win}.${w.activePane}`]);
+    if (w.zoomed) cmds.push(['resize-pane', '-Z', '-t', `${win}.${w.activePane}`]);
+  });
+  cmds.push(['select-window', '-t', `${s.name}:${s.activeWindow}`]);
+  return cmds;
 }
 
 export interface Fleet {
@@ -102,7 +124,7 @@ export async function buildFleet(root: string, spec: FleetSpec, purpose = 'fleet
   const shape = fleetShape(root, spec);
   for (const s of shape) for (const w of s.windows) for (const p of w.panes) mkdirSync(p.cwd, { recursive: true });
   const target = newTarget(purpose);
-  await runTmux(target, chainedBuildArgs(shape), 60_000);
+  for (const argv of chainedBuildArgs(shape)) await runTmux(target, argv, 60_000);
   await settleCwds(target, spec.panes);
   return { target, shape, panes: spec.panes };
 }

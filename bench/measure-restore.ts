@@ -12,6 +12,8 @@ export interface RestoreFigures {
   panes: number;
   oursMs: number;
   floorMs: number;
+  /** tmux invocations the floor needed (argv is capped at ~16 KB per invocation). */
+  floorCalls: number;
   oursMismatches: string[];
   floorMismatches: string[];
   clientsSeen: number;
@@ -62,7 +64,7 @@ export async function measureRestore(fleet: Fleet, snapshot: Snapshot, opts: { r
     const t2 = newTarget('floor');
     try {
       const t0 = performance.now();
-      await runTmux(t2, floorArgs, 60_000);
+      for (const argv of floorArgs) await runTmux(t2, argv, 60_000);
       floor.push(performance.now() - t0);
       for (const m of await settledMismatches(t2, want)) floorBad.add(m);
     } finally {
@@ -73,6 +75,7 @@ export async function measureRestore(fleet: Fleet, snapshot: Snapshot, opts: { r
     panes: fleet.panes,
     oursMs: median(ours),
     floorMs: median(floor),
+    floorCalls: floorArgs.length,
     oursMismatches: [...oursBad],
     floorMismatches: [...floorBad],
     clientsSeen,

@@ -71,7 +71,8 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
 
       log(`fleet of ${n} panes: restore`);
       const r = await measureRestore(fleet, s.snapshot, { reps: cfg.restoreReps, home });
-      rows.push(ratioRow(`restore, ${n} panes (no client)`, r.oursMs, r.floorMs, 'one chained tmux call', big ? 1.5 : null));
+      rows.push(ratioRow(`restore, ${n} panes (no client)`, r.oursMs, r.floorMs, r.floorCalls === 1 ? 'one chained tmux call' : `${r.floorCalls} chained tmux calls`, big ? 1.5 : null,
+        r.floorCalls > 1 ? `tmux refuses one command line over ~16 KB, so the floor packs whole sessions into ${r.floorCalls} chained calls` : undefined));
       const bad = r.oursMismatches.length;
       rows.push(row(`restore correctness, ${n} panes`, `${bad} mismatches, ${r.clientsSeen} clients`, `floor: ${r.floorMismatches.length} mismatches`, '0 mismatches', bad === 0 && r.clientsSeen === 0, r.warnings.length > 0 ? `warnings: ${r.warnings.slice(0, 3).join('; ')}` : undefined));
       if (bad > 0 || r.clientsSeen > 0) failures.push(`restore of ${n} panes: ${r.clientsSeen} clients; ${r.oursMismatches.slice(0, 5).join('; ')}`);
