@@ -193,7 +193,8 @@ describe('fleetkeeper hook inside a real tmux pane', () => {
     const cmd = `${shellCommand([process.execPath, bin, 'hook', 'session-start'])} < ${shellQuote(input)} > ${shellQuote(out)} 2> ${shellQuote(`${out}.err`)}; echo $? > ${shellQuote(`${out}.rc`)}; sleep 600`;
     tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'fleet', '-x', '120', '-y', '40', 'sleep 600');
     tmux('new-window', '-t', 'fleet:3', '-e', `FLEETKEEPER_HOME=${home}`, cmd);
-    for (let i = 0; i < 150 && !existsSync(`${out}.rc`); i++) await new Promise((r) => setTimeout(r, 20));
+    // The shell creates the .rc file before `echo` writes into it: wait for its content.
+    for (let i = 0; i < 250 && !(existsSync(`${out}.rc`) && readFileSync(`${out}.rc`, 'utf8').includes('\n')); i++) await new Promise((r) => setTimeout(r, 20));
     expect(readFileSync(`${out}.rc`, 'utf8').trim()).toBe('0');
     expect(readFileSync(out, 'utf8')).toBe('');
     expect(readFileSync(`${out}.err`, 'utf8')).toBe('');

@@ -75,7 +75,9 @@ function onHealth(s: PolicyState, r: HealthReport, now: number, cfg: PolicyConfi
   if (kind === 'stale' && inGrace(s, now)) return [{ ...s, last: r, lastAt: now }, []];
   const next: PolicyState = { ...s, last: r, lastAt: now };
   if (kind !== null) {
-    const body = `${r.reason.trim() || r.state} (${ageText(r)})`;
+    const reason = r.reason.trim() || r.state;
+    // Health reasons usually say the age already; say it once.
+    const body = /\bsnapshot\b/.test(reason) ? reason : `${reason} (${ageText(r)})`;
     if (s.red === null || s.red.kind !== kind) {
       next.red = { kind, since: s.red?.since ?? now, lastNotifiedAt: now };
       return [next, [{ title: RED_TITLE[kind][0], body, urgency: 'critical', action: 'open-dashboard' }]];

@@ -145,7 +145,7 @@ export class ControlClient {
       const timer = setTimeout(() => {
         this.pending = null;
         this.orphans++;
-        reject(new TmuxError(`tmux ${cmdLine} timed out after ${this.timeoutMs} ms`, 'timeout'));
+        reject(new TmuxError(`tmux server did not answer ${cmdLine.split(' ')[0] ?? ''} within ${this.timeoutMs} ms (hung or stopped?)`, 'timeout'));
       }, this.timeoutMs);
       this.pending = { resolve, reject, timer, cmdLine };
       this.proc.write(`${cmdLine}\n`);

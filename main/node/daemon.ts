@@ -59,6 +59,7 @@ export class Daemon {
   private status: DaemonStatus;
   private lastHealth: HealthReport | null = null;
   private persistedState: DaemonStatus['state'] | null = null;
+  private inFlight: Promise<SaveResult | null> | null = null;
   /** The fleet as of the last save: the watchdog's view of the server without a tmux spawn per tick. */
   private lastFleet: FleetState | null = null;
   private readonly catalog: SnapshotCatalog;
@@ -159,7 +160,18 @@ export class Daemon {
   }
 
   /** One save attempt; failures become state (daemon-status.json), never exceptions. */
-  async saveNow(trigger: SaveTrigger): Promise<SaveResult | null> {
+  saveNow(trigger: SaveTrigger): Promise<SaveResult | null> {
+    // The clock, layout changes, a wake and the menu can all ask at once: one save at a time
+    // in this process (the writer lock is for other processes), later askers share it.
+    if (this.inFlight !== null) return this.inFlight;
+    const run = this.saveOnce(trigger).finally(() => {
+      if (this.inFlight === run) this.inFlight = null;
+    });
+    this.inFlight = run;
+    return run;
+  }
+
+  private async saveOnce(trigger: SaveTrigger): Promise<SaveResult | null> {
     const client = this.client;
     if (client === null) {
       this.status.state = 'no-server';
