@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
@@ -84,6 +84,13 @@ describe('fleetkeeper CLI', () => {
     expect(stale.code).toBe(1);
     expect((await cli('status', '--stale-after', '1', '--short')).stdout.trim()).toMatch(/^FK STALE \d+s$/);
     expect((await cli('status', '--stale-after', 'soon')).code).toBe(2);
+
+    // A torn spool file is skipped, counted and reported, and does not hide the rest.
+    writeFileSync(join(root, 'state', 'spool', 'new', '20261123T000000000Z-0000000001-00000000000000aa.json'), '{"format":"fleetkeeper-ev');
+    const torn = json<{ problems: Array<{ code: string; message: string }> }>(await cli('status', '--json'));
+    expect(torn.problems.filter((p) => p.code === 'spool-corrupt')).toHaveLength(1);
+    expect((await cli('status')).stdout).toMatch(/problem \[spool-corrupt\]/);
+    rmSync(join(root, 'state', 'spool', 'new', '20261123T000000000Z-0000000001-00000000000000aa.json'));
 
     expect(json<Record<string, unknown>>(await cli('registry', '--json'))).toEqual({});
     // Roles were assigned by the save, unique, valid.
