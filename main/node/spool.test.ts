@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, truncateSync, utimesSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, truncateSync, utimesSync, statSync, symlinkSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -145,6 +146,19 @@ describe('a reader survives damaged files and keeps every good neighbour', () =>
     expect(read.corrupt.map((c) => c.reason)).toContain(`id ${JSON.stringify(other.id)} does not match the file name`);
     expect(read.events.map((e) => e.id)).toContain(other.id);
   });
+
+  it('a FIFO, a symlink and a directory under event names are reported, never read (a FIFO used to hang the reader)', async () => {
+    const fifo = join(paths.spoolNew, `${newEventId()}.json`);
+    execFileSync('mkfifo', [fifo]);
+    const link = join(paths.spoolNew, `${newEventId()}.json`);
+    symlinkSync(join(dir, 'nowhere'), link);
+    const sub = join(paths.spoolNew, `${newEventId()}.json`);
+    mkdirSync(sub);
+    const r = await withNeighbours(() => undefined);
+    expect(r.good).toBe(2);
+    expect(r.corrupt.map((c) => c.file).sort()).toEqual([fifo, link, sub].sort());
+    expect(r.corrupt.every((c) => /unreadable/.test(c.reason))).toBe(true);
+  }, 10_000);
 });
 
 describe('archive', () => {

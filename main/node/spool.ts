@@ -1,4 +1,5 @@
 import * as fsp from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { JournalEvent } from '../common/types.js';
@@ -112,6 +113,27 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
+/** Far above any event the hook writes (its input is capped at 1 MB); anything bigger is not ours. */
+const MAX_EVENT_BYTES = 4 * 1024 * 1024;
+const READ_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW;
+
+/**
+ * The bytes of one regular event file. Non-blocking and no-follow, so a FIFO (which would
+ * block the reader, and with it every fold and save, forever), a symlink or a device planted
+ * under an event name is reported instead of read.
+ */
+async function readEventBytes(file: string): Promise<Buffer> {
+  const h = await fsp.open(file, READ_FLAGS);
+  try {
+    const st = await h.stat();
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_EVENT_BYTES) throw new Error(`too large (${st.size} bytes)`);
+    return await h.readFile();
+  } finally {
+    await h.close();
+  }
+}
+
 /** Reads every event file of one directory with bounded parallelism. Never throws on a bad file. */
 async function readDir(dir: string): Promise<SpoolRead> {
   const names = await listDir(dir);
@@ -124,7 +146,7 @@ async function readDir(dir: string): Promise<SpoolRead> {
       const file = join(dir, name);
       let data: Buffer;
       try {
-        data = await fsp.readFile(file);
+        data = await readEventBytes(file);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         // Moved to the archive between readdir and read: the archive read will see it.
