@@ -144,3 +144,20 @@ describe('DashboardService against the real core', () => {
     expect(written).toContain('/opt/fleetkeeper/bin/fleetkeeper.js');
   });
 });
+
+describe('historyPoints', () => {
+  it('keeps every successful save of the window, aged against the previous success, failures skipped', async () => {
+    const { historyPoints } = await import('./dashboard-service.js');
+    const h = [
+      { at: '2026-11-23T09:00:00.000Z', trigger: 'interval' as const, ok: true, snapshotId: 'a', durationMs: 5 },
+      { at: '2026-11-23T10:00:00.000Z', trigger: 'interval' as const, ok: true, snapshotId: 'b', durationMs: 6 },
+      { at: '2026-11-23T10:01:00.000Z', trigger: 'interval' as const, ok: false, error: 'hung' },
+      { at: '2026-11-23T10:05:00.000Z', trigger: 'change' as const, ok: true, snapshotId: 'c' },
+    ];
+    const pts = historyPoints(h, new Date('2026-11-23T09:30:00.000Z'), new Date('2026-11-23T11:00:00.000Z'));
+    expect(pts).toEqual([
+      { snapshotId: 'b', savedAt: '2026-11-23T10:00:00.000Z', trigger: 'interval', ageAtSaveS: 3600, durationMs: 6 },
+      { snapshotId: 'c', savedAt: '2026-11-23T10:05:00.000Z', trigger: 'change', ageAtSaveS: 300, durationMs: null },
+    ]);
+  });
+});

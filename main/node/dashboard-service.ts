@@ -23,6 +23,7 @@ import { planFor, restore, type RestoreReport } from './restore-service.js';
 import { saveSnapshot } from './save-snapshot.js';
 import { withWriterLock } from './writer-lock.js';
 import { conversationTitle } from './transcript.js';
+import { readSaveLog, type SaveRecord } from './save-log.js';
 
 /** What the service needs; a CLI context (main/cli/context.ts) already has all of it. */
 export interface DashboardDeps {
@@ -72,6 +73,21 @@ export function timelinePoints(valid: readonly SnapshotSummary[], from: Date, to
       ageAtSaveS: prev === undefined || (thinnedBefore !== null && prev.t < thinnedBefore.getTime()) ? null : (cur.t - prev.t) / 1000,
       durationMs: cur.s.durationMs ?? null,
     });
+  }
+  return points;
+}
+
+/** Timeline points from the save history: every successful save, aged against the one before. */
+export function historyPoints(history: readonly SaveRecord[], from: Date, to: Date): TimelinePoint[] {
+  const points: TimelinePoint[] = [];
+  let prev: number | null = null;
+  for (const r of history) {
+    if (!r.ok) continue;
+    const t = Date.parse(r.at);
+    if (t >= from.getTime() && t <= to.getTime()) {
+      points.push({ snapshotId: r.snapshotId ?? '', savedAt: r.at, trigger: r.trigger, ageAtSaveS: prev === null ? null : (t - prev) / 1000, durationMs: r.durationMs ?? null });
+    }
+    prev = t;
   }
   return points;
 }
@@ -143,17 +159,20 @@ export class DashboardService {
   async health(): Promise<HealthView> {
     const settings = this.deps.settings.get();
     const now = this.clock();
-    const [report, listing] = await Promise.all([
+    const [report, listing, history] = await Promise.all([
       gatherHealth({
         paths: this.deps.paths, target: this.deps.target, settings, clock: () => now,
         settingsPath: this.deps.claudeSettingsPath, hookCommands: this.deps.hookCommands,
         wakeGraceUntil: this.deps.wakeGraceUntil?.() ?? null,
       }),
       listSnapshots(this.deps.paths),
+      readSaveLog(this.deps.paths, new Date(0)).catch(() => []),
     ]);
     const from = new Date(now.getTime() - (this.deps.timelineHours ?? 24) * 3_600_000);
     const thinned = new Date(now.getTime() - settings.retention.keepAllNewerThanS * 1000);
-    const thinnedBefore = thinned > from ? thinned : null;
+    // The save history keeps every save that retention has since thinned away.
+    const fromLog = history.some((r) => r.ok);
+    const thinnedBefore = !fromLog && thinned > from ? thinned : null;
     return {
       report,
       statusLine: shortStatus(report),
@@ -161,7 +180,7 @@ export class DashboardService {
       thresholds: { intervalS: settings.intervalS, graceS: settings.graceS, staleAfterS: settings.staleAfterS },
       timeline: {
         from: from.toISOString(), to: now.toISOString(), thinnedBefore: thinnedBefore?.toISOString() ?? null,
-        points: timelinePoints(listing.valid, from, now, thinnedBefore),
+        points: fromLog ? historyPoints(history, from, now) : timelinePoints(listing.valid, from, now, thinnedBefore),
       },
     };
   }

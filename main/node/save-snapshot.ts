@@ -1,6 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import type { FleetState, SaveTrigger, Snapshot } from '../common/types.js';
-import { TmuxError } from '../common/errors.js';
+import { TmuxError, errorMessage } from '../common/errors.js';
+import { appendSaveRecord } from './save-log.js';
 import type { StatePaths } from './state-dir.js';
 import type { TmuxTarget } from './tmux-exec.js';
 import { queryFleet, queryInstance } from './fleet-query.js';
@@ -43,6 +44,21 @@ function sameInstance(a: FleetState['instance'], b: FleetState['instance'] | nul
  * while it was being written: a server going down must never displace the last healthy one.
  */
 export async function saveSnapshot(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResult> {
+  const at = deps.clock().toISOString();
+  try {
+    const r = await saveOnce(deps, trigger);
+    await appendSaveRecord(deps.paths, { at: r.snapshot.savedAt, trigger, ok: true, snapshotId: r.snapshot.id, durationMs: r.snapshot.durationMs }).catch(() => undefined);
+    return r;
+  } catch (err) {
+    // "No server / nothing to save" is not a failed backup; everything else goes in the history.
+    if (!(err instanceof TmuxError && err.reason === 'no-server')) {
+      await appendSaveRecord(deps.paths, { at, trigger, ok: false, error: errorMessage(err) }).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResult> {
   const started = deps.clock();
   const t0 = performance.now();
   const live = await (deps.query ?? (() => queryFleet(deps.target)))();
