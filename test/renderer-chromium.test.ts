@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -22,7 +23,8 @@ import { BRIDGE_VERBS } from '../shared/ipc-contract.js';
 
 const FAKE_CLAUDE = join(REPO, 'test', 'helpers', 'dashboard-fake-claude.sh');
 const CLI = realpathSync(join(REPO, 'bin', 'fleetkeeper.js'));
-const SHOTS = join(REPO, 'docs', 'screenshots');
+// README screenshots are refreshed on request (FK_SCREENSHOTS=1); a normal run never writes into the tree.
+const SHOTS = process.env.FK_SCREENSHOTS === '1' ? join(REPO, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'fk-shots-'));
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const CONVERSATIONS = {
