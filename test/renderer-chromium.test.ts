@@ -12,7 +12,7 @@ import { serveStatic, type StaticServer } from './helpers/dashboard-server.js';
 import { attachBridge } from './helpers/dashboard-bridge.js';
 import { DashboardService } from '../main/node/dashboard-service.js';
 import { ensureStateDir, type StatePaths } from '../main/node/state-dir.js';
-import { SettingsStore, openConfSettings } from '../main/node/settings-store.js';
+import { SettingsStore, openSettingsFile } from '../main/node/settings-store.js';
 import { RegistryStore } from '../main/node/registry-store.js';
 import { claudeSettingsPath, hookCommands } from '../main/node/claude-settings.js';
 import { BRIDGE_VERBS } from '../shared/ipc-contract.js';
@@ -97,7 +97,7 @@ describe('dashboard in real Chromium against the real core', () => {
     service = new DashboardService({
       paths,
       target: { socketName: tmux.socket },
-      settings: new SettingsStore(openConfSettings(paths)),
+      settings: new SettingsStore(openSettingsFile(paths)),
       registry: new RegistryStore(paths),
       claudeSettingsPath: claudeSettingsPath(sb.env),
       hookCommands: hookCommands(process.execPath, CLI),

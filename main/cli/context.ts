@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/state-dir.js';
 import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux-exec.js';
-import { SettingsStore, openConfSettings } from '../node/settings-store.js';
+import { SettingsStore, openSettingsFile } from '../node/settings-store.js';
 import { RegistryStore } from '../node/registry-store.js';
 import { claudeSettingsPath, hookCommands, type HookCommands } from '../node/claude-settings.js';
 import { parseTmuxEnv } from '../node/pane-context.js';
@@ -40,7 +40,7 @@ export function makeContext(flags: { socket?: string; json?: boolean }, env: Nod
     paths,
     target,
     env,
-    settings: new SettingsStore(openConfSettings(paths)),
+    settings: new SettingsStore(openSettingsFile(paths)),
     registry: new RegistryStore(paths),
     claudeSettingsPath: claudeSettingsPath(env),
     hookCommands: hookCommands(process.execPath, cliLauncherPath()),

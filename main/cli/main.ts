@@ -3,14 +3,6 @@ import { readFileSync } from 'node:fs';
 import { FleetkeeperError, InvalidInputError, errorMessage } from '../common/errors.js';
 import { makeContext } from './context.js';
 import { makeOutput } from './output.js';
-import { saveCommand } from './commands/save.js';
-import { statusCommand } from './commands/status.js';
-import { snapshotsCommand } from './commands/snapshots.js';
-import { restoreCommand } from './commands/restore.js';
-import { registryCommand } from './commands/registry.js';
-import { roleCommand } from './commands/role.js';
-import { hooksCommand } from './commands/hooks.js';
-import { daemonCommand } from './commands/daemon.js';
 
 export const HELP = `fleetkeeper — brings every tmux pane back with its own Claude conversation
 
@@ -89,15 +81,16 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     const ctx = makeContext({ socket: v.socket, json }, process.env);
     const out = makeOutput(json);
+    // Each command loads only its own modules: `save` and `status --short` are on the clock.
     switch (command) {
-      case 'save': return await saveCommand(ctx, out);
-      case 'status': return await statusCommand(ctx, out, { short: v.short, staleAfter: v['stale-after'] });
-      case 'snapshots': return await snapshotsCommand(ctx, out);
-      case 'restore': return await restoreCommand(ctx, out, rest[0], { dryRun: v['dry-run'], stagger: v.stagger, verifyTimeout: v['verify-timeout'] });
-      case 'registry': return await registryCommand(ctx, out);
-      case 'role': return await roleCommand(ctx, out, rest[0], { pane: v.pane, force: v.force });
-      case 'hooks': return await hooksCommand(ctx, out, rest[0]);
-      case 'daemon': return await daemonCommand(ctx, { interval: v.interval, staleAfter: v['stale-after'] });
+      case 'save': return await (await import('./commands/save.js')).saveCommand(ctx, out);
+      case 'status': return await (await import('./commands/status.js')).statusCommand(ctx, out, { short: v.short, staleAfter: v['stale-after'] });
+      case 'snapshots': return await (await import('./commands/snapshots.js')).snapshotsCommand(ctx, out);
+      case 'restore': return await (await import('./commands/restore.js')).restoreCommand(ctx, out, rest[0], { dryRun: v['dry-run'], stagger: v.stagger, verifyTimeout: v['verify-timeout'] });
+      case 'registry': return await (await import('./commands/registry.js')).registryCommand(ctx, out);
+      case 'role': return await (await import('./commands/role.js')).roleCommand(ctx, out, rest[0], { pane: v.pane, force: v.force });
+      case 'hooks': return await (await import('./commands/hooks.js')).hooksCommand(ctx, out, rest[0]);
+      case 'daemon': return await (await import('./commands/daemon.js')).daemonCommand(ctx, { interval: v.interval, staleAfter: v['stale-after'] });
       default:
         throw new InvalidInputError(`unknown command ${JSON.stringify(command)}; see fleetkeeper --help`);
     }

@@ -9,7 +9,7 @@ import { FleetkeeperError } from '../common/errors.js';
 import type { TrayPlatform } from '../common/tray-model.js';
 import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/state-dir.js';
 import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux-exec.js';
-import { SettingsStore, openConfSettings, type SettingsBackend } from '../node/settings-store.js';
+import { SettingsStore, openSettingsFile, type SettingsBackend } from '../node/settings-store.js';
 import { RegistryStore, openConfRegistry, type ConfLike } from '../node/registry-store.js';
 import { claudeSettingsPath, hookCommands, hooksStatus, installHooks, type HookCommands } from '../node/claude-settings.js';
 import { Daemon } from '../node/daemon.js';
@@ -80,7 +80,7 @@ export function wireApp(o: AppWiringOptions): WiredApp {
   const paths = ensureStateDir(resolveStateDir(o.env, o.platform));
   const target = tmuxTargetFrom(undefined, o.env);
   const clock = o.clock ?? (() => new Date());
-  const settings = new SettingsStore(o.openStore ? o.openStore('settings', paths) : openConfSettings(paths));
+  const settings = new SettingsStore(o.openStore ? o.openStore('settings', paths) : openSettingsFile(paths));
   const registry = new RegistryStore(paths, o.openStore ? () => o.openStore!('registry', paths) : () => openConfRegistry(paths));
   const claudeSettings = claudeSettingsPath(o.env);
   let controller: AppController | null = null;

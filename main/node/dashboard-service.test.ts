@@ -7,7 +7,7 @@ import type { SnapshotSummary } from '../common/snapshot-validate.js';
 import type { RestoreReport } from './restore-service.js';
 import { DashboardService, restoreResultView, timelinePoints } from './dashboard-service.js';
 import { ensureStateDir, type StatePaths } from './state-dir.js';
-import { SettingsStore, openConfSettings } from './settings-store.js';
+import { SettingsStore, openSettingsFile } from './settings-store.js';
 import { RegistryStore } from './registry-store.js';
 import { hookCommands } from './claude-settings.js';
 
@@ -86,7 +86,7 @@ describe('DashboardService against the real core', () => {
     await tmux.run('split-window', '-t', 'one', '-c', root);
     svc = new DashboardService({
       paths, target: { socketName: tmux.socket },
-      settings: new SettingsStore(openConfSettings(paths)),
+      settings: new SettingsStore(openSettingsFile(paths)),
       registry: new RegistryStore(paths),
       claudeSettingsPath: join(root, 'claude', 'settings.json'),
       hookCommands: hookCommands(process.execPath, '/opt/fleetkeeper/bin/fleetkeeper.js'),

@@ -1,4 +1,5 @@
-import Conf from 'conf';
+import { join } from 'node:path';
+import { JsonFileStore } from './json-store.js';
 import type { StatePaths } from './state-dir.js';
 import { mergeSettings, settingsFromStore, type Settings } from '../common/settings-model.js';
 
@@ -8,13 +9,9 @@ export interface SettingsBackend {
   readonly path: string;
 }
 
-export function openConfSettings(paths: StatePaths): SettingsBackend {
-  return new Conf<Record<string, unknown>>({
-    cwd: paths.root,
-    configName: 'settings',
-    clearInvalidConfig: false,
-    configFileMode: 0o600,
-  });
+/** settings.json in the state dir (the app opens the same file through electron-store). */
+export function openSettingsFile(paths: StatePaths): SettingsBackend {
+  return new JsonFileStore(join(paths.root, 'settings.json'));
 }
 
 export class SettingsStore {
