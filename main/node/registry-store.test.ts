@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, statSync, existsSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -186,5 +186,22 @@ describe('RegistryStore', () => {
     expect(spoolFiles()).toEqual([]);
     expect(archiveFiles()).toHaveLength(1);
     expect((await store.load()).doc).toEqual(doc);
+  });
+  it('sweeps the store temp files a writer killed mid-persist left behind (old ones only), and nothing else', async () => {
+    await appendEvent(paths, start('api', randomUUID(), '2024-05-01T10:00:00.000Z'));
+    const store = new RegistryStore(paths);
+    const old = join(paths.root, 'registry.json.tmp-1732391234a1b2c3');
+    const fresh = join(paths.root, 'registry.json.tmp-1732391299d4e5f6');
+    const other = join(paths.root, 'settings.json.tmp-1732391234a1b2c3');
+    for (const f of [old, fresh, other]) writeFileSync(f, '{"version":1,"rol');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(old, hourAgo, hourAgo);
+    utimesSync(other, hourAgo, hourAgo);
+    await store.foldSpool();
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect(existsSync(other)).toBe(true);
+    expect(await store.sweepStoreTemps(0)).toBe(1);
+    expect(existsSync(fresh)).toBe(false);
   });
 });

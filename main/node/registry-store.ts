@@ -1,5 +1,5 @@
 import * as fsp from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Conf from 'conf';
 import type { Binding } from '../common/types.js';
 import { WriteFailedError, errorMessage } from '../common/errors.js';
@@ -141,9 +141,36 @@ export class RegistryStore {
     await archiveEvents(this.paths, spool.events.map((e) => e.id));
     // A hook writes its temp file in well under a second: one this old belongs to a dead hook.
     await sweepSpoolTmp(this.paths, TMP_ABANDONED_MS).catch(() => 0);
+    await this.sweepStoreTemps(TMP_ABANDONED_MS).catch(() => 0);
     return loaded.rebuilt && loaded.reason !== undefined
       ? { applied, corrupt: spool.corrupt, doc, rebuilt: loaded.reason }
       : { applied, corrupt: spool.corrupt, doc };
+  }
+
+  /**
+   * Removes the store writer's temp files (`registry.json.tmp-<10 digits><6 hex>`, written by
+   * conf's `atomically`) left by a writer that was killed mid-persist: atomically purges them
+   * on a normal exit only, so without this every crash mid-write leaks one into the state dir.
+   * The writer lock means no other process is persisting now; the age only guards a clock step.
+   */
+  async sweepStoreTemps(olderThanMs: number, now: Date = new Date()): Promise<number> {
+    const file = this.defaultPath();
+    const dir = dirname(file);
+    const re = new RegExp(`^${basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tmp-\\d{10}[0-9a-f]{6}$`);
+    let removed = 0;
+    for (const name of await fsp.readdir(dir)) {
+      if (!re.test(name)) continue;
+      const path = join(dir, name);
+      try {
+        const st = await fsp.lstat(path);
+        if (!st.isFile() || now.getTime() - st.mtimeMs < olderThanMs) continue;
+        await fsp.unlink(path);
+        removed++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    return removed;
   }
 
   /** Bindings including events still in the spool (read-only: nothing is archived here). */
