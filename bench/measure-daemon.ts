@@ -58,14 +58,16 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-const countSnapshots = (dir: string): number => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).length : 0);
+const snapshotFiles = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : []);
+const countSnapshots = (dir: string): number => snapshotFiles(dir).length;
 
 /** `seed` fills the state dir first (e.g. hours of earlier saves) so the daemon starts in a steady state. */
 export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS: number; cliBin: string; seed?: (stateRoot: string) => Promise<void> }): Promise<DaemonFigures> {
   const root = mkdtempSync(join(tmpdir(), 'fk-bench-daemon-'));
   const snapshots = join(root, 'snapshots');
   await opts.seed?.(root);
-  const seeded = countSnapshots(snapshots);
+  // Retention may delete one old snapshot per new one: watch for a new name, not the count.
+  const seeded = new Set(snapshotFiles(snapshots));
   const child = spawn(process.execPath, [opts.cliBin, 'daemon', '--interval', '60'], { env: cliEnv(root, fleet.target), stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => { log += d.toString('utf8'); });
@@ -74,12 +76,12 @@ export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS:
   try {
     // At rest from the first snapshot on: start-up is a one-off, not the hourly cost.
     const deadline = Date.now() + 30_000;
-    while (countSnapshots(snapshots) <= seeded) {
+    while (!snapshotFiles(snapshots).some((f) => !seeded.has(f))) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`daemon made no first snapshot in 30 s: ${log.trim().slice(-500)}`);
       await sleep(200);
     }
     await sleep(1000);
-    const savesBefore = countSnapshots(snapshots);
+    const before = new Set(snapshotFiles(snapshots));
     const a = procSample(pid);
     let rssMax = a.rssMb;
     const t0 = performance.now();
@@ -89,7 +91,7 @@ export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS:
     }
     const b = procSample(pid);
     const seconds = (performance.now() - t0) / 1000;
-    const saves = countSnapshots(snapshots) - savesBefore;
+    const saves = snapshotFiles(snapshots).filter((f) => !before.has(f)).length;
 
     // One pane prints without pause; count what the daemon's client and ours read meanwhile.
     const tmuxClient = childPids(pid).find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('tmux'));

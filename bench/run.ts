@@ -122,8 +122,14 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
     if (cfg.steadyMinutes > 0) {
       log(`daemon at rest after ${cfg.steadyMinutes} min of saves: ${cfg.restS} s`);
       const target = dFleet.target;
-      const ds = await measureDaemon(dFleet, { restS: cfg.restS, floodS: 1, cliBin, seed: (stateRoot) => seedSnapshots({ ...dFleet, target }, stateRoot, cfg.steadyMinutes) });
-      rows.push(...restRows(ds, `${cfg.daemonPanes} panes, ${ds.snapshotsOnDisk} snapshots on disk`));
+      try {
+        const ds = await measureDaemon(dFleet, { restS: cfg.restS, floodS: 1, cliBin, seed: (stateRoot) => seedSnapshots({ ...dFleet, target }, stateRoot, cfg.steadyMinutes) });
+        rows.push(...restRows(ds, `${cfg.daemonPanes} panes, ${ds.snapshotsOnDisk} snapshots on disk`));
+      } catch (err) {
+        // Keep the rest of a long run: this figure is reported as missing, not as zero.
+        rows.push(row('daemon at rest, steady state', 'FAILED', '—', '≤ 2 CPU-s/h', false, err instanceof Error ? err.message.slice(0, 300) : String(err)));
+        failures.push(`steady-state daemon run failed: ${String(err).slice(0, 300)}`);
+      }
     }
     return { rows, failures };
   } finally {
