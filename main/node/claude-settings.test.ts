@@ -244,6 +244,21 @@ describe('uninstallHooks', () => {
     expect(await readJson(settings)).toEqual({ theme: 'dark' });
   });
 
+  it('sweeps temp files left by its own killed writers (dead pid), and nothing else', async () => {
+    await write(settings, userSettings);
+    const dead = await new Promise<number>((res) => {
+      const c = execFile(process.execPath, ['-e', '0'], () => res(c.pid as number));
+    });
+    const stale = join(dir, `.tmp-settings.json.${dead}.deadbeef`);
+    const staleBackup = join(dir, `.tmp-settings.json.fleetkeeper-backup-2026-11-23T21-30-01-123Z.${dead}.0badf00d`);
+    const live = join(dir, `.tmp-settings.json.${process.pid}.cafebabe`);
+    const foreign = join(dir, `.tmp-other.json.${dead}.deadbeef`);
+    for (const f of [stale, staleBackup, live, foreign]) await fsp.writeFile(f, '{"half');
+    await installHooks(settings, expected);
+    const left = (await fsp.readdir(dir)).filter((f) => f.startsWith('.tmp-')).sort();
+    expect(left).toEqual([`.tmp-other.json.${dead}.deadbeef`, `.tmp-settings.json.${process.pid}.cafebabe`].sort());
+  });
+
   it('does not create a missing file', async () => {
     expect(await uninstallHooks(settings)).toEqual({ changed: false, backupPath: null });
     await expect(fsp.stat(settings)).rejects.toMatchObject({ code: 'ENOENT' });

@@ -1,5 +1,5 @@
 import * as fsp from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { InvalidInputError, WriteFailedError, errorMessage } from '../common/errors.js';
 import { shellQuote } from '../common/shell-quote.js';
 import { nodeFs, writeFileDurable } from './durable-file.js';
@@ -237,9 +237,37 @@ async function freeBackupPath(settingsPath: string): Promise<string> {
   }
 }
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files that our own killed writers left beside the settings file or its backups
+ * (`.tmp-settings.json[.fleetkeeper-backup-…].<pid>.<8 hex>`, see durable-file.ts): the
+ * user's config dir must not fill up with them. Only names of that exact shape whose writer
+ * is gone are touched; best effort, never fails the install.
+ */
+async function sweepOurTemps(dir: string, name: string): Promise<void> {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^\\.tmp-${esc}(?:\\.fleetkeeper-backup-[0-9TZ-]+)?\\.(\\d+)\\.[0-9a-f]{8}$`);
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  for (const n of names) {
+    const m = re.exec(n);
+    if (m === null || pidAlive(Number(m[1]))) continue;
+    await fsp.unlink(resolve(dir, n)).catch(() => undefined);
+  }
+}
+
 /** Back up, then write `data` atomically over the target, keeping its mode. */
 async function commit(loaded: Loaded, data: Obj): Promise<SettingsChange> {
   const { settingsPath, target, raw, mode } = loaded;
+  await sweepOurTemps(dirname(settingsPath), basename(settingsPath));
+  if (target !== settingsPath) await sweepOurTemps(dirname(target), basename(target));
   // Checked by mode bits, not access(2): root may write anything, but the user said read-only.
   if (mode !== null && (mode & 0o222) === 0) {
     throw new WriteFailedError(settingsPath, `file is read-only (mode ${mode.toString(8).padStart(4, '0')}); nothing was changed`);
