@@ -10,7 +10,7 @@ import type { TrayPlatform } from '../common/tray-model.js';
 import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/state-dir.js';
 import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux-exec.js';
 import { SettingsStore, openSettingsFile, type SettingsBackend } from '../node/settings-store.js';
-import { RegistryStore, openConfRegistry, type ConfLike } from '../node/registry-store.js';
+import { RegistryStore, openRegistryFile, type ConfLike } from '../node/registry-store.js';
 import { claudeSettingsPath, hookCommands, hooksStatus, installHooks, type HookCommands } from '../node/claude-settings.js';
 import { Daemon } from '../node/daemon.js';
 import { DashboardService } from '../node/dashboard-service.js';
@@ -81,7 +81,7 @@ export function wireApp(o: AppWiringOptions): WiredApp {
   const target = tmuxTargetFrom(undefined, o.env);
   const clock = o.clock ?? (() => new Date());
   const settings = new SettingsStore(o.openStore ? o.openStore('settings', paths) : openSettingsFile(paths));
-  const registry = new RegistryStore(paths, o.openStore ? () => o.openStore!('registry', paths) : () => openConfRegistry(paths));
+  const registry = new RegistryStore(paths, o.openStore ? () => o.openStore!('registry', paths) : () => openRegistryFile(paths));
   const claudeSettings = claudeSettingsPath(o.env);
   let controller: AppController | null = null;
   const d = new Daemon({

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ensureStateDir, type StatePaths } from './state-dir.js';
 import { appendEvent, readJournal, type EventFields } from './spool.js';
-import { RegistryStore, openConfRegistry, type ConfLike } from './registry-store.js';
+import { RegistryStore, type ConfLike } from './registry-store.js';
+import { openConfRegistry } from './registry-conf.js';
 import { bindingsOf, emptyRegistry, foldEvents } from '../common/registry-fold.js';
 import { WriteFailedError } from '../common/errors.js';
 

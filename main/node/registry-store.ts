@@ -1,12 +1,12 @@
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import Conf from 'conf';
 import type { Binding } from '../common/types.js';
 import { WriteFailedError, errorMessage } from '../common/errors.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { bindingsOf, emptyRegistry, foldEvents, parseRegistryDoc, type RegistryDoc } from '../common/registry-fold.js';
 import { archiveEvents, archivedIds, readJournal, readSpool, sweepSpoolTmp, type SpoolCorruption } from './spool.js';
 import { fsyncDir } from './durable-file.js';
+import { JsonFileStore } from './json-store.js';
 import type { StatePaths } from './state-dir.js';
 
 /** The part of conf / electron-store we use, so the app can pass electron-store. */
@@ -15,13 +15,9 @@ export interface ConfLike {
   readonly path: string;
 }
 
-export function openConfRegistry(paths: StatePaths): ConfLike {
-  return new Conf<Record<string, unknown>>({
-    cwd: paths.root,
-    configName: 'registry',
-    clearInvalidConfig: false,
-    configFileMode: 0o600,
-  });
+/** registry.json in the state dir, without conf (the app passes electron-store instead). */
+export function openRegistryFile(paths: StatePaths): ConfLike {
+  return new JsonFileStore(join(paths.root, 'registry.json'));
 }
 
 const TMP_ABANDONED_MS = 10 * 60_000;
@@ -43,7 +39,7 @@ export class RegistryStore {
 
   constructor(
     private readonly paths: StatePaths,
-    private readonly open: () => ConfLike = () => openConfRegistry(paths),
+    private readonly open: () => ConfLike = () => openRegistryFile(paths),
   ) {}
 
   private defaultPath(): string {
@@ -156,7 +152,10 @@ export class RegistryStore {
   async sweepStoreTemps(olderThanMs: number, now: Date = new Date()): Promise<number> {
     const file = this.defaultPath();
     const dir = dirname(file);
-    const re = new RegExp(`^${basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tmp-\\d{10}[0-9a-f]{6}$`);
+    const escaped = basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // conf's atomically (`registry.json.tmp-<10 digits><6 hex>`) and our JsonFileStore
+    // (`.tmp-registry.json.<pid>.<8 hex>`, see durable-file tempPathFor).
+    const re = new RegExp(`^(?:${escaped}\\.tmp-\\d{10}[0-9a-f]{6}|\\.tmp-${escaped}\\.\\d+\\.[0-9a-f]{8})$`);
     let removed = 0;
     for (const name of await fsp.readdir(dir)) {
       if (!re.test(name)) continue;
