@@ -13,9 +13,13 @@ import { BIN, LineProc, ensureBuilt, figures, scaled, startWorker, tempState, ty
 
 let st: TempState | null = null;
 const procs: LineProc[] = [];
+/** Fold loops still running when a test fails: stopped before the state dir goes. */
+const halts: Array<() => void> = [];
 
 beforeAll(() => ensureBuilt(), 180_000);
 afterEach(async () => {
+  for (const h of halts.splice(0)) h();
+  await new Promise((r) => setTimeout(r, 200));
   for (const p of procs.splice(0)) p.kill();
   st?.dispose();
   st = null;
@@ -27,6 +31,7 @@ function foldLoop(store: RegistryStore): { stop: () => Promise<{ applied: number
   let applied = 0;
   let folds = 0;
   let corrupt = 0;
+  halts.push(() => (running = false));
   const loop = (async () => {
     while (running) {
       const r = await store.foldSpool();
