@@ -1,4 +1,5 @@
 import type { FleetState, HealthReport, Problem } from '../common/types.js';
+import { TmuxError, errorMessage } from '../common/errors.js';
 import { computeHealth, type HealthInput } from '../common/health.js';
 import type { Settings } from '../common/settings-model.js';
 import type { StatePaths } from './state-dir.js';
@@ -8,7 +9,7 @@ import { findRoleConflicts } from './roles.js';
 import { listSnapshots, readSnapshot } from './snapshot-store.js';
 import type { CatalogView } from './snapshot-catalog.js';
 import { isResumableBinding } from '../common/snapshot-counts.js';
-import { readDaemonStatus } from './daemon-status.js';
+import { daemonAlive, readDaemonStatus } from './daemon-status.js';
 import { readSpool } from './spool.js';
 import { hooksStatus, type HookCommands } from './claude-settings.js';
 
@@ -39,7 +40,7 @@ async function fullView(paths: StatePaths): Promise<CatalogView> {
  * Principle 3: health is computed from what is on disk, read back and validated now, plus
  * the live server and the daemon's last attempt; never from an in-memory "ok" flag.
  */
-export async function gatherHealth(deps: HealthDeps, staleAfterS = deps.settings.staleAfterS): Promise<HealthReport> {
+export async function gatherHealth(deps: HealthDeps, staleAfterOverrideS?: number): Promise<HealthReport> {
   const problems: Problem[] = [];
   const [view, daemon, spool, hooks] = await Promise.all([
     deps.snapshots ? deps.snapshots() : fullView(deps.paths),
@@ -49,11 +50,14 @@ export async function gatherHealth(deps: HealthDeps, staleAfterS = deps.settings
   ]);
   const { listing, newest: snap } = view;
   let live: FleetState | null;
+  /** tmux is there but did not answer (timeout, garbage): not "no server", a backup at risk. */
+  let unanswered: string | null = null;
   try {
     live = deps.live !== undefined ? deps.live : await queryFleet(deps.target);
   } catch (err) {
     live = null;
-    problems.push({ code: 'save-failed', message: (err as Error).message });
+    if (!(err instanceof TmuxError && err.reason === 'no-server')) unanswered = errorMessage(err);
+    problems.push({ code: 'save-failed', message: errorMessage(err) });
   }
   for (const c of listing.corrupt) problems.push({ code: 'snapshot-corrupt', message: `${c.file}: ${c.reason}` });
   for (const c of spool.corrupt) problems.push({ code: 'spool-corrupt', message: `${c.file}: ${c.reason}` });
@@ -77,16 +81,22 @@ export async function gatherHealth(deps: HealthDeps, staleAfterS = deps.settings
     }
   }
   const daemonFailing = daemon !== null && daemon.lastError !== null && daemon.consecutiveFailures > 0 && daemon.state !== 'stopped';
+  // A running daemon's --stale-after is the alarm it raises: status and the tmux status line
+  // must agree with it rather than stay quiet on the settings' (longer) default.
+  const staleAfterS = staleAfterOverrideS ?? (daemon !== null && daemonAlive(daemon) ? daemon.staleAfterS : deps.settings.staleAfterS);
+  const now = deps.clock();
   const input: HealthInput = {
-    now: deps.clock(),
+    now,
     newest,
     intervalS: daemon?.intervalS ?? deps.settings.intervalS,
     graceS: deps.settings.graceS,
     staleAfterS,
-    server: live === null ? 'none' : live.sessions.length === 0 ? 'running-empty' : 'running',
+    server: live === null ? (unanswered !== null ? 'running' : 'none') : live.sessions.length === 0 ? 'running-empty' : 'running',
     lastSaveError: daemonFailing && daemon.lastAttemptAt !== null
       ? { at: daemon.lastAttemptAt, reason: daemon.lastError ?? 'unknown', consecutive: daemon.consecutiveFailures }
-      : null,
+      : unanswered !== null
+        ? { at: now.toISOString(), reason: `tmux did not answer: ${unanswered}`, consecutive: 1 }
+        : null,
     hooks: hooks.state,
     unboundClaudePanes: unbound,
     problems,
