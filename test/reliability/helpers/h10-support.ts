@@ -1,0 +1,88 @@
+// Plumbing for the freshness, clock, tmux-going-away and hostile-name groups: a hand-built
+// fleet, a CLI/daemon environment on an isolated tmux socket, and process helpers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FleetState } from '../../../main/common/types.js';
+import { BIN } from './harness.js';
+import { TmuxHarness, waitFor, processGone } from '../../helpers/tmux-harness.js';
+
+export { TmuxHarness, waitFor, processGone };
+
+/** A one-session fleet as the fleet query would return it (what the daemon passes as `live`). */
+export function handFleet(sessions = 1, pid = 4242): FleetState {
+  return {
+    instance: { socketPath: '/tmp/tmux-0/fk-h10', pid, startTime: 1_700_000_000 },
+    sessions: Array.from({ length: sessions }, (_, i) => ({
+      name: `s${i}`,
+      id: `$${i}`,
+      windows: [{
+        index: 0,
+        id: `@${i}`,
+        name: 'w',
+        layout: 'b25d,80x24,0,0,0',
+        active: true,
+        zoomed: false,
+        panes: [{ index: 0, id: `%${i}`, role: `s${i}-0.0`, cwd: '/tmp', currentCommand: 'sh', title: '', active: true, binding: null }],
+      }],
+    })),
+  };
+}
+
+/** Environment for the CLI and daemon: private state dir, Claude dir and HOME; no $TMUX. */
+export function cliEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  mkdirSync(join(dir, 'home'), { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FLEETKEEPER_HOME: join(dir, 'state'),
+    CLAUDE_CONFIG_DIR: join(dir, 'claude'),
+    HOME: join(dir, 'home'),
+    SHELL: '/bin/sh',
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    ...extra,
+  };
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+  delete env.FLEETKEEPER_TMUX_SOCKET;
+  return env;
+}
+
+/** A long-running `fleetkeeper daemon`; its stderr log accumulates in `log`. */
+export class DaemonProc {
+  log = '';
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [BIN, 'daemon', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child.stderr?.on('data', (b: Buffer) => (this.log += b.toString()));
+    this.exited = new Promise((r) => this.child.on('exit', (code, signal) => r({ code, signal })));
+  }
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+  async stop(): Promise<void> {
+    if (!this.alive) return;
+    this.child.kill('SIGCONT');
+    this.child.kill('SIGTERM');
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+/** Kill an isolated server whose pid we know (never ask a stopped server anything). */
+export async function killServer(tmux: TmuxHarness, pid: number | null): Promise<void> {
+  if (pid !== null) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // gone
+    }
+  }
+  await tmux.kill();
+  if (pid !== null) await waitFor(() => processGone(pid), 10_000, `tmux server ${pid} to exit`);
+}
