@@ -11,6 +11,9 @@ import type { CatalogView } from './snapshot-catalog.js';
 import { isResumableBinding } from '../common/snapshot-counts.js';
 import { daemonAlive, readDaemonStatus } from './daemon-status.js';
 import { readSpool } from './spool.js';
+import { saveLogPath } from './save-log.js';
+import { FUTURE_TOLERANCE_S } from '../common/health.js';
+import { readFile } from 'node:fs/promises';
 import { hooksStatus, type HookCommands } from './claude-settings.js';
 
 export interface HealthDeps {
@@ -25,6 +28,36 @@ export interface HealthDeps {
   live?: FleetState | null;
   /** The daemon's cached catalog view (newest re-validated); else a full listing now. */
   snapshots?: () => Promise<CatalogView>;
+}
+
+/** The snapshot id of the last successful save in the save log's own (append) order. */
+async function lastSavedId(paths: StatePaths): Promise<string | null> {
+  const text = await readFile(saveLogPath(paths), 'utf8').catch(() => '');
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const r = JSON.parse(lines[i] as string) as { ok?: unknown; snapshotId?: unknown };
+      if (r.ok === true && typeof r.snapshotId === 'string') return r.snapshotId;
+    } catch {
+      // torn or blank line
+    }
+  }
+  return null;
+}
+
+/**
+ * After the wall clock moved back, the newest snapshot by savedAt is dated in the future and
+ * every later save sorts below it: health would say "age unknown" (amber) until the clock
+ * caught up, hours during which a dead saver raised no alarm. The save log is appended in
+ * real order, so when it names a newer save that still validates, that one is the newest.
+ */
+async function newestAfterClockMovedBack(paths: StatePaths, view: CatalogView, now: Date): Promise<CatalogView> {
+  const head = view.newest;
+  if (head === null || Date.parse(head.savedAt) - now.getTime() <= FUTURE_TOLERANCE_S * 1000) return view;
+  const id = await lastSavedId(paths);
+  if (id === null || id === head.id || !view.listing.valid.some((s) => s.id === id)) return view;
+  const snap = await readSnapshot(paths, id).catch(() => null);
+  return snap === null ? view : { listing: view.listing, newest: snap };
 }
 
 async function fullView(paths: StatePaths): Promise<CatalogView> {
@@ -48,7 +81,8 @@ export async function gatherHealth(deps: HealthDeps, staleAfterOverrideS?: numbe
     readSpool(deps.paths),
     hooksStatus(deps.settingsPath, deps.hookCommands).catch((e: Error) => ({ state: 'invalid' as const, settingsPath: deps.settingsPath, detail: e.message })),
   ]);
-  const { listing, newest: snap } = view;
+  const now = deps.clock();
+  const { listing, newest: snap } = await newestAfterClockMovedBack(deps.paths, view, now);
   let live: FleetState | null;
   /** tmux is there but did not answer (timeout, garbage): not "no server", a backup at risk. */
   let unanswered: string | null = null;
@@ -84,7 +118,6 @@ export async function gatherHealth(deps: HealthDeps, staleAfterOverrideS?: numbe
   // A running daemon's --stale-after is the alarm it raises: status and the tmux status line
   // must agree with it rather than stay quiet on the settings' (longer) default.
   const staleAfterS = staleAfterOverrideS ?? (daemon !== null && daemonAlive(daemon) ? daemon.staleAfterS : deps.settings.staleAfterS);
-  const now = deps.clock();
   const input: HealthInput = {
     now,
     newest,
