@@ -3,7 +3,7 @@
 // correctness only — every figure measured, restores exact, no hook event lost, no pane output
 // read by the control client — never speed.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawnSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,6 @@ const repo = resolve(fileURLToPath(import.meta.url), '..', '..');
 const runJs = join(repo, 'dist', 'bench', 'run.js');
 
 beforeAll(() => {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: repo, stdio: 'ignore' });
   if (!existsSync(runJs)) throw new Error(`${runJs} was not built`);
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,6 @@ let tmux: TmuxHarness;
 const cli = (...args: string[]) => runCli([...args, '--socket', tmux.socket], env);
 
 beforeAll(() => {
-  execSync('npx tsc -p tsconfig.json', { cwd: new URL('..', import.meta.url).pathname, stdio: 'inherit' });
   root = mkdtempSync(join(tmpdir(), 'fk-cli-'));
   mkdirSync(join(root, 'home'));
   env = { ...process.env, FLEETKEEPER_HOME: join(root, 'state'), CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: join(root, 'home'), SHELL: '/bin/sh' };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,6 @@ describe.skipIf(skip !== null)(`daemon notifications over D-Bus${skip ? ` (skipp
   let stoppedPid: number | null = null;
 
   beforeAll(async () => {
-    execSync('npx tsc -p tsconfig.json', { cwd: new URL('..', import.meta.url).pathname, stdio: 'inherit' });
     root = mkdtempSync(join(tmpdir(), 'fk-dnotify-'));
     mkdirSync(join(root, 'home'));
     bus = await startDbusSession();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execSync } from 'node:child_process';
+
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -57,7 +57,6 @@ function sessionIdWithMarker(marker: string): string {
 
 describe('end to end with real tmux and real Claude Code', () => {
   beforeAll(async () => {
-    execSync('npx tsc -p tsconfig.json', { cwd: new URL('..', import.meta.url).pathname, stdio: 'inherit' });
     const root = (await import('node:fs')).mkdtempSync('/tmp/fk-e2e-');
     dirs = {
       a: join(root, 'proj-a'),

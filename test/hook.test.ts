@@ -1,6 +1,6 @@
 // `fleetkeeper hook` as Claude runs it: a real `node bin/fleetkeeper.js hook ...` process.
 import { describe, it, expect, beforeAll, beforeEach, afterEach } from 'vitest';
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, readdirSync, writeFileSync, readFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,8 +18,7 @@ let dir: string;
 let home: string;
 
 beforeAll(() => {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: repo, stdio: 'ignore' });
-  const built = join(repo, 'dist', 'main', 'cli', 'hook-entry.js');
+  const built = join(repo, 'dist', 'main', 'cli', 'hook.cjs');
   expect(statSync(built).mtimeMs).toBeGreaterThanOrEqual(statSync(join(repo, 'main', 'cli', 'hook-entry.ts')).mtimeMs);
 }, 120_000);
 beforeEach(() => {
