@@ -6,6 +6,7 @@ import { nodeFs, writeFileDurable } from './durable-file.js';
 
 export { claudeConfigDir, claudeSettingsPath } from './claude-paths.js';
 import { EVENTS, assess, isObj, rewriteEvent, validateShape, isOurHookCommand, type HookCommands, type Obj } from '../common/claude-hook-entries.js';
+import { pidAlive } from './pid-alive.js';
 export { HOOK_TIMEOUT_SECONDS, isOurHookCommand, type HookCommands } from '../common/claude-hook-entries.js';
 
 // Installs Fleetkeeper's SessionStart/SessionEnd hooks into Claude Code's settings.json.
@@ -102,14 +103,6 @@ async function freeBackupPath(settingsPath: string): Promise<string> {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes temp files that our own killed writers left beside the settings file or its backups

@@ -8,6 +8,7 @@ import { withChecksum } from './checksum.js';
 import { TEMP_PREFIX, nodeFs, writeFileDurable, type DurableFs } from './durable-file.js';
 import { parseSnapshot, snapshotFileName } from './snapshot-reader.js';
 import type { StatePaths } from './state-dir.js';
+import { pidAlive } from './pid-alive.js';
 
 /** Copies only the fields a snapshot may hold, so registry extras never make it invalid. */
 function copyBinding(b: Binding): Binding {
@@ -126,14 +127,6 @@ export async function writeSnapshot(paths: StatePaths, snap: Omit<Snapshot, 'che
 /** A temp file is left over when its writer is gone, or when it is older than any write takes. */
 const TEMP_MAX_AGE_MS = 10 * 60 * 1000;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function sweepDir(dir: string, match: (name: string) => boolean, nowMs: number): Promise<number> {
   let names: string[];
