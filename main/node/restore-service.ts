@@ -31,8 +31,27 @@ export interface RestoreReport {
   plan: RestorePlan;
   executed: ExecuteResult | null;
   verification: PaneVerification[];
-  /** True when every pane planned as a resume was verified (vacuously true for a dry run). */
+  /** What kept the restore from completing (sessions or panes not created, the server gone). */
+  problems: string[];
+  /** True when every planned session and pane was created on one server that still runs and
+   * every pane planned as a resume was verified (vacuously true for a dry run). */
   ok: boolean;
+}
+
+/**
+ * A restore whose server died half-way still "succeeded" pane by pane: the remaining
+ * new-session calls started a fresh server and the report said ok. Check the result against
+ * the plan and against the server that answers now.
+ */
+async function completeness(target: TmuxTarget, plan: RestorePlan, executed: ExecuteResult): Promise<string[]> {
+  const problems: string[] = [];
+  const wanted = plan.sessions.filter((s) => s.action === 'create');
+  const panes = wanted.reduce((n, s) => n + s.windows.reduce((m, w) => m + w.panes.length, 0), 0);
+  if (executed.panes.length !== panes) problems.push(`${executed.panes.length} of ${panes} planned panes were created`);
+  const now = await queryInstance(target).catch(() => null);
+  if (now === null) problems.push('the tmux server went away during the restore');
+  else if (instanceKey(now) !== instanceKey(executed.instance)) problems.push(`the tmux server changed during the restore (pid ${executed.instance.pid} → ${now.pid})`);
+  return problems;
 }
 
 /** Picks the snapshot to restore: the one named, else the restore default. */
@@ -58,7 +77,7 @@ export async function restore(paths: StatePaths, target: TmuxTarget, id: string 
   const clock = opts.clock ?? (() => new Date());
   const snapshot = await chooseSnapshot(paths, target, id);
   const plan = planRestore(snapshot, await gatherPlanEnv(target));
-  if (opts.dryRun) return { snapshotId: snapshot.id, dryRun: true, plan, executed: null, verification: [], ok: true };
+  if (opts.dryRun) return { snapshotId: snapshot.id, dryRun: true, plan, executed: null, verification: [], problems: [], ok: true };
   const since = clock();
   const executed = await executePlan(target, plan, { claudeBin: opts.claudeBin, staggerMs: opts.staggerMs ?? 1000 });
   const resumes = executed.panes.filter((p) => p.action === 'resume');
@@ -68,7 +87,9 @@ export async function restore(paths: StatePaths, target: TmuxTarget, id: string 
       since,
       timeoutMs: (opts.verifyTimeoutS ?? 60) * 1000,
     });
-  await markInstanceHandled(paths, instanceKey(snapshot.instance), 'restored');
-  const ok = verification.every((v) => v.status === 'verified');
-  return { snapshotId: snapshot.id, dryRun: false, plan, executed, verification, ok };
+  const problems = await completeness(target, plan, executed);
+  // Only a complete restore retires the snapshot's instance from leading the restore offers.
+  if (problems.length === 0) await markInstanceHandled(paths, instanceKey(snapshot.instance), 'restored');
+  const ok = problems.length === 0 && verification.every((v) => v.status === 'verified');
+  return { snapshotId: snapshot.id, dryRun: false, plan, executed, verification, problems, ok };
 }

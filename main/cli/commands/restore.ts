@@ -39,6 +39,7 @@ function renderReport(r: RestoreReport): string {
   }
   const verified = r.verification.filter((v) => v.status === 'verified').length;
   lines.push(`verified ${verified} of ${r.verification.length} resumed conversations`);
+  for (const p of r.problems) lines.push(`INCOMPLETE: ${p}`);
   return lines.join('\n');
 }
 
