@@ -16,9 +16,13 @@ export function tmuxArg(arg: string): string {
   return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
 }
 
-/** Escapes a value tmux expands as a format ('##' is a literal '#'). */
+/**
+ * Escapes a value tmux expands as a format: '##' is a literal '#', except that tmux copies a
+ * run of '#' followed by '[' verbatim (a style for the status line), so such runs stay as
+ * they are (doubling them stored a window named 'a#[b' as 'a##[b').
+ */
 export function formatLiteral(value: string): string {
-  return value.replace(/#/g, '##');
+  return value.replace(/#+/g, (run: string, at: number) => (value[at + run.length] === '[' ? run : run + run));
 }
 
 /** Joins commands into one tmux invocation, `;` as separate elements, every argument escaped. */
