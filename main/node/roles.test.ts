@@ -139,6 +139,20 @@ describe('roles with real tmux', () => {
     expect(await assignDefaultRoles(t, filled)).toEqual({ fleet: filled, assigned: [] });
   });
 
+  it('replaces a role set by hand in tmux that is not a valid name, so saves keep working', async () => {
+    const { h, t } = await server();
+    await h.run('split-window', '-t', 'main:0');
+    await h.run('set-option', '-p', '-t', 'main:0.0', ROLE_OPTION, 'not valid; $(x)');
+    await setRole(t, 'main:0.1', 'keep-me');
+    const fleet = (await queryFleet(t))!;
+    expect(roleAt(fleet, 'main:0.0')).toBe('not valid; $(x)');
+    const { fleet: filled, assigned } = await assignDefaultRoles(t, fleet);
+    expect(assigned).toEqual([{ paneId: expect.stringMatching(/^%/), role: 'main-0.0' }]);
+    expect(roleAt(filled, 'main:0.0')).toBe('main-0.0');
+    expect(roleAt(filled, 'main:0.1')).toBe('keep-me');
+    expect(await getRole(t, 'main:0.0')).toBe('main-0.0');
+  });
+
   it('never overwrites a role set meanwhile, and survives a pane that vanished', async () => {
     const { h, t } = await server();
     await h.run('split-window', '-t', 'main:0');

@@ -2,7 +2,7 @@
 // pane through move/break/join/swap-pane and moves between sessions.
 import { InvalidInputError, TmuxError } from '../common/errors.js';
 import { decodeField, escapedFormat, ROLE_OPTION, uniquePanes } from '../common/fleet-format.js';
-import { assertValidRole, defaultRole } from '../common/names.js';
+import { assertValidRole, defaultRole, isValidRole } from '../common/names.js';
 import type { FleetState, PaneSnapshot, Problem, SessionSnapshot, WindowSnapshot } from '../common/types.js';
 import { queryFleet } from './fleet-query.js';
 import { runTmux, type TmuxTarget } from './tmux-exec.js';
@@ -94,19 +94,25 @@ export async function assignDefaultRoles(
   fleet: FleetState,
 ): Promise<{ fleet: FleetState; assigned: Array<{ paneId: string; role: string }> }> {
   const panes = uniquePanes(fleet);
-  const taken = new Set(panes.map((p) => p.pane.role).filter((r) => r !== ''));
-  const wanted: Array<{ paneId: string; role: string }> = [];
+  const taken = new Set(panes.map((p) => p.pane.role).filter((r) => isValidRole(r)));
+  // A role someone set in tmux by hand that is not a valid name would make every snapshot
+  // invalid (no backups at all): it is replaced by a default, like a missing one.
+  const wanted: Array<{ paneId: string; role: string; replaces: string }> = [];
   for (const { session, window, pane } of panes) {
-    if (pane.role !== '') continue;
+    if (isValidRole(pane.role)) continue;
     const role = defaultRole(session.name, window.index, pane.index, taken);
     taken.add(role);
-    wanted.push({ paneId: pane.id, role });
+    wanted.push({ paneId: pane.id, role, replaces: pane.role });
   }
   if (wanted.length === 0) return { fleet, assigned: [] };
 
   const run = (items: typeof wanted) => {
     const args: string[] = [];
-    for (const w of items) args.push('set-option', '-p', '-o', '-q', '-t', w.paneId, ROLE_OPTION, w.role, ';');
+    for (const w of items) {
+      // -o (only if unset) so a role set meanwhile is never overwritten; an invalid one is.
+      const flags = w.replaces === '' ? ['-p', '-o', '-q'] : ['-p', '-q'];
+      args.push('set-option', ...flags, '-t', w.paneId, ROLE_OPTION, w.role, ';');
+    }
     args.push('list-panes', '-a', '-F', ROLE_LIST_FORMAT);
     return runTmux(target, args);
   };
@@ -117,16 +123,16 @@ export async function assignDefaultRoles(
     // One vanished pane stops the whole chain: retry once with the panes still alive.
     if (!(err instanceof TmuxError) || err.reason !== 'command-failed') throw err;
     const live = parseRoleList(await runTmux(target, ['list-panes', '-a', '-F', ROLE_LIST_FORMAT]));
-    out = await run(wanted.filter((w) => live.get(w.paneId) === ''));
+    out = await run(wanted.filter((w) => live.get(w.paneId) === w.replaces));
   }
   const actual = parseRoleList(out);
-  const assigned = wanted.filter((w) => actual.get(w.paneId) === w.role);
+  const assigned = wanted.filter((w) => actual.get(w.paneId) === w.role).map(({ paneId, role }) => ({ paneId, role }));
   const result: FleetState = structuredClone(fleet);
   for (const s of result.sessions) {
     for (const w of s.windows) {
       for (const p of w.panes) {
         const held = actual.get(p.id);
-        if (p.role === '' && held !== undefined) p.role = held;
+        if (!isValidRole(p.role) && held !== undefined) p.role = held;
       }
     }
   }
