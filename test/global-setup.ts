@@ -7,5 +7,7 @@ import { fileURLToPath } from 'node:url';
  * own compiler into the same directory.
  */
 export default function setup(): void {
+  // FK_SKIP_BUILD=1: use dist/ as it is (iterating on one test while the tree does not build).
+  if (process.env.FK_SKIP_BUILD === '1') return;
   execFileSync('npm', ['run', '-s', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
 }
