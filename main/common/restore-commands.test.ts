@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import type { PlannedSession } from './restore-plan.js';
 import {
-  chain, finishCommands, formatLiteral, newSessionArgs, parseCreated, resumeKeysArgs, resumeCommandLine,
-  structureArgs, tmuxArg, unvisSessionName, type CreatedSession,
+  chain, chainInvocations, formatLiteral, MAX_COMMAND_BYTES, parseCreated, resumeKeysArgs, resumeCommandLine,
+  sessionCommands, tempSessionName, tmuxArg, unvisSessionName,
 } from './restore-commands.js';
 import { layoutChecksum } from './restore-layout.js';
 
@@ -20,7 +20,7 @@ const session: PlannedSession = {
     ] },
   ],
 };
-const created: CreatedSession = { sessionId: '$7', windowIndex: 1, firstPaneId: '%20', paneBaseIndex: 1, instance: { socketPath: '/s', pid: 1, startTime: 2 }, storedName: 'we#{x}ird;' };
+const TMP = tempSessionName('0123abcd');
 
 describe('tmux argv escaping', () => {
   it('keeps a trailing ; literal and leaves everything else alone', () => {
@@ -44,42 +44,70 @@ describe('tmux argv escaping', () => {
 });
 
 describe('building a session', () => {
-  it('new-session names, sizes and prints ids', () => {
-    const args = newSessionArgs(session);
-    expect(args.slice(0, 10)).toEqual(['new-session', '-d', '-s', 'we##{x}ird\\;', '-n', 'first ##(id)', '-c', '/p/a\\;', '-x', '120']);
-    expect(args).toContain('-P');
+  it('names the temporary session with hex only', () => {
+    expect(TMP).toBe('fk-restore-0123abcd');
+    expect(() => tempSessionName('x;y')).toThrow(/8-64 hex digits/);
+    expect(() => sessionCommands(session, 'mine')).toThrow(/not a temporary session name/);
+  });
+
+  it('builds the whole session by temporary name: indexes pinned, panes in order, roles only where planned, renamed last', () => {
+    const { commands, warnings } = sessionCommands(session, TMP);
+    const S = '=fk-restore-0123abcd:';
+    expect(commands.map((c) => [c.step, ...c.argv])).toEqual([
+      ['create', 'new-session', '-d', '-s', TMP, '-n', 'first ##(id)', '-c', '/p/a\\;', '-x', '120', '-y', '30', '-P', '-F', 'new\t#{session_id}\t#{pane_id}\t#{pid}\t#{start_time}\t#{socket_path}'],
+      ['build', 'set-option', '-t', S, 'base-index', '2'],
+      ['build', 'move-window', '-r', '-t', S],
+      ['build', 'set-option', '-w', '-t', `${S}2`, 'pane-base-index', '0'],
+      ['build', 'set-option', '-p', '-t', `${S}2`, '@fleetkeeper-role', 'a'],
+      ['build', 'split-window', '-t', `${S}2`, '-c', "/p/b 'q' $HOME", '-P', '-F', '#{pane_id}'],
+      ['build', 'select-layout', '-t', `${S}2`, 'tiled'],
+      ['build', 'new-window', '-d', '-t', `${S}5`, '-n', 'second', '-c', '/p/c', '-P', '-F', '#{pane_id}'],
+      ['build', 'set-option', '-w', '-t', `${S}5`, 'pane-base-index', '0'],
+      ['build', 'set-option', '-p', '-t', `${S}5`, '@fleetkeeper-role', 'c'],
+      ['finish', 'select-layout', '-t', `${S}2`, TWO],
+      ['finish', 'select-pane', '-t', `${S}2.1`],
+      ['finish', 'resize-pane', '-Z', '-t', `${S}2`],
+      ['finish', 'select-window', '-t', `${S}5`],
+      ['cleanup', 'set-option', '-u', '-t', S, 'base-index'],
+      ['cleanup', 'set-option', '-w', '-u', '-t', `${S}2`, 'pane-base-index'],
+      ['cleanup', 'set-option', '-w', '-u', '-t', `${S}5`, 'pane-base-index'],
+      ['rename', 'rename-session', '-t', S, 'we##{x}ird\\;'],
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('never passes an invalid layout to tmux, and says so', () => {
+    const bad = { ...session, windows: session.windows.map((w) => ({ ...w, layout: 'garbage' })) };
+    const { commands, warnings } = sessionCommands(bad, TMP);
+    expect(commands.some((c) => c.argv.includes('garbage'))).toBe(false);
+    expect(commands.find((c) => c.step === 'create')?.argv).not.toContain('-x');
+    expect(warnings).toEqual([expect.stringMatching(/"garbage" is not a valid layout for 2 panes/)]);
+  });
+
+  it('decodes a vis-encoded session name before the rename', () => {
+    const { commands } = sessionCommands({ ...session, name: 'back\\\\slash' }, TMP);
+    expect(commands.at(-1)?.argv.at(-1)).toBe('back\\slash');
   });
 
   it('parses what new-session printed', () => {
-    const c = parseCreated('$3\t0\t%9\t0\t/tmp/tmux-0/x\t4242\t1700000000\tname\twith tab\n');
-    expect(c).toMatchObject({ sessionId: '$3', windowIndex: 0, firstPaneId: '%9', paneBaseIndex: 0, storedName: 'name\twith tab' });
-    expect(c.instance).toEqual({ socketPath: '/tmp/tmux-0/x', pid: 4242, startTime: 1700000000 });
+    const c = parseCreated('new\t$3\t%9\t4242\t1700000000\t/tmp/tmux-0/x\ty\n');
+    expect(c).toEqual({ sessionId: '$3', firstPaneId: '%9', instance: { socketPath: '/tmp/tmux-0/x\ty', pid: 4242, startTime: 1700000000 } });
     expect(() => parseCreated('junk')).toThrow(/unexpected new-session output/);
+    expect(() => parseCreated('new\t3\t%9\t1\t2\t/s')).toThrow(/unexpected new-session output/);
   });
 
-  it('moves the first window to its saved index, adds panes in order, roles only where planned', () => {
-    expect(structureArgs(session, created)).toEqual([
-      'move-window', '-s', '$7:1', '-t', '$7:2', ';',
-      'set-option', '-p', '-t', '%20', '@fleetkeeper-role', 'a', ';',
-      'split-window', '-t', '$7:2', '-c', "/p/b 'q' $HOME", '-P', '-F', '#{pane_id}', ';',
-      'select-layout', '-t', '$7:2', 'tiled', ';',
-      'new-window', '-d', '-t', '$7:5', '-n', 'second', '-c', '/p/c', '-P', '-F', '#{pane_id}', ';',
-      'set-option', '-p', '-t', '$7:5', '@fleetkeeper-role', 'c',
-    ]);
-  });
-
-  it('finishes with layout, active pane (pane-base-index aware), zoom and active window; bad layouts are reported', () => {
-    const f = finishCommands(session, created);
-    expect(f.commands).toEqual([
-      ['select-layout', '-t', '$7:2', TWO],
-      ['select-pane', '-t', '$7:2.2'],
-      ['resize-pane', '-Z', '-t', '$7:2.2'],
-      ['select-pane', '-t', '$7:5.1'],
-      ['select-window', '-t', '$7:5'],
-    ]);
-    expect(f.warnings).toEqual([]);
-    const bad = { ...session, windows: session.windows.map((w) => ({ ...w, layout: 'garbage' })) };
-    expect(finishCommands(bad, created).warnings[0]).toMatch(/"garbage" is not a valid layout for 2 panes/);
+  it('chains one invocation when it fits, splits under the limit otherwise, the tail last', () => {
+    const cmds = [['a', 'x;'], ['b'], ['c']];
+    expect(chainInvocations(cmds, ['t'])).toEqual([['a', 'x;', ';', 'b', ';', 'c', ';', 't']]);
+    expect(chainInvocations(cmds, ['t'], 11)).toEqual([['a', 'x;', ';', 'b'], ['c', ';', 't']]);
+    const huge = ['d', 'é'.repeat(MAX_COMMAND_BYTES)];
+    expect(chainInvocations([['a'], huge, ['b']], ['t'])).toEqual([['a'], huge, ['b', ';', 't']]);
+    // A realistic big session: every invocation stays under tmux's 16364-byte argv limit.
+    const many = Array.from({ length: 400 }, (_, i) => ['split-window', '-t', '=fk-restore-0123abcd:1', '-c', `/home/u/${'d'.repeat(60)}/${i}`]);
+    const invs = chainInvocations(many, ['list-sessions']);
+    expect(invs.length).toBeGreaterThan(1);
+    for (const inv of invs) expect(inv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0)).toBeLessThanOrEqual(16_364);
+    expect(invs.flat().filter((a) => a === 'split-window')).toHaveLength(400);
   });
 });
 

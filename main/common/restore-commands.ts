@@ -48,108 +48,139 @@ export function unvisSessionName(stored: string): string {
   });
 }
 
-/** What new-session prints (-P -F) so the rest can target ids, never names. */
-export const CREATED_FORMAT = '#{session_id}\t#{window_index}\t#{pane_id}\t#{pane-base-index}\t#{socket_path}\t#{pid}\t#{start_time}\t#{session_name}';
+export const TEMP_SESSION_PREFIX = 'fk-restore-';
+
+/** The name a session is built under before its final rename: only hex, so it is safe to target. */
+export function tempSessionName(hex: string): string {
+  if (!/^[0-9a-f]{8,64}$/.test(hex)) throw new InvalidInputError(`temporary session suffix must be 8-64 hex digits, got ${JSON.stringify(hex)}`);
+  return `${TEMP_SESSION_PREFIX}${hex}`;
+}
+
+/** What new-session prints (-P -F); the socket path last, as it is the one free-form field. */
+export const CREATED_FORMAT = 'new\t#{session_id}\t#{pane_id}\t#{pid}\t#{start_time}\t#{socket_path}';
+/** One line per session after the renames, to learn the names tmux stored (vis-encoded: no tab or newline). */
+export const NAMES_FORMAT = 'ls\t#{session_id}\t#{session_name}';
 
 export interface CreatedSession {
   sessionId: string;
-  windowIndex: number;
   firstPaneId: string;
-  paneBaseIndex: number;
   instance: ServerInstance;
-  /** The name tmux actually stored. */
-  storedName: string;
 }
 
-export function parseCreated(output: string): CreatedSession {
-  const line = output.replace(/\n$/, '');
-  const f = line.split('\t');
-  const [sessionId, windowIndex, firstPaneId, paneBase, socketPath, pid, startTime] = f;
-  const storedName = f.slice(7).join('\t');
-  if (f.length < 8 || !/^\$\d+$/.test(sessionId ?? '') || !/^%\d+$/.test(firstPaneId ?? '') || socketPath === undefined) {
-    throw new InvalidInputError(`unexpected new-session output ${JSON.stringify(output)}`);
+export function parseCreated(line: string): CreatedSession {
+  const f = line.replace(/\n$/, '').split('\t');
+  const [tag, sessionId, firstPaneId, pid, startTime] = f;
+  const socketPath = f.slice(5).join('\t');
+  if (f.length < 6 || tag !== 'new' || !/^\$\d+$/.test(sessionId ?? '') || !/^%\d+$/.test(firstPaneId ?? '') || socketPath === '') {
+    throw new InvalidInputError(`unexpected new-session output ${JSON.stringify(line)}`);
   }
-  return {
-    sessionId: sessionId as string,
-    windowIndex: Number(windowIndex),
-    firstPaneId: firstPaneId as string,
-    paneBaseIndex: Number(paneBase),
-    instance: { socketPath, pid: Number(pid), startTime: Number(startTime) },
-    storedName,
-  };
-}
-
-/** Creates the session with its first window and first pane, sized like the saved layout. */
-export function newSessionArgs(s: PlannedSession): string[] {
-  const first = s.windows[0];
-  const pane = first?.panes[0];
-  if (!first || !pane) throw new InvalidInputError(`session ${JSON.stringify(s.name)} has no window or pane to create`);
-  const args = ['new-session', '-d', '-s', formatLiteral(unvisSessionName(s.name))];
-  if (first.name !== '') args.push('-n', formatLiteral(first.name));
-  args.push('-c', formatLiteral(pane.cwd));
-  const size = layoutSize(first.layout);
-  if (size) args.push('-x', String(size.width), '-y', String(size.height));
-  args.push('-P', '-F', CREATED_FORMAT);
-  return chain([args]);
+  return { sessionId: sessionId as string, firstPaneId: firstPaneId as string, instance: { socketPath, pid: Number(pid), startTime: Number(startTime) } };
 }
 
 /**
- * Every other window and pane, in saved order, each printing its pane id (one line per pane
- * after the first). Splitting always the newest (active) pane keeps tmux's pane order equal to
- * the saved order, which is what select-layout assigns cells by; 'tiled' after each split keeps
- * room for the next one.
+ * create: new-session (fails: nothing exists). build: the windows and panes (fails: the session
+ * is only partly there, finish is pointless). finish: layout, active pane, zoom, active window
+ * (one refused command must not stop the rest). cleanup: unset the temporary index options
+ * (always run, best effort). rename: to the planned name (fails: the name was taken meanwhile).
  */
-export function structureArgs(s: PlannedSession, c: CreatedSession): string[] {
-  const cmds: string[][] = [];
-  const roleOn = (target: string, role: string, apply: boolean): void => {
-    if (apply) cmds.push(['set-option', '-p', '-t', target, ROLE_OPTION, role]);
+export type BuildStep = 'create' | 'build' | 'finish' | 'cleanup' | 'rename';
+export interface BuildCommand { step: BuildStep; argv: string[] }
+export interface SessionBuild { commands: BuildCommand[]; warnings: string[] }
+
+/**
+ * Everything that builds one planned session, addressed by its temporary name (`=tmp:index`,
+ * exact match) so the whole session can be built in one chained tmux invocation with no ids known
+ * in advance and no client. Indexes are made deterministic for the build and given back after:
+ * the first window reaches its saved index by renumbering from a session base-index, and every
+ * window gets pane-base-index 0 so panes are addressed by position; both options are unset at
+ * the end, so the server's own settings apply as before. (Relative pane targets like `:1.-1`
+ * are no way out: tmux 3.3a resolves them against another window's active pane.) Each new pane
+ * is its window's active pane when its role is set. Prints the new session's ids, then one pane
+ * id per pane after the first, in saved order.
+ */
+export function sessionCommands(s: PlannedSession, tmp: string): SessionBuild {
+  const first = s.windows[0];
+  const firstPane = first?.panes[0];
+  if (!first || !firstPane) throw new InvalidInputError(`session ${JSON.stringify(s.name)} has no window or pane to create`);
+  if (!tmp.startsWith(TEMP_SESSION_PREFIX)) throw new InvalidInputError(`not a temporary session name: ${JSON.stringify(tmp)}`);
+  const sess = `=${tmp}:`;
+  const out: BuildCommand[] = [];
+  const add = (step: BuildStep, argv: string[]): void => {
+    out.push({ step, argv: chain([argv]) });
   };
-  s.windows.forEach((w, wi) => {
-    const win = `${c.sessionId}:${w.index}`;
+  const create = ['new-session', '-d', '-s', tmp];
+  if (first.name !== '') create.push('-n', formatLiteral(first.name));
+  create.push('-c', formatLiteral(firstPane.cwd));
+  const size = layoutSize(first.layout);
+  if (size) create.push('-x', String(size.width), '-y', String(size.height));
+  add('create', [...create, '-P', '-F', CREATED_FORMAT]);
+  add('build', ['set-option', '-t', sess, 'base-index', String(first.index)]);
+  add('build', ['move-window', '-r', '-t', sess]);
+  const warnings: string[] = [];
+  const finish: string[][] = [];
+  const cleanup: string[][] = [['set-option', '-u', '-t', sess, 'base-index']];
+  for (const w of s.windows) {
+    const win = `${sess}${w.index}`;
     w.panes.forEach((p, pi) => {
-      if (wi === 0 && pi === 0) {
-        if (w.index !== c.windowIndex) cmds.push(['move-window', '-s', `${c.sessionId}:${c.windowIndex}`, '-t', win]);
-        roleOn(c.firstPaneId, p.role, p.applyRole);
-        return;
-      }
-      if (pi === 0) {
+      if (pi === 0 && w !== first) {
         const nw = ['new-window', '-d', '-t', win];
         if (w.name !== '') nw.push('-n', formatLiteral(w.name));
-        cmds.push([...nw, '-c', formatLiteral(p.cwd), '-P', '-F', '#{pane_id}']);
-      } else {
-        cmds.push(['split-window', '-t', win, '-c', formatLiteral(p.cwd), '-P', '-F', '#{pane_id}']);
-        cmds.push(['select-layout', '-t', win, 'tiled']);
+        add('build', [...nw, '-c', formatLiteral(p.cwd), '-P', '-F', '#{pane_id}']);
+      } else if (pi > 0) {
+        add('build', ['split-window', '-t', win, '-c', formatLiteral(p.cwd), '-P', '-F', '#{pane_id}']);
+        add('build', ['select-layout', '-t', win, 'tiled']);
       }
-      roleOn(win, p.role, p.applyRole);
+      if (pi === 0) add('build', ['set-option', '-w', '-t', win, 'pane-base-index', '0']);
+      if (p.applyRole) add('build', ['set-option', '-p', '-t', win, ROLE_OPTION, p.role]);
     });
-  });
-  return chain(cmds);
-}
-
-export interface FinishCommands {
-  /** Each command separately, so one refused layout cannot stop the rest. */
-  commands: string[][];
-  warnings: string[];
-}
-
-/** Saved layouts, active pane per window, zoom, then the active window. Needs no client. */
-export function finishCommands(s: PlannedSession, c: CreatedSession): FinishCommands {
-  const commands: string[][] = [];
-  const warnings: string[] = [];
-  for (const w of s.windows) {
-    const win = `${c.sessionId}:${w.index}`;
+    cleanup.push(['set-option', '-w', '-u', '-t', win, 'pane-base-index']);
     const parsed = parseLayout(w.layout);
-    if (parsed && parsed.panes >= w.panes.length) commands.push(['select-layout', '-t', win, w.layout]);
+    if (parsed && parsed.panes >= w.panes.length) finish.push(['select-layout', '-t', win, w.layout]);
     else if (w.panes.length > 1) warnings.push(`window ${s.name}:${w.index}: saved layout ${JSON.stringify(w.layout)} is not a valid layout for ${w.panes.length} panes; left tiled`);
     const activePos = Math.max(0, w.panes.findIndex((p) => p.active));
-    const pane = `${win}.${c.paneBaseIndex + activePos}`;
-    commands.push(['select-pane', '-t', pane]);
-    if (w.zoomed && w.panes.length > 1) commands.push(['resize-pane', '-Z', '-t', pane]);
+    if (w.panes.length > 1) finish.push(['select-pane', '-t', `${win}.${activePos}`]);
+    if (w.zoomed && w.panes.length > 1) finish.push(['resize-pane', '-Z', '-t', win]);
   }
-  const active = s.windows.find((w) => w.active) ?? s.windows[0];
-  if (active) commands.push(['select-window', '-t', `${c.sessionId}:${active.index}`]);
-  return { commands: commands.map((cmd) => chain([cmd])), warnings };
+  const active = s.windows.find((w) => w.active) ?? first;
+  finish.push(['select-window', '-t', `${sess}${active.index}`]);
+  for (const f of finish) add('finish', f);
+  for (const c of cleanup) add('cleanup', c);
+  add('rename', ['rename-session', '-t', sess, formatLiteral(unvisSessionName(s.name))]);
+  return { commands: out, warnings };
 }
+
+/** tmux sends a command line to the server in one message: at most 16364 bytes of argv (NUL-terminated). */
+export const MAX_COMMAND_BYTES = 16_000;
+
+const utf8 = new TextEncoder();
+const argvBytes = (argv: readonly string[]): number => argv.reduce((n, a) => n + utf8.encode(a).length + 1, 0);
+
+/**
+ * Chains one session's commands into as few invocations as fit under `maxBytes` (normally one),
+ * the last ending with `tail`. A single command over the limit still gets an invocation of its
+ * own, for tmux to refuse with its own message.
+ */
+export function chainInvocations(commands: readonly (readonly string[])[], tail: readonly string[], maxBytes = MAX_COMMAND_BYTES): string[][] {
+  const out: string[][] = [];
+  let cur: (readonly string[])[] = [];
+  let bytes = 0;
+  const all = [...commands, tail];
+  all.forEach((cmd) => {
+    const size = argvBytes(cmd) + 2;
+    if (cur.length > 0 && bytes + size > maxBytes) {
+      out.push(chainOf(cur));
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(cmd);
+    bytes += size;
+  });
+  if (cur.length > 0) out.push(chainOf(cur));
+  return out;
+}
+
+/** Already-escaped commands joined with ';' elements (chain() would escape them twice). */
+const chainOf = (cmds: readonly (readonly string[])[]): string[] => cmds.flatMap((c, i) => (i === 0 ? [...c] : [';', ...c]));
 
 /** The line typed into a resume pane: `<claudeBin> --resume <uuid>`, shell-quoted. */
 export function resumeCommandLine(claudeBin: string, sessionId: string): string {

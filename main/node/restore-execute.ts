@@ -3,12 +3,15 @@
 // Works with no client attached: every target is a session/pane id, never "the current" one.
 import type { ServerInstance } from '../common/types.js';
 import type { PaneAction, PlannedSession, RestorePlan } from '../common/restore-plan.js';
+import { randomBytes } from 'node:crypto';
 import {
-  finishCommands,
-  newSessionArgs,
+  NAMES_FORMAT,
+  chainInvocations,
   parseCreated,
   resumeKeysArgs,
-  structureArgs,
+  sessionCommands,
+  tempSessionName,
+  type BuildCommand,
   type CreatedSession,
 } from '../common/restore-commands.js';
 import { errorMessage, InvalidInputError, TmuxError } from '../common/errors.js';
@@ -46,6 +49,18 @@ export interface ExecuteResult {
 const INSTANCE_FORMAT = '#{socket_path}\t#{pid}\t#{start_time}';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** One planned session on its way: built under `tmp`, renamed last. */
+interface Build {
+  s: PlannedSession;
+  tmp: string;
+  commands: BuildCommand[];
+  created: CreatedSession | null;
+  paneIds: string[];
+}
+
+const NAMES = ['list-sessions', '-F', NAMES_FORMAT];
+const CHAIN_TIMEOUT_MS = 30_000;
+
 export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: ExecuteOptions): Promise<ExecuteResult> {
   if (opts.claudeBin === '') throw new InvalidInputError('empty Claude binary path');
   const result: ExecuteResult = {
@@ -61,8 +76,12 @@ export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: E
       result.skippedSessions.push(s.name);
       continue;
     }
-    const built = await buildSession(target, s, result);
-    if (built) instance = built.instance;
+    const tmp = tempSessionName(randomBytes(8).toString('hex'));
+    const { commands, warnings } = sessionCommands(s, tmp);
+    result.warnings.push(...warnings);
+    const b: Build = { s, tmp, commands, created: null, paneIds: [] };
+    await buildSession(target, b, result);
+    instance = b.created?.instance ?? instance;
   }
   result.instance = instance ?? (await currentInstance(target));
   const resumes = result.panes.filter((p) => p.action === 'resume');
@@ -70,53 +89,97 @@ export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: E
   return result;
 }
 
-async function buildSession(target: TmuxTarget, s: PlannedSession, result: ExecuteResult): Promise<CreatedSession | null> {
-  let created: CreatedSession;
+/**
+ * The fast path: the whole session in one chained tmux invocation (more only past tmux's
+ * command-line limit); tmux runs a chain in order and stops at the first refused command. If it
+ * fails, the session is rebuilt one command at a time, so the failure is pinned down and
+ * reported, and a refused layout does not stop the rest.
+ */
+async function buildSession(target: TmuxTarget, b: Build, result: ExecuteResult): Promise<void> {
+  let names = new Map<string, string>();
   try {
-    created = parseCreated(await runTmux(target, newSessionArgs(s)));
+    for (const argv of chainInvocations(b.commands.map((c) => c.argv), NAMES)) names = readOutput(await runTmux(target, argv, CHAIN_TIMEOUT_MS), b);
   } catch (err) {
     if (err instanceof TmuxError && err.reason === 'missing') throw err;
-    result.warnings.push(`session ${JSON.stringify(s.name)} not created: ${errorMessage(err)}`);
-    result.skippedSessions.push(s.name);
-    return null;
+    await rebuildAlone(target, b, err, result);
+    return;
   }
-  if (created.storedName !== s.name) result.renamedSessions.push({ planned: s.name, stored: created.storedName });
-  const paneIds: string[] = [created.firstPaneId];
-  try {
-    const rest = structureArgs(s, created);
-    if (rest.length > 0) paneIds.push(...(await runTmux(target, rest)).split('\n').filter((l) => l !== ''));
-  } catch (err) {
-    result.warnings.push(`session ${JSON.stringify(s.name)} only partly created: ${errorMessage(err)}`);
-    return created;
+  finishBuild(b, names, result);
+}
+
+/** Reads what a build printed: new-session's ids, one pane id per later pane, the stored names. */
+function readOutput(out: string, b: Build): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    if (line.startsWith('new\t')) b.created = parseCreated(line);
+    else if (/^%\d+$/.test(line)) b.paneIds.push(line);
+    else if (line.startsWith('ls\t')) {
+      const [, id, ...name] = line.split('\t');
+      if (id !== undefined) names.set(id, name.join('\t'));
+    }
   }
-  const planned = s.windows.flatMap((w) => w.panes);
+  return names;
+}
+
+/** Reports the stored name and, for a whole session, its panes (ids in saved order). */
+function finishBuild(b: Build, names: Map<string, string>, result: ExecuteResult, whole = true): void {
+  const c = b.created;
+  if (!c) return;
+  const stored = names.get(c.sessionId);
+  if (stored !== undefined && stored !== b.s.name) result.renamedSessions.push({ planned: b.s.name, stored });
+  if (!whole) return;
+  const paneIds = [c.firstPaneId, ...b.paneIds];
+  const planned = b.s.windows.flatMap((w) => w.panes);
   if (paneIds.length !== planned.length) {
-    result.warnings.push(`session ${JSON.stringify(s.name)}: tmux reported ${paneIds.length} panes, planned ${planned.length}`);
-    return created;
+    result.warnings.push(`session ${JSON.stringify(b.s.name)}: tmux reported ${paneIds.length} panes, planned ${planned.length}`);
+    return;
   }
   planned.forEach((p, i) => {
     const pane: ExecutedPane = { role: p.role, target: p.target, paneId: paneIds[i] as string, action: p.action };
     if (p.sessionId !== undefined && p.action === 'resume') pane.sessionId = p.sessionId;
     result.panes.push(pane);
   });
-  await finish(target, s, created, result);
-  return created;
 }
 
-/** One process for all of it; if tmux refuses one command, the rest are run one by one. */
-async function finish(target: TmuxTarget, s: PlannedSession, c: CreatedSession, result: ExecuteResult): Promise<void> {
-  const { commands, warnings } = finishCommands(s, c);
-  result.warnings.push(...warnings);
-  if (commands.length === 0) return;
-  try {
-    await runTmux(target, commands.flatMap((cmd, i) => (i === 0 ? cmd : [';', ...cmd])));
-  } catch {
-    for (const cmd of commands) {
-      await runTmux(target, cmd).catch((err: unknown) => {
-        result.warnings.push(`session ${JSON.stringify(s.name)}: ${errorMessage(err)}`);
-      });
+/**
+ * The slow path, after a chained build failed: start over with one tmux process per command.
+ * A failed create means nothing was made; a failed build step leaves the session partly made
+ * (cleaned up and renamed, no finish); a refused finish command is reported and skipped; a
+ * failed rename means the planned name was taken meanwhile, so the session is removed again.
+ */
+async function rebuildAlone(target: TmuxTarget, b: Build, cause: unknown, result: ExecuteResult): Promise<void> {
+  const name = JSON.stringify(b.s.name);
+  b.created = null;
+  b.paneIds = [];
+  const gone = (err: unknown): boolean => err instanceof TmuxError && err.reason === 'no-server';
+  const kill = (): Promise<unknown> => runTmux(target, ['kill-session', '-t', `=${b.tmp}:`]).catch(() => undefined);
+  if (gone(cause)) {
+    result.warnings.push(`session ${name} not created: ${errorMessage(cause)}`);
+    result.skippedSessions.push(b.s.name);
+    return;
+  }
+  await kill();
+  let broken = false;
+  for (const cmd of b.commands) {
+    if (broken && (cmd.step === 'build' || cmd.step === 'finish')) continue;
+    try {
+      readOutput(await runTmux(target, cmd.argv), b);
+    } catch (err) {
+      if (err instanceof TmuxError && err.reason === 'missing') throw err;
+      if (cmd.step === 'create' || cmd.step === 'rename' || gone(err)) {
+        if (cmd.step !== 'create') await kill();
+        result.warnings.push(`session ${name} not created: ${errorMessage(err)}`);
+        result.skippedSessions.push(b.s.name);
+        return;
+      }
+      if (cmd.step === 'cleanup') continue; // a window the failed build never made
+      if (cmd.step === 'build') {
+        result.warnings.push(`session ${name} only partly created: ${errorMessage(err)}`);
+        broken = true;
+      } else result.warnings.push(`session ${name}: ${errorMessage(err)}`);
     }
   }
+  finishBuild(b, readOutput(await runTmux(target, NAMES).catch(() => ''), b), result, !broken);
 }
 
 async function currentInstance(target: TmuxTarget): Promise<ServerInstance> {
