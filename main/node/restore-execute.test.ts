@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Binding, Snapshot } from '../common/types.js';
 import { planRestore } from '../common/restore-plan.js';
-import { layoutShape } from '../common/restore-layout.js';
+import { layoutChecksum, layoutShape } from '../common/restore-layout.js';
 import { runTmux, type TmuxTarget } from './tmux-exec.js';
 import { gatherPlanEnv } from './restore-env.js';
 import { executePlan } from './restore-execute.js';
@@ -213,5 +213,59 @@ describe('executePlan against real tmux', () => {
     const after = (await listPanes(f.target)).filter((r) => r.session_name !== 'keep');
     const want = structure(f.rows.map((r) => (r['@fleetkeeper-role'] === 'r0' ? { ...r, '@fleetkeeper-role': '' } : r)));
     expect(mismatches(want, structure(after, 1))).toEqual([]);
+  });
+
+  it('builds each session in one tmux invocation; a failed one is rebuilt alone, other sessions untouched', async () => {
+    const f = await buildFleet();
+    const snapshot = toSnapshot(f.rows, f.bindings);
+    await killServer(f.target);
+    // Every tmux invocation, logged by a shim in front of the real tmux.
+    const log = join(f.root, 'tmux.log');
+    const shim = join(f.root, 'tmux-shim');
+    writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec tmux "$@"\n`);
+    chmodSync(shim, 0o755);
+    const target: TmuxTarget = { ...f.target, bin: shim };
+    const plan = planRestore(snapshot, await gatherPlanEnv(target, { HOME: f.root }));
+    // '#{hash}' can no longer be built whole: its first window is 3x1, no room for a second pane.
+    const hash = plan.sessions.find((s) => s.name === '#{hash}');
+    const tiny = '3x1,0,0{1x1,0,0,1,1x1,2,0,2}';
+    const w0 = hash?.windows[0];
+    if (!w0) throw new Error('fixture lost #{hash}');
+    w0.layout = `${layoutChecksum(tiny)},${tiny}`;
+    // 'tail;' is taken after planning, by someone else: it must stay exactly as it is.
+    await runTmux(f.target, ['new-session', '-d', '-s', 'tail\\;', '-n', 'theirs', ';', 'set-option', '-p', '@fleetkeeper-role', 'canary']);
+    const theirs = await listPanes(f.target);
+    writeFileSync(log, '');
+
+    const res = await executePlan(target, plan, { claudeBin: f.claudeBin, staggerMs: 0 });
+    const calls = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+    const after = await listPanes(f.target);
+    // The whole of "we'ird $name" (4 windows, 6 panes, layouts, roles, active, zoom) in one process.
+    const builds = calls.filter((l) => l.includes(' new-session '));
+    const weirdBuild = builds.filter((l) => l.includes("we'ird $name"));
+    expect(weirdBuild).toHaveLength(1);
+    expect(weirdBuild[0]).toMatch(/rename-session -t =fk-restore-[0-9a-f]{16}: we'ird \$name ; list-sessions/);
+    const stored = "we'ird \\$name"; // tmux keeps session names vis-encoded
+    const weird = (rows: Row[]): Row[] => rows.filter((r) => r.session_name === stored);
+    expect(mismatches(structure(weird(f.rows)), structure(weird(after)))).toEqual([]);
+    expect(weird(after)).toHaveLength(6);
+    expect(res.panes.filter((p) => p.target.startsWith(`${stored}:`)).map((p) => p.paneId)).toEqual(weird(after).map((r) => r.pane_id));
+
+    expect(res.warnings).toEqual([
+      expect.stringMatching(/^session "#\{hash\}" only partly created: .*(no space for new pane|size)/),
+      expect.stringMatching(/^session "tail;" not created: .*duplicate session: tail;/),
+    ]);
+    expect(res.skippedSessions).toEqual(['tail;']);
+    expect(res.panes.filter((p) => !p.target.startsWith(`${stored}:`))).toEqual([]);
+    expect(after.filter((r) => r.session_name === 'tail;')).toEqual(theirs);
+    expect(after.filter((r) => r.session_name === '#{hash}').length).toBeGreaterThan(0);
+    // Nothing left under a temporary name or with the build's temporary index options.
+    expect((await runTmux(f.target, ['list-sessions', '-F', '#{session_name}'])).split('\n').filter((n) => n.startsWith('fk-restore-'))).toEqual([]);
+    for (const win of new Set(after.map((r) => `${r.session_name}\t${r.window_index}`))) {
+      const [name, index] = win.split('\t') as [string, string];
+      const id = (await runTmux(f.target, ['list-sessions', '-F', '#{session_id}\t#{session_name}'])).split('\n').find((l) => l.endsWith(`\t${name}`))?.split('\t')[0];
+      expect(await runTmux(f.target, ['show-options', '-w', '-t', `${id}:${index}`, 'pane-base-index'])).toBe('');
+      expect(await runTmux(f.target, ['show-options', '-t', `${id}:`, 'base-index'])).toBe('');
+    }
   });
 });
