@@ -1,7 +1,8 @@
 // `npm run bench` (full) and `node dist/bench/run.js --quick` (smoke: small fleets, few
 // repetitions; checks correctness, asserts nothing about speed). Prints the table: figure,
 // ours, floor or peer, ratio, target, met. `--markdown FILE` also writes it as a document,
-// `--json FILE` the rows and failures as data.
+// `--json FILE` the rows and failures as data. `--only restore` measures just the restores
+// (10/50/200 panes, or the quick sizes with --quick).
 // Exit 1 when a correctness check fails (restore mismatches, lost hook events, wrong snapshot).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,9 +11,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildFleet, isolateHome, killServer, type Fleet } from './fleet.js';
-import { measureSaves, type SaveFigures } from './measure-save.js';
+import { measureSaves, openDaemonSaver, type SaveFigures } from './measure-save.js';
 import { measureHook } from './measure-hook.js';
-import { measureRestore } from './measure-restore.js';
+import { measureRestore, type RestoreFigures } from './measure-restore.js';
 import { measureDaemon, type DaemonFigures } from './measure-daemon.js';
 import { measureDaemonPhases, seedSnapshots } from './measure-daemon-phases.js';
 import { measureResurrect } from './measure-resurrect.js';
@@ -48,7 +49,7 @@ function row(figure: string, ours: string, reference: string, target: string, me
   return r;
 }
 
-export async function runBench(cfg: BenchConfig, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BenchOutcome> {
+export async function runBench(cfg: BenchConfig, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`), only?: 'restore'): Promise<BenchOutcome> {
   const root = mkdtempSync(join(tmpdir(), 'fk-bench-'));
   const home = isolateHome(root);
   const rows: BenchRow[] = [];
@@ -60,6 +61,13 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
       log(`fleet of ${n} panes: building`);
       const fleet = await buildFleet(join(root, `f${n}`), { panes: n });
       fleets.push(fleet);
+      if (only === 'restore') {
+        log(`fleet of ${n} panes: restore`);
+        const saver = await openDaemonSaver(fleet.target, join(root, `state${n}`));
+        const snapshot = await saver.save().finally(() => saver.dispose());
+        restoreRows(n, await measureRestore(fleet, snapshot, { reps: cfg.restoreReps, home }), rows, failures, log);
+        continue;
+      }
       log(`fleet of ${n} panes: saves`);
       const s = await measureSaves(fleet, { reps: cfg.saveReps, cliBin, tmuxp: cfg.tmuxp });
       saves.set(n, s);
@@ -71,18 +79,14 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
 
       log(`fleet of ${n} panes: restore`);
       const r = await measureRestore(fleet, s.snapshot, { reps: cfg.restoreReps, home });
-      rows.push(ratioRow(`restore, ${n} panes (no client)`, r.oursMs, r.floorMs, r.floorCalls === 1 ? 'one chained tmux call' : `${r.floorCalls} chained tmux calls`, big ? 1.5 : null,
-        r.floorCalls > 1 ? `tmux refuses one command line over ~16 KB, so the floor packs whole sessions into ${r.floorCalls} chained calls` : undefined));
-      const bad = r.oursMismatches.length;
-      rows.push(row(`restore correctness, ${n} panes`, `${bad} mismatches, ${r.clientsSeen} clients`, `floor: ${r.floorMismatches.length} mismatches`, '0 mismatches', bad === 0 && r.clientsSeen === 0, r.warnings.length > 0 ? `warnings: ${r.warnings.slice(0, 3).join('; ')}` : undefined));
-      if (bad > 0 || r.clientsSeen > 0) failures.push(`restore of ${n} panes: ${r.clientsSeen} clients; ${r.oursMismatches.slice(0, 5).join('; ')}`);
-      if (r.floorMismatches.length > 0) log(`note: the floor rebuild of ${n} panes differs: ${r.floorMismatches.slice(0, 3).join('; ')}`);
+      restoreRows(n, r, rows, failures, log);
 
       const rz = await measureResurrect(fleet, { home, root: join(root, `resurrect${n}`), ours: { save: s.cliSaveMs, restore: r.oursMs }, log });
       rows.push(...rz.rows);
       if (rz.skipped !== null && n === cfg.sizes[0]) rows.push(row('tmux-resurrect save.sh / restore.sh', '—', 'skipped', 'report', null, rz.skipped));
     }
 
+    if (only === 'restore') return { rows, failures };
     const hookFleet = fleets[0];
     if (hookFleet) {
       log('hook: alone and 20 at once');
@@ -138,6 +142,16 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
   }
 }
 
+function restoreRows(n: number, r: RestoreFigures, rows: BenchRow[], failures: string[], log: (line: string) => void): void {
+  const big = n === AT;
+  rows.push(ratioRow(`restore, ${n} panes (no client)`, r.oursMs, r.floorMs, r.floorCalls === 1 ? 'one chained tmux call' : `${r.floorCalls} chained tmux calls`, big ? 1.5 : null,
+    r.floorCalls > 1 ? `tmux refuses one command line over ~16 KB, so the floor packs whole sessions into ${r.floorCalls} chained calls` : undefined));
+  const bad = r.oursMismatches.length;
+  rows.push(row(`restore correctness, ${n} panes`, `${bad} mismatches, ${r.clientsSeen} clients`, `floor: ${r.floorMismatches.length} mismatches`, '0 mismatches', bad === 0 && r.clientsSeen === 0, r.warnings.length > 0 ? `warnings: ${r.warnings.slice(0, 3).join('; ')}` : undefined));
+  if (bad > 0 || r.clientsSeen > 0) failures.push(`restore of ${n} panes: ${r.clientsSeen} clients; ${r.oursMismatches.slice(0, 5).join('; ')}`);
+  if (r.floorMismatches.length > 0) log(`note: the floor rebuild of ${n} panes differs: ${r.floorMismatches.slice(0, 3).join('; ')}`);
+}
+
 function restRows(d: DaemonFigures, what: string): BenchRow[] {
   return [
     row(`daemon at rest, ${what}`, `${d.cpuSPerHour.toFixed(2)} CPU-s/h`, '—', '≤ 2 CPU-s/h', d.cpuSPerHour <= 2, `${d.seconds.toFixed(0)} s sampled, ${d.saves} saves, 60 s interval`),
@@ -152,10 +166,11 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, markdown: { type: 'string' }, json: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, markdown: { type: 'string' }, json: { type: 'string' }, only: { type: 'string' } } });
+  if (values.only !== undefined && values.only !== 'restore') throw new Error(`--only takes "restore", got ${JSON.stringify(values.only)}`);
   const cfg = values.quick === true ? QUICK : FULL;
   const t0 = performance.now();
-  const out = await runBench(cfg);
+  const out = await runBench(cfg, undefined, values.only === 'restore' ? 'restore' : undefined);
   const took = fmtMs(performance.now() - t0);
   process.stdout.write(`${formatTable(out.rows)}\n${machine()}; ${values.quick === true ? 'quick' : 'full'} run took ${took}\n`);
   if (values.markdown !== undefined) writeFileSync(values.markdown, markdownReport(out.rows, { machine: machine(), mode: values.quick === true ? 'quick' : 'full', took, config: cfg }));
