@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { PlannedSession } from './restore-plan.js';
 import {
-  chain, chainInvocations, formatLiteral, MAX_COMMAND_BYTES, parseCreated, resumeKeysArgs, resumeCommandLine,
+  chain, formatLiteral, packInvocations, MAX_COMMAND_BYTES, parseCreated, resumeKeysArgs, resumeCommandLine,
   sessionCommands, tempSessionName, tmuxArg, unvisSessionName,
 } from './restore-commands.js';
 import { layoutChecksum } from './restore-layout.js';
@@ -96,18 +96,34 @@ describe('building a session', () => {
     expect(() => parseCreated('new\t3\t%9\t1\t2\t/s')).toThrow(/unexpected new-session output/);
   });
 
-  it('chains one invocation when it fits, splits under the limit otherwise, the tail last', () => {
-    const cmds = [['a', 'x;'], ['b'], ['c']];
-    expect(chainInvocations(cmds, ['t'])).toEqual([['a', 'x;', ';', 'b', ';', 'c', ';', 't']]);
-    expect(chainInvocations(cmds, ['t'], 11)).toEqual([['a', 'x;', ';', 'b'], ['c', ';', 't']]);
+  it('packs whole sessions into as few invocations as fit, the tail after each; a big session alone', () => {
+    const a = [['a', 'x;'], ['b']];
+    const c = [['c']];
+    expect(packInvocations([a, c], ['t'])).toEqual([{ argv: ['a', 'x;', ';', 'b', ';', 'c', ';', 't'], sessions: [0, 1], completes: [0, 1] }]);
+    // 'a' 7 + 'b' 4 + tail 4 = 15: the next session no longer fits.
+    expect(packInvocations([a, c], ['t'], 15)).toEqual([
+      { argv: ['a', 'x;', ';', 'b', ';', 't'], sessions: [0], completes: [0] },
+      { argv: ['c', ';', 't'], sessions: [1], completes: [1] },
+    ]);
+    // A session bigger than the limit spans invocations; it completes in the last.
+    expect(packInvocations([c, a], ['t'], 11)).toEqual([
+      { argv: ['c', ';', 't'], sessions: [0], completes: [0] },
+      { argv: ['a', 'x;', ';', 't'], sessions: [1], completes: [] },
+      { argv: ['b', ';', 't'], sessions: [1], completes: [1] },
+    ]);
     const huge = ['d', 'é'.repeat(MAX_COMMAND_BYTES)];
-    expect(chainInvocations([['a'], huge, ['b']], ['t'])).toEqual([['a'], huge, ['b', ';', 't']]);
-    // A realistic big session: every invocation stays under tmux's 16364-byte argv limit.
-    const many = Array.from({ length: 400 }, (_, i) => ['split-window', '-t', '=fk-restore-0123abcd:1', '-c', `/home/u/${'d'.repeat(60)}/${i}`]);
-    const invs = chainInvocations(many, ['list-sessions']);
-    expect(invs.length).toBeGreaterThan(1);
-    for (const inv of invs) expect(inv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0)).toBeLessThanOrEqual(16_364);
-    expect(invs.flat().filter((a) => a === 'split-window')).toHaveLength(400);
+    expect(packInvocations([[['a'], huge, ['b']]], ['t']).map((i) => i.argv)).toEqual([['a', ';', 't'], [...huge, ';', 't'], ['b', ';', 't']]);
+  });
+
+  it('keeps every invocation of a realistic fleet under tmux\'s 16364-byte argv limit', () => {
+    const fleet = Array.from({ length: 40 }, (_, k) => sessionCommands({ ...session, name: `s${k}` }, tempSessionName(`${k}`.padStart(8, '0'))).commands.map((c) => c.argv));
+    const big = Array.from({ length: 300 }, (_, i) => ['split-window', '-t', `=${TMP}:1`, '-c', `/home/u/${'d'.repeat(60)}/${i}`]);
+    const invs = packInvocations([...fleet, big], ['list-sessions']);
+    expect(invs.length).toBeGreaterThan(2);
+    for (const inv of invs) expect(inv.argv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0)).toBeLessThanOrEqual(16_364);
+    expect(invs.flatMap((i) => i.completes)).toEqual(Array.from({ length: 41 }, (_, k) => k));
+    expect(invs.flatMap((i) => i.argv).filter((a) => a === 'new-session')).toHaveLength(40);
+    expect(invs.flatMap((i) => i.argv).filter((a) => a === 'split-window')).toHaveLength(340);
   });
 });
 

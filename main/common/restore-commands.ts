@@ -155,32 +155,46 @@ export const MAX_COMMAND_BYTES = 16_000;
 const utf8 = new TextEncoder();
 const argvBytes = (argv: readonly string[]): number => argv.reduce((n, a) => n + utf8.encode(a).length + 1, 0);
 
-/**
- * Chains one session's commands into as few invocations as fit under `maxBytes` (normally one),
- * the last ending with `tail`. A single command over the limit still gets an invocation of its
- * own, for tmux to refuse with its own message.
- */
-export function chainInvocations(commands: readonly (readonly string[])[], tail: readonly string[], maxBytes = MAX_COMMAND_BYTES): string[][] {
-  const out: string[][] = [];
-  let cur: (readonly string[])[] = [];
-  let bytes = 0;
-  const all = [...commands, tail];
-  all.forEach((cmd) => {
-    const size = argvBytes(cmd) + 2;
-    if (cur.length > 0 && bytes + size > maxBytes) {
-      out.push(chainOf(cur));
-      cur = [];
-      bytes = 0;
-    }
-    cur.push(cmd);
-    bytes += size;
-  });
-  if (cur.length > 0) out.push(chainOf(cur));
-  return out;
+export interface Invocation {
+  argv: string[];
+  /** The sessions with commands in it, by index, in order. */
+  sessions: number[];
+  /** The sessions whose last command (the rename) is in it. */
+  completes: number[];
 }
 
-/** Already-escaped commands joined with ';' elements (chain() would escape them twice). */
-const chainOf = (cmds: readonly (readonly string[])[]): string[] => cmds.flatMap((c, i) => (i === 0 ? [...c] : [';', ...c]));
+/**
+ * Packs whole sessions into as few chained invocations as fit under `maxBytes`, each ending with
+ * `tail`. A session too big for one gets consecutive invocations of its own; a single command
+ * over the limit still gets an invocation, for tmux to refuse with its own message.
+ */
+export function packInvocations(sessions: readonly (readonly (readonly string[])[])[], tail: readonly string[], maxBytes = MAX_COMMAND_BYTES): Invocation[] {
+  const out: Invocation[] = [];
+  const tailBytes = argvBytes(tail) + 2;
+  let cmds: (readonly string[])[] = [];
+  let inv: Omit<Invocation, 'argv'> = { sessions: [], completes: [] };
+  let bytes = tailBytes;
+  const flush = (): void => {
+    if (cmds.length > 0) out.push({ argv: [...cmds, tail].flatMap((c, i) => (i === 0 ? [...c] : [';', ...c])), ...inv });
+    cmds = [];
+    inv = { sessions: [], completes: [] };
+    bytes = tailBytes;
+  };
+  sessions.forEach((session, i) => {
+    const sizes = session.map((c) => argvBytes(c) + 2);
+    const total = sizes.reduce((x, y) => x + y, 0);
+    if (bytes + total > maxBytes) flush();
+    session.forEach((c, j) => {
+      if (cmds.length > 0 && bytes + (sizes[j] ?? 0) > maxBytes) flush();
+      if (inv.sessions.at(-1) !== i) inv.sessions.push(i);
+      cmds.push(c);
+      bytes += sizes[j] ?? 0;
+    });
+    inv.completes.push(i);
+  });
+  flush();
+  return out;
+}
 
 /** The line typed into a resume pane: `<claudeBin> --resume <uuid>`, shell-quoted. */
 export function resumeCommandLine(claudeBin: string, sessionId: string): string {

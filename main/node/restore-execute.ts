@@ -3,10 +3,11 @@
 // Works with no client attached: every target is a session/pane id, never "the current" one.
 import type { ServerInstance } from '../common/types.js';
 import type { PaneAction, PlannedSession, RestorePlan } from '../common/restore-plan.js';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   NAMES_FORMAT,
-  chainInvocations,
+  packInvocations,
   parseCreated,
   resumeKeysArgs,
   sessionCommands,
@@ -15,7 +16,7 @@ import {
   type CreatedSession,
 } from '../common/restore-commands.js';
 import { errorMessage, InvalidInputError, TmuxError } from '../common/errors.js';
-import { runTmux, type TmuxTarget } from './tmux-exec.js';
+import { runTmux, socketArgs, type TmuxTarget } from './tmux-exec.js';
 
 export interface ExecuteOptions {
   claudeBin: string;
@@ -56,6 +57,8 @@ interface Build {
   commands: BuildCommand[];
   created: CreatedSession | null;
   paneIds: string[];
+  /** Nothing more to run for it (built, or handed to the slow path). */
+  done: boolean;
 }
 
 const NAMES = ['list-sessions', '-F', NAMES_FORMAT];
@@ -70,7 +73,7 @@ export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: E
     renamedSessions: [],
     warnings: [],
   };
-  let instance: ServerInstance | null = null;
+  const builds: Build[] = [];
   for (const s of plan.sessions) {
     if (s.action !== 'create') {
       result.skippedSessions.push(s.name);
@@ -79,10 +82,10 @@ export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: E
     const tmp = tempSessionName(randomBytes(8).toString('hex'));
     const { commands, warnings } = sessionCommands(s, tmp);
     result.warnings.push(...warnings);
-    const b: Build = { s, tmp, commands, created: null, paneIds: [] };
-    await buildSession(target, b, result);
-    instance = b.created?.instance ?? instance;
+    builds.push({ s, tmp, commands, created: null, paneIds: [], done: false });
   }
+  await buildAll(target, builds, result);
+  const instance = builds.reduce<ServerInstance | null>((last, b) => b.created?.instance ?? last, null);
   result.instance = instance ?? (await currentInstance(target));
   const resumes = result.panes.filter((p) => p.action === 'resume');
   if (resumes.length > 0) await startClaudes(target, resumes, opts, result);
@@ -90,29 +93,53 @@ export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: E
 }
 
 /**
- * The fast path: the whole session in one chained tmux invocation (more only past tmux's
- * command-line limit); tmux runs a chain in order and stops at the first refused command. If it
- * fails, the session is rebuilt one command at a time, so the failure is pinned down and
- * reported, and a refused layout does not stop the rest.
+ * The fast path: whole sessions chained into as few tmux invocations as the command-line limit
+ * allows, like building them by hand would. tmux runs a chain in order and stops at the first
+ * refused command; then what it printed (and the names now stored) tells each session's state:
+ * renamed means whole (its rename is its last command), anything else is rebuilt alone.
  */
-async function buildSession(target: TmuxTarget, b: Build, result: ExecuteResult): Promise<void> {
-  let names = new Map<string, string>();
-  try {
-    for (const argv of chainInvocations(b.commands.map((c) => c.argv), NAMES)) names = readOutput(await runTmux(target, argv, CHAIN_TIMEOUT_MS), b);
-  } catch (err) {
-    if (err instanceof TmuxError && err.reason === 'missing') throw err;
-    await rebuildAlone(target, b, err, result);
-    return;
+async function buildAll(target: TmuxTarget, builds: Build[], result: ExecuteResult): Promise<void> {
+  for (const inv of packInvocations(builds.map((b) => b.commands.map((c) => c.argv)), NAMES)) {
+    const mine = inv.sessions.map((i) => builds[i] as Build);
+    if (mine.some((b) => b.done)) continue; // the rest of a big session whose first part failed
+    const { out, error } = await runChain(target, inv.argv);
+    let names = readOutput(out, mine);
+    if (error) {
+      if (error.reason === 'missing') throw error;
+      names = readOutput(await runTmux(target, NAMES).catch(() => ''), []);
+    }
+    for (const [k, b] of mine.entries()) {
+      const complete = inv.completes.includes(inv.sessions[k] as number);
+      const stored = names.get(b.created?.sessionId ?? '');
+      if (complete && (!error || (stored !== undefined && stored !== b.tmp))) finishBuild(b, names, result);
+      else if (error) await rebuildAlone(target, b, error, result);
+    }
   }
-  finishBuild(b, names, result);
 }
 
-/** Reads what a build printed: new-session's ids, one pane id per later pane, the stored names. */
-function readOutput(out: string, b: Build): Map<string, string> {
+/** runTmux, but keeping what tmux printed before a refused command. */
+function runChain(target: TmuxTarget, argv: string[]): Promise<{ out: string; error: TmuxError | null }> {
+  return new Promise((resolve) => {
+    execFile(target.bin ?? 'tmux', [...socketArgs(target), ...argv], { encoding: 'utf8', timeout: CHAIN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve({ out: stdout, error: null });
+      const e = err as NodeJS.ErrnoException & { killed?: boolean };
+      const msg = String(stderr).trim() || e.message;
+      const reason = e.code === 'ENOENT' ? 'missing' : e.killed === true ? 'timeout'
+        : /no server running|error connecting to|No such file or directory|server exited/i.test(msg) ? 'no-server' : 'command-failed';
+      resolve({ out: String(stdout), error: new TmuxError(`tmux: ${msg}`, reason) });
+    });
+  });
+}
+
+/** Reads what a build printed: each `new` line starts the next session, pane ids go to the latest. */
+function readOutput(out: string, mine: Build[]): Map<string, string> {
   const names = new Map<string, string>();
+  let cur = mine.find((b) => b.created !== null) ?? null;
   for (const line of out.split('\n')) {
-    if (line.startsWith('new\t')) b.created = parseCreated(line);
-    else if (/^%\d+$/.test(line)) b.paneIds.push(line);
+    if (line.startsWith('new\t')) {
+      cur = mine.find((b) => b.created === null) ?? null;
+      if (cur) cur.created = parseCreated(line);
+    } else if (/^%\d+$/.test(line)) cur?.paneIds.push(line);
     else if (line.startsWith('ls\t')) {
       const [, id, ...name] = line.split('\t');
       if (id !== undefined) names.set(id, name.join('\t'));
@@ -123,6 +150,7 @@ function readOutput(out: string, b: Build): Map<string, string> {
 
 /** Reports the stored name and, for a whole session, its panes (ids in saved order). */
 function finishBuild(b: Build, names: Map<string, string>, result: ExecuteResult, whole = true): void {
+  b.done = true;
   const c = b.created;
   if (!c) return;
   const stored = names.get(c.sessionId);
@@ -149,6 +177,7 @@ function finishBuild(b: Build, names: Map<string, string>, result: ExecuteResult
  */
 async function rebuildAlone(target: TmuxTarget, b: Build, cause: unknown, result: ExecuteResult): Promise<void> {
   const name = JSON.stringify(b.s.name);
+  b.done = true;
   b.created = null;
   b.paneIds = [];
   const gone = (err: unknown): boolean => err instanceof TmuxError && err.reason === 'no-server';
@@ -163,7 +192,7 @@ async function rebuildAlone(target: TmuxTarget, b: Build, cause: unknown, result
   for (const cmd of b.commands) {
     if (broken && (cmd.step === 'build' || cmd.step === 'finish')) continue;
     try {
-      readOutput(await runTmux(target, cmd.argv), b);
+      readOutput(await runTmux(target, cmd.argv), [b]);
     } catch (err) {
       if (err instanceof TmuxError && err.reason === 'missing') throw err;
       if (cmd.step === 'create' || cmd.step === 'rename' || gone(err)) {
@@ -179,7 +208,7 @@ async function rebuildAlone(target: TmuxTarget, b: Build, cause: unknown, result
       } else result.warnings.push(`session ${name}: ${errorMessage(err)}`);
     }
   }
-  finishBuild(b, readOutput(await runTmux(target, NAMES).catch(() => ''), b), result, !broken);
+  finishBuild(b, readOutput(await runTmux(target, NAMES).catch(() => ''), [b]), result, !broken);
 }
 
 async function currentInstance(target: TmuxTarget): Promise<ServerInstance> {
