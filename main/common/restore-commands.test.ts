@@ -71,7 +71,7 @@ describe('building a session', () => {
       ['cleanup', 'set-option', '-u', '-t', S, 'base-index'],
       ['cleanup', 'set-option', '-w', '-u', '-t', `${S}2`, 'pane-base-index'],
       ['cleanup', 'set-option', '-w', '-u', '-t', `${S}5`, 'pane-base-index'],
-      ['rename', 'rename-session', '-t', S, 'we##{x}ird\\;'],
+      ['rename', 'rename-session', '-t', S, '--', 'we##{x}ird\\;'],
     ]);
     expect(warnings).toEqual([]);
   });
@@ -87,6 +87,8 @@ describe('building a session', () => {
   it('decodes a vis-encoded session name before the rename', () => {
     const { commands } = sessionCommands({ ...session, name: 'back\\\\slash' }, TMP);
     expect(commands.at(-1)?.argv.at(-1)).toBe('back\\slash');
+    // A leading '-' would be read as a flag, and one unparsable command makes tmux refuse the whole chain.
+    expect(sessionCommands({ ...session, name: '-$(x)' }, TMP).commands.at(-1)?.argv.slice(-2)).toEqual(['--', '-$(x)']);
   });
 
   it('parses what new-session printed', () => {

@@ -145,7 +145,8 @@ export function sessionCommands(s: PlannedSession, tmp: string): SessionBuild {
   finish.push(['select-window', '-t', `${sess}${active.index}`]);
   for (const f of finish) add('finish', f);
   for (const c of cleanup) add('cleanup', c);
-  add('rename', ['rename-session', '-t', sess, formatLiteral(unvisSessionName(s.name))]);
+  // '--': a name may start with '-' (and a chain tmux cannot parse is refused whole).
+  add('rename', ['rename-session', '-t', sess, '--', formatLiteral(unvisSessionName(s.name))]);
   return { commands: out, warnings };
 }
 

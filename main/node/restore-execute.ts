@@ -182,12 +182,8 @@ async function rebuildAlone(target: TmuxTarget, b: Build, cause: unknown, result
   b.paneIds = [];
   const gone = (err: unknown): boolean => err instanceof TmuxError && err.reason === 'no-server';
   const kill = (): Promise<unknown> => runTmux(target, ['kill-session', '-t', `=${b.tmp}:`]).catch(() => undefined);
-  if (gone(cause)) {
-    result.warnings.push(`session ${name} not created: ${errorMessage(cause)}`);
-    result.skippedSessions.push(b.s.name);
-    return;
-  }
-  await kill();
+  // Even 'no server': a whole chain tmux cannot parse is never sent, so nothing starts one.
+  if (!gone(cause)) await kill();
   let broken = false;
   for (const cmd of b.commands) {
     if (broken && (cmd.step === 'build' || cmd.step === 'finish')) continue;
