@@ -182,8 +182,14 @@ async function rebuildAlone(target: TmuxTarget, b: Build, cause: unknown, result
   b.paneIds = [];
   const gone = (err: unknown): boolean => err instanceof TmuxError && err.reason === 'no-server';
   const kill = (): Promise<unknown> => runTmux(target, ['kill-session', '-t', `=${b.tmp}:`]).catch(() => undefined);
-  // Even 'no server': a whole chain tmux cannot parse is never sent, so nothing starts one.
-  if (!gone(cause)) await kill();
+  // The server died under us: say so, do not start another. ('no server running' alone means
+  // tmux refused to parse the chain, so never started one: rebuilding pins down the command.)
+  if (gone(cause) && !/no server running/.test(errorMessage(cause))) {
+    result.warnings.push(`session ${name} not created: ${errorMessage(cause)}`);
+    result.skippedSessions.push(b.s.name);
+    return;
+  }
+  await kill();
   let broken = false;
   for (const cmd of b.commands) {
     if (broken && (cmd.step === 'build' || cmd.step === 'finish')) continue;
