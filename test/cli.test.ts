@@ -61,8 +61,11 @@ describe('fleetkeeper CLI', () => {
   it('save, snapshots, status fresh then stale by the injected stale-after, registry, hooks', async () => {
     await tmux.run('new-session', '-d', '-s', 'w', '-x', '100', '-y', '30');
     await tmux.run('split-window', '-t', 'w');
-    const saved = json<{ ok: boolean; id: string; panes: number }>(await cli('save', '--json'));
-    expect(saved).toMatchObject({ ok: true, panes: 2 });
+    // A session a restore is still building (temporary name) is not saved as the user's.
+    await tmux.run('new-session', '-d', '-s', 'fk-restore-0123456789abcdef');
+    const saved = json<{ ok: boolean; id: string; panes: number; sessions: number }>(await cli('save', '--json'));
+    expect(saved).toMatchObject({ ok: true, panes: 2, sessions: 1 });
+    await tmux.run('kill-session', '-t', '=fk-restore-0123456789abcdef');
     const list = json<{ valid: Array<{ id: string; panes: number }> }>(await cli('snapshots', '--json'));
     expect(list.valid[0]).toMatchObject({ id: saved.id, panes: 2 });
     expect((await cli('snapshots')).stdout).toContain(saved.id);

@@ -2,6 +2,7 @@ import { unlink } from 'node:fs/promises';
 import type { FleetState, SaveTrigger, Snapshot } from '../common/types.js';
 import { TmuxError, errorMessage } from '../common/errors.js';
 import { appendSaveRecord } from './save-log.js';
+import { TEMP_SESSION_PREFIX } from '../common/restore-commands.js';
 import type { StatePaths } from './state-dir.js';
 import type { TmuxTarget } from './tmux-exec.js';
 import { queryFleet, queryInstance } from './fleet-query.js';
@@ -61,8 +62,10 @@ export async function saveSnapshot(deps: SaveDeps, trigger: SaveTrigger): Promis
 async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResult> {
   const started = deps.clock();
   const t0 = performance.now();
-  const live = await (deps.query ?? (() => queryFleet(deps.target)))();
-  if (live === null) throw new TmuxError('no tmux server is running: nothing to save', 'no-server');
+  const queried = await (deps.query ?? (() => queryFleet(deps.target)))();
+  if (queried === null) throw new TmuxError('no tmux server is running: nothing to save', 'no-server');
+  // Sessions a restore is still building (temporary names, renamed last) are not the user's yet.
+  const live = { ...queried, sessions: queried.sessions.filter((s) => !s.name.startsWith(TEMP_SESSION_PREFIX)) };
   if (live.sessions.length === 0) throw new TmuxError('the tmux server has no sessions: nothing to save', 'no-server');
   const { fleet, assigned } = await assignDefaultRoles(deps.target, live);
   const folded = await deps.registry.foldSpool();
