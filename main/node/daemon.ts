@@ -67,7 +67,7 @@ export class Daemon {
 
   constructor(private readonly opts: DaemonOptions) {
     this.now = opts.clock ?? (() => new Date());
-    this.catalog = new SnapshotCatalog(opts.paths);
+    this.catalog = new SnapshotCatalog(opts.paths, 10);
     this.debouncer = new Debouncer(opts.debounceMs ?? 3000, () => void this.saveNow('change'));
     this.wake = new WakeDetector((sleptMs) => this.onWake(sleptMs));
     this.status = {

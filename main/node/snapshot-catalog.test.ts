@@ -75,3 +75,20 @@ describe('SnapshotCatalog', () => {
     expect(await new SnapshotCatalog(paths).view()).toEqual({ listing: { valid: [], corrupt: [] }, newest: null });
   });
 });
+
+describe('SnapshotCatalog with restatEvery', () => {
+  it('re-checks old files only every n-th view, but always re-validates the newest', async () => {
+    const a = await save(0);
+    const b = await save(1);
+    const cat = new SnapshotCatalog(paths, 3);
+    await cat.view(); // view 0: full
+    flip(join(paths.snapshots, `${a.id}.json`), 40);
+    expect((await cat.view()).listing.corrupt).toEqual([]); // view 1: old file not re-stat'ed
+    flip(join(paths.snapshots, `${b.id}.json`), 40);
+    const v2 = await cat.view(); // view 2: the newest is always read back
+    expect(v2.newest).toBeNull();
+    expect(v2.listing.corrupt.map((c) => c.file)).toContain(`${b.id}.json`);
+    const v3 = await cat.view(); // view 3: full again
+    expect(v3.listing.corrupt.map((c) => c.file).sort()).toEqual([`${a.id}.json`, `${b.id}.json`].sort());
+  });
+});

@@ -23,8 +23,16 @@ export interface CatalogView {
  */
 export class SnapshotCatalog {
   private readonly cache = new Map<string, { stamp: string; entry: Entry }>();
+  private views = 0;
 
-  constructor(private readonly paths: StatePaths) {}
+  /**
+   * @param restatEvery Snapshots are immutable once written: a file already judged is stat'ed
+   * again (to catch one damaged on disk) only every this many views, not on every watchdog tick.
+   */
+  constructor(
+    private readonly paths: StatePaths,
+    private readonly restatEvery = 1,
+  ) {}
 
   async view(): Promise<CatalogView> {
     let names: string[];
@@ -38,8 +46,10 @@ export class SnapshotCatalog {
     for (const k of this.cache.keys()) if (!present.has(k)) this.cache.delete(k);
     const valid = [];
     const corrupt: SnapshotListing['corrupt'] = [];
+    const restat = this.views++ % this.restatEvery === 0;
     for (const file of names.sort()) {
-      const entry = await this.entry(file);
+      const known = this.cache.get(file);
+      const entry = !restat && known !== undefined && known.stamp !== '' ? known.entry : await this.entry(file);
       if (entry === null) continue;
       if (entry.ok) valid.push(entry.summary);
       else corrupt.push({ file, reason: entry.reason });
