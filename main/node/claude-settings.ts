@@ -110,13 +110,20 @@ async function freeBackupPath(settingsPath: string): Promise<string> {
  * user's config dir must not fill up with them. Only names of that exact shape whose writer
  * is gone are touched; best effort, never fails the install.
  */
+const TEMP_ABANDONED_MS = 10 * 60_000;
+
 async function sweepOurTemps(dir: string, name: string): Promise<void> {
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`^\\.tmp-${esc}(?:\\.fleetkeeper-backup-[0-9TZ-]+)?\\.(\\d+)\\.[0-9a-f]{8}$`);
   const names = await fsp.readdir(dir).catch(() => [] as string[]);
   for (const n of names) {
     const m = re.exec(n);
-    if (m === null || pidAlive(Number(m[1]))) continue;
+    if (m === null) continue;
+    // A live pid may be a reused one: a temp older than any write takes is abandoned anyway.
+    if (pidAlive(Number(m[1]))) {
+      const st = await fsp.stat(resolve(dir, n)).catch(() => null);
+      if (st === null || Date.now() - st.mtimeMs < TEMP_ABANDONED_MS) continue;
+    }
     await fsp.unlink(resolve(dir, n)).catch(() => undefined);
   }
 }
@@ -124,7 +131,6 @@ async function sweepOurTemps(dir: string, name: string): Promise<void> {
 /** Back up, then write `data` atomically over the target, keeping its mode. */
 async function commit(loaded: Loaded, data: Obj): Promise<SettingsChange> {
   const { settingsPath, target, raw, mode } = loaded;
-  await sweepOurTemps(dirname(settingsPath), basename(settingsPath));
   if (target !== settingsPath) await sweepOurTemps(dirname(target), basename(target));
   // Checked by mode bits, not access(2): root may write anything, but the user said read-only.
   if (mode !== null && (mode & 0o222) === 0) {
@@ -155,6 +161,8 @@ export async function hooksStatus(settingsPath: string, expected: HookCommands):
 
 /** Idempotent: when our hooks are already exactly right, the file is not touched at all. */
 export async function installHooks(settingsPath: string, expected: HookCommands): Promise<SettingsChange> {
+  // Swept even when nothing changes: a killed earlier run may have left temps of ours.
+  await sweepOurTemps(dirname(settingsPath), basename(settingsPath));
   const loaded = await load(settingsPath);
   if (assess(loaded.data, expected).state === 'installed') return { changed: false, backupPath: null };
   const data = structuredClone(loaded.data);
@@ -169,6 +177,7 @@ export async function installHooks(settingsPath: string, expected: HookCommands)
 
 /** Removes only commands recognised as ours; other hooks, groups and settings stay as they are. */
 export async function uninstallHooks(settingsPath: string): Promise<SettingsChange> {
+  await sweepOurTemps(dirname(settingsPath), basename(settingsPath));
   const loaded = await load(settingsPath);
   if (loaded.raw === null || !isObj(loaded.data.hooks)) return { changed: false, backupPath: null };
   const data = structuredClone(loaded.data);
