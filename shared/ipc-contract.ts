@@ -2,9 +2,10 @@
 // process. Every channel's request and response type lives here, GitHub Desktop style, so the
 // preload, the main-side handlers, the validator and the renderer cannot drift apart.
 // Plain data only: every value crosses structured clone (Electron IPC) or JSON (Playwright).
-import type { HealthReport, SaveTrigger, ServerInstance } from '../main/common/types.js';
+import type { HealthReport, SaveTrigger } from '../main/common/types.js';
 import type { Settings } from '../main/common/settings-model.js';
 import type { RestorePlan } from '../main/common/restore-plan.js';
+import type { SnapshotSummary } from '../main/common/snapshot-validate.js';
 
 export type { HealthReport, Settings };
 
@@ -49,17 +50,8 @@ export interface RegistryRow {
   ended: { at: string; reason: string | null } | null;
 }
 
-export interface SnapshotRow {
-  id: string;
-  savedAt: string;
-  trigger: SaveTrigger;
-  instance: ServerInstance;
-  sessions: number;
-  windows: number;
-  panes: number;
-  claudePanes: number;
-  durationMs: number | null;
-}
+/** A snapshot as the dashboard lists it: the core's summary without the file name, JSON-safe. */
+export type SnapshotRow = Omit<SnapshotSummary, 'file' | 'durationMs'> & { durationMs: number | null };
 
 export interface SnapshotsView {
   /** Newest first. */
