@@ -1,9 +1,11 @@
 // Layering is enforced here, VS Code style: imports only point down.
-//   main/common   pure logic: no Node built-ins, no Electron, no node/ or cli/ imports
-//   main/node     plain-Node core: no Electron
-//   main/cli      CLI, daemon, hook entry points: no Electron
+//   main/common         pure decisions: no Node built-ins, no Electron, nothing above it
+//   main/node           the plain-Node core (feature folders): common and node only
+//   main/cli            CLI, daemon, hook entry points: common, node (never shared/, never Electron)
+//   main/dashboard      the dashboard's service and view builders: the only core-side user of shared/
 //   main/electron-main  the only place Electron may be imported in main/
-//   renderer      browser only: no Node, no Electron, no main/
+//   shared              the IPC contract: types from common only
+//   renderer            browser only: no Node, no Electron, no main/
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
@@ -15,6 +17,10 @@ const noNode = [
   ...nodeBuiltins.map((m) => ({ group: [m, `${m}/*`], message: 'This layer must not use Node built-ins.' })),
 ];
 const noElectron = { group: ['electron', 'electron/*', 'electron-store'], message: 'Only main/electron-main may import Electron.' };
+const noShells = (message) => ({ group: ['**/electron-main/**', '**/renderer/**', '**/preload/**', '**/dashboard/**'], message });
+const noShared = { group: ['**/shared/**'], message: 'The core never imports the app\'s IPC contract (shared/); main/dashboard adapts the core to it.' };
+const noCli = { group: ['**/cli/**'], message: 'Only the entry points live in main/cli; nothing imports them.' };
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'bin/**', 'coverage/**'] },
@@ -27,34 +33,30 @@ export default tseslint.config(
   {
     files: ['main/common/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...noNode, noElectron, { group: ['**/node/*', '**/cli/*', '**/electron-main/*'], message: 'common imports only common.' }],
-      }],
-    },
-  },
-  {
-    files: ['main/node/**/*.ts', 'main/cli/**/*.ts', 'bench/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [noElectron, { group: ['**/electron-main/*', '**/renderer/*', '**/preload/*'], message: 'The core never imports the app shells.' }],
-      }],
-    },
+    rules: restrict(...noNode, noElectron, noShared, noCli, noShells('common imports only common.'),
+      { group: ['**/node/**'], message: 'common imports only common.' }),
   },
   {
     files: ['main/node/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [noElectron, { group: ['**/cli/*', '**/electron-main/*', '**/renderer/*', '**/preload/*'], message: 'main/node imports only common and node.' }],
-      }],
-    },
+    ignores: ['**/*.test.ts'],
+    rules: restrict(noElectron, noShared, noCli, noShells('main/node imports only common and node.')),
+  },
+  {
+    files: ['main/cli/**/*.ts', 'bench/**/*.ts'],
+    rules: restrict(noElectron, noShared, noShells('The CLI and benchmarks use the core only.')),
+  },
+  {
+    files: ['main/dashboard/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(noElectron, noCli, { group: ['**/electron-main/**', '**/renderer/**', '**/preload/**'], message: 'The dashboard layer sits below the Electron shell.' }),
+  },
+  {
+    files: ['shared/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(...noNode, noElectron, noCli, { group: ['**/main/node/**', '**/main/dashboard/**', '**/main/electron-main/**'], message: 'The IPC contract may use types from main/common only.' }),
   },
   {
     files: ['renderer/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...noNode, noElectron, { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through the preload bridge (shared/ contract).' }],
-      }],
-    },
+    rules: restrict(...noNode, noElectron, { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through the preload bridge (shared/ contract).' }),
   },
 );

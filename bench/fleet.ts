@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { layoutShape } from '../main/common/restore-layout.js';
-import { runTmux, type TmuxTarget } from '../main/node/tmux-exec.js';
+import { layoutShape } from '../main/common/restore/layout.js';
+import { runTmux, type TmuxTarget } from '../main/node/tmux/exec.js';
 
 const ROLE_OPTION = '@fleetkeeper-role';
 export const SHELL_CMD = 'bash --norc --noprofile';

@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { DEFAULT_SETTINGS } from '../main/common/settings-model.js';
-import { gatherHealth } from '../main/node/health-service.js';
-import { claudeSettingsPath, hookCommands } from '../main/node/claude-settings.js';
-import { listSnapshots } from '../main/node/snapshot-store.js';
+import { DEFAULT_SETTINGS } from '../main/common/settings/settings-model.js';
+import { gatherHealth } from '../main/node/daemon/health-service.js';
+import { claudeSettingsPath, hookCommands } from '../main/node/claude/settings-file.js';
+import { listSnapshots } from '../main/node/snapshot/store.js';
 import type { Fleet } from './fleet.js';
 import { openDaemonSaver } from './measure-save.js';
 import { procSample } from './measure-daemon.js';

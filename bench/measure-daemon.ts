@@ -6,8 +6,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ControlClient } from '../main/node/control-client.js';
-import { runTmux } from '../main/node/tmux-exec.js';
+import { ControlClient } from '../main/node/tmux/control-client.js';
+import { runTmux } from '../main/node/tmux/exec.js';
 import type { Fleet } from './fleet.js';
 import { cliEnv } from './measure-save.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { runTmux } from '../main/node/tmux-exec.js';
+import { runTmux } from '../main/node/tmux/exec.js';
 import type { Fleet } from './fleet.js';
 import { quantile, runChild, runOk, type RunResult } from './stats.js';
 

@@ -1,10 +1,10 @@
 // Restore into a fresh server with no client attached: our planner + executor against one
 // chained tmux invocation building the same structure, both checked against the original.
-import { planRestore } from '../main/common/restore-plan.js';
-import type { Snapshot } from '../main/common/types.js';
-import { gatherPlanEnv } from '../main/node/restore-env.js';
-import { executePlan } from '../main/node/restore-execute.js';
-import { runTmux, type TmuxTarget } from '../main/node/tmux-exec.js';
+import { planRestore } from '../main/common/restore/plan.js';
+import type { Snapshot } from '../main/common/base/types.js';
+import { gatherPlanEnv } from '../main/node/restore/env.js';
+import { executePlan } from '../main/node/restore/execute.js';
+import { runTmux, type TmuxTarget } from '../main/node/tmux/exec.js';
 import { chainedBuildArgs, killServer, layoutsOf, listRows, mismatches, newTarget, rolesOf, structure, type Fleet } from './fleet.js';
 import { median } from './stats.js';
 

@@ -4,7 +4,7 @@
 // after a reboot; resurrect detects that ("from scratch") and removes it at the end.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runTmux, type TmuxTarget } from '../main/node/tmux-exec.js';
+import { runTmux, type TmuxTarget } from '../main/node/tmux/exec.js';
 import { killServer, listRows, mismatches, newTarget, structure, type Fleet } from './fleet.js';
 import { fmtMs, ratioRow, runOk, type BenchRow } from './stats.js';
 

@@ -3,16 +3,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { PANE_FORMAT } from '../main/common/fleet-format.js';
-import { DEFAULT_SETTINGS } from '../main/common/settings-model.js';
-import type { Snapshot } from '../main/common/types.js';
-import { ControlClient } from '../main/node/control-client.js';
-import { queryFleetVia, queryInstanceVia } from '../main/node/fleet-query.js';
-import { RegistryStore } from '../main/node/registry-store.js';
-import { saveSnapshot } from '../main/node/save-snapshot.js';
-import { ensureStateDir, type StatePaths } from '../main/node/state-dir.js';
-import { runTmux, type TmuxTarget } from '../main/node/tmux-exec.js';
-import { withWriterLock } from '../main/node/writer-lock.js';
+import { PANE_FORMAT } from '../main/common/tmux/fleet-format.js';
+import { DEFAULT_SETTINGS } from '../main/common/settings/settings-model.js';
+import type { Snapshot } from '../main/common/base/types.js';
+import { ControlClient } from '../main/node/tmux/control-client.js';
+import { queryFleetVia, queryInstanceVia } from '../main/node/tmux/fleet-query.js';
+import { RegistryStore } from '../main/node/journal/registry-store.js';
+import { saveSnapshot } from '../main/node/snapshot/save.js';
+import { ensureStateDir, type StatePaths } from '../main/node/base/state-dir.js';
+import { runTmux, type TmuxTarget } from '../main/node/tmux/exec.js';
+import { withWriterLock } from '../main/node/base/writer-lock.js';
 import type { Fleet } from './fleet.js';
 import { interleave, median, runOk } from './stats.js';
 

@@ -2,10 +2,10 @@
 // process. Every channel's request and response type lives here, GitHub Desktop style, so the
 // preload, the main-side handlers, the validator and the renderer cannot drift apart.
 // Plain data only: every value crosses structured clone (Electron IPC) or JSON (Playwright).
-import type { HealthReport, SaveTrigger } from '../main/common/types.js';
-import type { Settings } from '../main/common/settings-model.js';
-import type { RestorePlan } from '../main/common/restore-plan.js';
-import type { SnapshotSummary } from '../main/common/snapshot-validate.js';
+import type { HealthReport, SaveTrigger } from '../main/common/base/types.js';
+import type { Settings } from '../main/common/settings/settings-model.js';
+import type { RestorePlan } from '../main/common/restore/plan.js';
+import type { SnapshotSummary } from '../main/common/snapshot/validate.js';
 
 export type { HealthReport, Settings };
 
@@ -61,7 +61,7 @@ export interface SnapshotsView {
   defaultRestoreId: string | null;
 }
 
-/** The restore plan exactly as the core computes it (main/common/restore-plan.ts). */
+/** The restore plan exactly as the core computes it (main/common/restore/plan.ts). */
 export type PlanView = RestorePlan;
 export type PlanPaneView = RestorePlan['sessions'][number]['windows'][number]['panes'][number];
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidInputError } from '../main/common/errors.js';
-import { DEFAULT_SETTINGS, mergeSettings } from '../main/common/settings-model.js';
+import { InvalidInputError } from '../main/common/base/errors.js';
+import { DEFAULT_SETTINGS, mergeSettings } from '../main/common/settings/settings-model.js';
 import { BRIDGE_VERBS, INVOKE_CHANNELS } from './ipc-contract.js';
 import {
   RETENTION_LIMITS,

@@ -1,8 +1,8 @@
 // Main checks every payload that arrives from the renderer before anything acts on it: the
 // renderer is treated as untrusted (a compromised page must not reach the filesystem or tmux
 // with a crafted value). Hand-written so every refusal names the bad value.
-import { InvalidInputError } from '../main/common/errors.js';
-import { isSnapshotId } from '../main/common/snapshot-validate.js';
+import { InvalidInputError } from '../main/common/base/errors.js';
+import { isSnapshotId } from '../main/common/snapshot/validate.js';
 import { INVOKE_CHANNELS, type InvokeChannel, type RequestOf, type SettingsPatch } from './ipc-contract.js';
 
 export type ValidRequest = { [C in InvokeChannel]: { channel: C; payload: RequestOf<C> } }[InvokeChannel];

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
 import { wireApp, type WiredApp } from '../main/electron-main/app-wiring.js';
 import type { DashboardRoute, ElectronMenuItem, ElectronSurface } from '../main/electron-main/electron-surface.js';
-import type { FkNotification } from '../main/node/notifier.js';
-import { claudeSettingsPath, hookCommands, installHooks } from '../main/node/claude-settings.js';
+import type { FkNotification } from '../main/node/desktop/notifier.js';
+import { claudeSettingsPath, hookCommands, installHooks } from '../main/node/claude/settings-file.js';
 
 const ICONS = fileURLToPath(new URL('../build/icons', import.meta.url));
 const CLI = realpathSync(fileURLToPath(new URL('../bin/fleetkeeper.js', import.meta.url)));

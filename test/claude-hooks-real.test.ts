@@ -4,9 +4,9 @@ import { realpathSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shellQuote } from '../main/common/shell-quote.js';
-import { claudeSettingsPath } from '../main/node/claude-paths.js';
-import { hookCommands, hooksStatus, installHooks } from '../main/node/claude-settings.js';
+import { shellQuote } from '../main/common/base/shell-quote.js';
+import { claudeSettingsPath } from '../main/node/claude/paths.js';
+import { hookCommands, hooksStatus, installHooks } from '../main/node/claude/settings-file.js';
 
 // Proves the settings format we write is what the real Claude Code CLI reads: hooks installed
 // into a private CLAUDE_CONFIG_DIR fire on a real session start and exit.

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HealthReport } from '../main/common/types.js';
-import { DEFAULT_SETTINGS } from '../main/common/settings-model.js';
-import { ensureStateDir, type StatePaths } from '../main/node/state-dir.js';
-import { RegistryStore } from '../main/node/registry-store.js';
-import { Daemon } from '../main/node/daemon.js';
-import { listSnapshots } from '../main/node/snapshot-store.js';
-import { readDaemonStatus } from '../main/node/daemon-status.js';
+import type { HealthReport } from '../main/common/base/types.js';
+import { DEFAULT_SETTINGS } from '../main/common/settings/settings-model.js';
+import { ensureStateDir, type StatePaths } from '../main/node/base/state-dir.js';
+import { RegistryStore } from '../main/node/journal/registry-store.js';
+import { Daemon } from '../main/node/daemon/daemon.js';
+import { listSnapshots } from '../main/node/snapshot/store.js';
+import { readDaemonStatus } from '../main/node/daemon/status.js';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
 
 // The headless daemon against a real tmux server: its own clock, saves on layout changes,

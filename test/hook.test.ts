@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync, statSync, readdirSync, writeFileSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { statePaths } from '../main/node/state-dir.js';
-import { readSpool } from '../main/node/spool.js';
-import { hasValidChecksum } from '../main/node/checksum.js';
-import { shellCommand, shellQuote } from '../main/common/shell-quote.js';
-import { defaultRole } from '../main/common/names.js';
+import { statePaths } from '../main/node/base/state-dir.js';
+import { readSpool } from '../main/node/journal/spool.js';
+import { hasValidChecksum } from '../main/node/base/checksum.js';
+import { shellCommand, shellQuote } from '../main/common/base/shell-quote.js';
+import { defaultRole } from '../main/common/base/names.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const bin = join(repo, 'bin', 'fleetkeeper.js');

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import dbus from 'dbus-next';
-import { FleetkeeperError } from '../main/common/errors.js';
-import { createNodeNotifier, notifySendText, RecordingNotifier, type Urgency } from '../main/node/notifier.js';
+import { FleetkeeperError } from '../main/common/base/errors.js';
+import { createNodeNotifier, notifySendText, RecordingNotifier, type Urgency } from '../main/node/desktop/notifier.js';
 import { dbusSkipReason, startDbusSession, type DbusSession } from './helpers/dbus-session.js';
 import { SERVER_INFO, startNotificationServer, type NotificationServer } from './helpers/notification-server.js';
 

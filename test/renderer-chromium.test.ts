@@ -10,11 +10,11 @@ import { claudeSandbox, type ClaudeSandbox } from './helpers/claude-env.js';
 import { buildDashboard, REPO, type DashboardBuild } from './helpers/dashboard-build.js';
 import { serveStatic, type StaticServer } from './helpers/dashboard-server.js';
 import { attachBridge } from './helpers/dashboard-bridge.js';
-import { DashboardService } from '../main/node/dashboard-service.js';
-import { ensureStateDir, type StatePaths } from '../main/node/state-dir.js';
-import { SettingsStore, openSettingsFile } from '../main/node/settings-store.js';
-import { RegistryStore } from '../main/node/registry-store.js';
-import { claudeSettingsPath, hookCommands } from '../main/node/claude-settings.js';
+import { DashboardService } from '../main/dashboard/dashboard-service.js';
+import { ensureStateDir, type StatePaths } from '../main/node/base/state-dir.js';
+import { SettingsStore, openSettingsFile } from '../main/node/settings/settings-store.js';
+import { RegistryStore } from '../main/node/journal/registry-store.js';
+import { claudeSettingsPath, hookCommands } from '../main/node/claude/settings-file.js';
 import { BRIDGE_VERBS } from '../shared/ipc-contract.js';
 
 // The dashboard in real Chromium against the real core: a real tmux fleet on an isolated

@@ -1,12 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/state-dir.js';
-import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux-exec.js';
-import { SettingsStore, openSettingsFile } from '../node/settings-store.js';
-import { RegistryStore } from '../node/registry-store.js';
-import { claudeSettingsPath, hookCommands, type HookCommands } from '../node/claude-settings.js';
-import { parseTmuxEnv } from '../node/pane-context.js';
+import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/base/state-dir.js';
+import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux/exec.js';
+import { SettingsStore, openSettingsFile } from '../node/settings/settings-store.js';
+import { RegistryStore } from '../node/journal/registry-store.js';
+import { claudeSettingsPath, hookCommands, type HookCommands } from '../node/claude/settings-file.js';
+import { parseTmuxEnv } from '../node/tmux/pane-context.js';
 
 /** Everything a command needs, resolved once from flags and the environment contracts. */
 export interface CliContext {

@@ -2,12 +2,12 @@
 // journal event and exits. Contract: prints nothing on stdout (a SessionStart hook's stdout
 // goes into the model's context), always exits 0, and never holds Claude up for more than
 // about a second, whatever tmux or the disk do. Imports are kept minimal for start-up speed.
-import type { JournalEventKind, PaneContext } from '../common/types.js';
-import { errorMessage } from '../common/errors.js';
-import { isSessionId } from '../common/names.js';
-import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/state-dir.js';
-import { appendEvent, type EventFields } from '../node/spool.js';
-import { lookupPaneContext } from '../node/pane-context.js';
+import type { JournalEventKind, PaneContext } from '../common/base/types.js';
+import { errorMessage } from '../common/base/errors.js';
+import { isSessionId } from '../common/base/names.js';
+import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/base/state-dir.js';
+import { appendEvent, type EventFields } from '../node/journal/spool.js';
+import { lookupPaneContext } from '../node/tmux/pane-context.js';
 
 const HARD_EXIT_MS = 950;
 /**

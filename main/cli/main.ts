@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { FleetkeeperError, InvalidInputError, errorMessage } from '../common/errors.js';
+import { FleetkeeperError, InvalidInputError, errorMessage } from '../common/base/errors.js';
 import { makeContext } from './context.js';
 import { makeOutput } from './output.js';
 

@@ -2,14 +2,14 @@
 // in → core actions. Every decision is in the pure modules (tray-model, menu-template,
 // notification-policy, action-dispatch); this class only sequences them. No Electron import:
 // it talks to Electron through ElectronSurface.
-import type { HealthReport, SaveTrigger } from '../common/types.js';
-import { errorMessage } from '../common/errors.js';
-import type { Settings } from '../common/settings-model.js';
-import { parseAction, type ActionId } from '../common/action-dispatch.js';
-import { menuTemplate, type HooksState, type MenuSnapshot, type MenuState } from '../common/menu-template.js';
-import { trayModel, type TrayPlatform } from '../common/tray-model.js';
-import { NotificationPolicy, type PolicyEvent } from '../common/notification-policy.js';
-import type { Autostart, AutostartStatus } from '../node/autostart.js';
+import type { HealthReport, SaveTrigger } from '../common/base/types.js';
+import { errorMessage } from '../common/base/errors.js';
+import type { Settings } from '../common/settings/settings-model.js';
+import { parseAction, type ActionId } from '../common/tray/action-dispatch.js';
+import { menuTemplate, type HooksState, type MenuSnapshot, type MenuState } from '../common/tray/menu-template.js';
+import { trayModel, type TrayPlatform } from '../common/tray/tray-model.js';
+import { NotificationPolicy, type PolicyEvent } from '../common/health/notification-policy.js';
+import type { Autostart, AutostartStatus } from '../node/desktop/autostart.js';
 import type { IpcResult, RestoreResultView } from '../../shared/ipc-contract.js';
 import { HEALTH_PUSH_CHANNEL } from '../../shared/ipc-contract.js';
 import type { ElectronSurface } from './electron-surface.js';

@@ -4,19 +4,19 @@
 // Electron-free, so test/app-wiring.test.ts runs exactly this under plain Node.
 import { existsSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { Snapshot } from '../common/types.js';
-import { FleetkeeperError } from '../common/errors.js';
-import type { TrayPlatform } from '../common/tray-model.js';
-import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/state-dir.js';
-import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux-exec.js';
-import { SettingsStore, openSettingsFile, type SettingsBackend } from '../node/settings-store.js';
-import { RegistryStore, openRegistryFile, type ConfLike } from '../node/registry-store.js';
-import { claudeSettingsPath, hookCommands, hooksStatus, installHooks, type HookCommands } from '../node/claude-settings.js';
-import { Daemon } from '../node/daemon.js';
-import { DashboardService } from '../node/dashboard-service.js';
-import { handledInstances, listSnapshots, restoreCandidates, instanceKey } from '../node/snapshot-store.js';
-import { queryInstance } from '../node/fleet-query.js';
-import { createAutostart, type Autostart, type LaunchInfo, type LoginItemsApi } from '../node/autostart.js';
+import type { Snapshot } from '../common/base/types.js';
+import { FleetkeeperError } from '../common/base/errors.js';
+import type { TrayPlatform } from '../common/tray/tray-model.js';
+import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/base/state-dir.js';
+import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux/exec.js';
+import { SettingsStore, openSettingsFile, type SettingsBackend } from '../node/settings/settings-store.js';
+import { RegistryStore, openRegistryFile, type ConfLike } from '../node/journal/registry-store.js';
+import { claudeSettingsPath, hookCommands, hooksStatus, installHooks, type HookCommands } from '../node/claude/settings-file.js';
+import { Daemon } from '../node/daemon/daemon.js';
+import { DashboardService } from '../dashboard/dashboard-service.js';
+import { handledInstances, listSnapshots, restoreCandidates, instanceKey } from '../node/snapshot/store.js';
+import { queryInstance } from '../node/tmux/fleet-query.js';
+import { createAutostart, type Autostart, type LaunchInfo, type LoginItemsApi } from '../node/desktop/autostart.js';
 import { AppController, type RestoreOffer } from './app-controller.js';
 import type { ElectronSurface } from './electron-surface.js';
 

@@ -1,9 +1,9 @@
 // The few Electron calls the app makes, as an interface. main.ts implements it with the real
 // Tray/Menu/BrowserWindow/app; test/app-wiring.test.ts with a recording double, so the whole
 // wiring runs under plain Node against the real core. Nothing here imports Electron.
-import type { ActionId } from '../common/action-dispatch.js';
-import type { MenuItemData } from '../common/menu-template.js';
-import type { FkNotification } from '../node/notifier.js';
+import type { ActionId } from '../common/tray/action-dispatch.js';
+import type { MenuItemData } from '../common/tray/menu-template.js';
+import type { FkNotification } from '../node/desktop/notifier.js';
 
 /** Menu.buildFromTemplate's input: our plain data plus the click that routes the id. */
 export interface ElectronMenuItem {

@@ -1,9 +1,9 @@
 // Applies the pure tray model and menu template to the tray, only when they changed (on
 // Linux every setContextMenu rebuilds the indicator's D-Bus menu, and it flickers).
 import { join } from 'node:path';
-import type { ActionId } from '../common/action-dispatch.js';
-import type { MenuItemData } from '../common/menu-template.js';
-import { trayIconFile, type TrayModel, type TrayPlatform } from '../common/tray-model.js';
+import type { ActionId } from '../common/tray/action-dispatch.js';
+import type { MenuItemData } from '../common/tray/menu-template.js';
+import { trayIconFile, type TrayModel, type TrayPlatform } from '../common/tray/tray-model.js';
 import { toElectronTemplate, type ElectronSurface } from './electron-surface.js';
 
 export class TrayShell {

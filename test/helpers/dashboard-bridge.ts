@@ -4,7 +4,7 @@
 // DashboardService.handle in this process, exactly what ipcMain.handle calls in the app.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import type { DashboardService } from '../../main/node/dashboard-service.js';
+import type { DashboardService } from '../../main/dashboard/dashboard-service.js';
 
 export function preloadInitScript(preloadFile: string): string {
   const source = readFileSync(preloadFile, 'utf8');

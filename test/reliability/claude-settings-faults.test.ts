@@ -7,7 +7,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync,
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { hookCommands, hooksStatus, installHooks, uninstallHooks } from '../../main/node/claude-settings.js';
+import { hookCommands, hooksStatus, installHooks, uninstallHooks } from '../../main/node/claude/settings-file.js';
 import { BIN, LineProc, ensureBuilt, figures, rng, scaled, seedFromEnv, sleep, startWorker, tempState, type TempState } from './helpers/harness.js';
 
 const cmds = hookCommands('/usr/bin/node', '/opt/fleetkeeper/bin/fleetkeeper.js');

@@ -3,14 +3,14 @@
 // ±2 h jumps: a save soon after resume, no false alarm, and the alarm not held back.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { HealthReport } from '../../main/common/types.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../main/common/settings-model.js';
-import { RegistryStore } from '../../main/node/registry-store.js';
-import { Daemon } from '../../main/node/daemon.js';
-import { WakeDetector } from '../../main/node/wake-detector.js';
-import { gatherHealth } from '../../main/node/health-service.js';
-import { listSnapshots } from '../../main/node/snapshot-store.js';
-import { hookCommands, installHooks } from '../../main/node/claude-settings.js';
+import type { HealthReport } from '../../main/common/base/types.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../main/common/settings/settings-model.js';
+import { RegistryStore } from '../../main/node/journal/registry-store.js';
+import { Daemon } from '../../main/node/daemon/daemon.js';
+import { WakeDetector } from '../../main/node/daemon/wake-detector.js';
+import { gatherHealth } from '../../main/node/daemon/health-service.js';
+import { listSnapshots } from '../../main/node/snapshot/store.js';
+import { hookCommands, installHooks } from '../../main/node/claude/settings-file.js';
 import { figures, tempState, type TempState } from './helpers/harness.js';
 import { TmuxHarness, cliEnv, waitFor } from './helpers/h10-support.js';
 

@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { JournalEvent, Snapshot } from '../../main/common/types.js';
-import { appendEvent, newEventId, parseEventFile, readJournal, readSpool } from '../../main/node/spool.js';
-import { RegistryStore } from '../../main/node/registry-store.js';
-import { emptyRegistry, foldEvents } from '../../main/common/registry-fold.js';
-import { canonicalJson } from '../../main/common/canonical-json.js';
-import { buildSnapshot, listSnapshots, newestValidSnapshot, parseSnapshot, restoreDefault, writeSnapshot } from '../../main/node/snapshot-store.js';
+import type { JournalEvent, Snapshot } from '../../main/common/base/types.js';
+import { appendEvent, newEventId, parseEventFile, readJournal, readSpool } from '../../main/node/journal/spool.js';
+import { RegistryStore } from '../../main/node/journal/registry-store.js';
+import { emptyRegistry, foldEvents } from '../../main/common/journal/registry-fold.js';
+import { canonicalJson } from '../../main/common/base/canonical-json.js';
+import { buildSnapshot, listSnapshots, newestValidSnapshot, parseSnapshot, restoreDefault, writeSnapshot } from '../../main/node/snapshot/store.js';
 import { INSTANCE, bindingsFor, eventFields, sampleFleet } from './helpers/fixtures.js';
 import { figures, rng, seedFromEnv, tempState, type TempState } from './helpers/harness.js';
 

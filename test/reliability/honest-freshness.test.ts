@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HealthReport } from '../../main/common/types.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../main/common/settings-model.js';
-import { NotificationPolicy, type PolicyNotification } from '../../main/common/notification-policy.js';
-import { gatherHealth } from '../../main/node/health-service.js';
-import { buildSnapshot, listSnapshots, writeSnapshot } from '../../main/node/snapshot-store.js';
-import { hookCommands, installHooks } from '../../main/node/claude-settings.js';
+import type { HealthReport } from '../../main/common/base/types.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../main/common/settings/settings-model.js';
+import { NotificationPolicy, type PolicyNotification } from '../../main/common/health/notification-policy.js';
+import { gatherHealth } from '../../main/node/daemon/health-service.js';
+import { buildSnapshot, listSnapshots, writeSnapshot } from '../../main/node/snapshot/store.js';
+import { hookCommands, installHooks } from '../../main/node/claude/settings-file.js';
 import { ensureBuilt, figures, rng, scaled, seedFromEnv, tempState, type TempState } from './helpers/harness.js';
 import { DaemonProc, TmuxHarness, cliEnv, handFleet, killServer, waitFor } from './helpers/h10-support.js';
 import { json, runCli } from '../helpers/cli.js';

@@ -5,10 +5,10 @@ import { describe, it, expect, beforeAll, afterEach } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { RegistryStore } from '../../main/node/registry-store.js';
-import { readJournal } from '../../main/node/spool.js';
-import { emptyRegistry, foldEvents } from '../../main/common/registry-fold.js';
-import { canonicalJson } from '../../main/common/canonical-json.js';
+import { RegistryStore } from '../../main/node/journal/registry-store.js';
+import { readJournal } from '../../main/node/journal/spool.js';
+import { emptyRegistry, foldEvents } from '../../main/common/journal/registry-fold.js';
+import { canonicalJson } from '../../main/common/base/canonical-json.js';
 import { BIN, LineProc, ensureBuilt, figures, scaled, startWorker, tempState, type TempState } from './helpers/harness.js';
 
 let st: TempState | null = null;

@@ -5,10 +5,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendEvent, archivedIds, readJournal } from '../../main/node/spool.js';
-import { RegistryStore } from '../../main/node/registry-store.js';
-import { emptyRegistry, foldEvents, parseRegistryDoc } from '../../main/common/registry-fold.js';
-import { canonicalJson } from '../../main/common/canonical-json.js';
+import { appendEvent, archivedIds, readJournal } from '../../main/node/journal/spool.js';
+import { RegistryStore } from '../../main/node/journal/registry-store.js';
+import { emptyRegistry, foldEvents, parseRegistryDoc } from '../../main/common/journal/registry-fold.js';
+import { canonicalJson } from '../../main/common/base/canonical-json.js';
 import { eventFields } from './helpers/fixtures.js';
 import { ensureBuilt, figures, rng, scaled, seedFromEnv, sleep, startWorker, tempState, type TempState } from './helpers/harness.js';
 

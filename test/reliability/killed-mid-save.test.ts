@@ -5,7 +5,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSnapshot, listSnapshots, newestValidSnapshot, restoreDefault, sweepSnapshotTemps } from '../../main/node/snapshot-store.js';
+import { buildSnapshot, listSnapshots, newestValidSnapshot, restoreDefault, sweepSnapshotTemps } from '../../main/node/snapshot/store.js';
 import { INSTANCE, bindingsFor, sampleFleet } from './helpers/fixtures.js';
 import { ensureBuilt, figures, rng, scaled, seedFromEnv, sleep, startWorker, tempState, type TempState } from './helpers/harness.js';
 

@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError } from '../../main/common/errors.js';
-import { ensureStateDir } from '../../main/node/state-dir.js';
-import { buildSnapshot } from '../../main/node/snapshot-store.js';
+import { InvalidInputError } from '../../main/common/base/errors.js';
+import { ensureStateDir } from '../../main/node/base/state-dir.js';
+import { buildSnapshot } from '../../main/node/snapshot/store.js';
 import { bindingsFor, sampleFleet } from './helpers/fixtures.js';
 import { BIN, LineProc, WORKERS, ensureBuilt, figures, tempState, type TempState } from './helpers/harness.js';
 

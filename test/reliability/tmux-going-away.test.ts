@@ -3,11 +3,11 @@
 // healthy snapshot stays the restore default, no empty snapshot is ever written, the daemon
 // reconnects and nothing crashes.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../main/common/settings-model.js';
-import type { SnapshotSummary } from '../../main/common/snapshot-validate.js';
-import { RegistryStore } from '../../main/node/registry-store.js';
-import { saveSnapshot } from '../../main/node/save-snapshot.js';
-import { handledInstances, listSnapshots, restoreDefault } from '../../main/node/snapshot-store.js';
+import { DEFAULT_SETTINGS } from '../../main/common/settings/settings-model.js';
+import type { SnapshotSummary } from '../../main/common/snapshot/validate.js';
+import { RegistryStore } from '../../main/node/journal/registry-store.js';
+import { saveSnapshot } from '../../main/node/snapshot/save.js';
+import { handledInstances, listSnapshots, restoreDefault } from '../../main/node/snapshot/store.js';
 import { ensureBuilt, figures, rng, scaled, seedFromEnv, sleep, tempState, type TempState } from './helpers/harness.js';
 import { DaemonProc, TmuxHarness, cliEnv, processGone, waitFor } from './helpers/h10-support.js';
 import { json, runCli } from '../helpers/cli.js';

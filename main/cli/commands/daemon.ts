@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { CliContext } from '../context.js';
-import { Daemon } from '../../node/daemon.js';
-import { acquireWriterLock } from '../../node/writer-lock.js';
-import { createNodeNotifier } from '../../node/notifier.js';
-import { NotificationPolicy } from '../../common/notification-policy.js';
-import { InvalidInputError, errorMessage } from '../../common/errors.js';
+import { Daemon } from '../../node/daemon/daemon.js';
+import { acquireWriterLock } from '../../node/base/writer-lock.js';
+import { createNodeNotifier } from '../../node/desktop/notifier.js';
+import { NotificationPolicy } from '../../common/health/notification-policy.js';
+import { InvalidInputError, errorMessage } from '../../common/base/errors.js';
 
 function seconds(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

@@ -1,7 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
-import { hooksStatus, installHooks, uninstallHooks } from '../../node/claude-settings.js';
-import { InvalidInputError } from '../../common/errors.js';
+import { hooksStatus, installHooks, uninstallHooks } from '../../node/claude/settings-file.js';
+import { InvalidInputError } from '../../common/base/errors.js';
 
 export async function hooksCommand(ctx: CliContext, out: Output, verb: string | undefined): Promise<number> {
   const path = ctx.claudeSettingsPath;

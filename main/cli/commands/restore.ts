@@ -1,8 +1,8 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
-import { restore, type RestoreReport } from '../../node/restore-service.js';
-import { InvalidInputError } from '../../common/errors.js';
-import type { RestorePlan } from '../../common/restore-plan.js';
+import { restore, type RestoreReport } from '../../node/restore/service.js';
+import { InvalidInputError } from '../../common/base/errors.js';
+import type { RestorePlan } from '../../common/restore/plan.js';
 
 function positive(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;

@@ -1,7 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
-import { getRole, setRole } from '../../node/roles.js';
-import { InvalidInputError } from '../../common/errors.js';
+import { getRole, setRole } from '../../node/tmux/roles.js';
+import { InvalidInputError } from '../../common/base/errors.js';
 
 export async function roleCommand(ctx: CliContext, out: Output, name: string | undefined, flags: { pane?: string; force?: boolean }): Promise<number> {
   const pane = flags.pane ?? ctx.env.TMUX_PANE;

@@ -1,8 +1,8 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
-import { withWriterLock } from '../../node/writer-lock.js';
-import { saveSnapshot } from '../../node/save-snapshot.js';
-import { countPanes } from '../../common/snapshot-counts.js';
+import { withWriterLock } from '../../node/base/writer-lock.js';
+import { saveSnapshot } from '../../node/snapshot/save.js';
+import { countPanes } from '../../common/snapshot/counts.js';
 
 export async function saveCommand(ctx: CliContext, out: Output): Promise<number> {
   // One writer at a time: while the daemon or the app is saving, wait for its lock.

@@ -1,7 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
 import { table } from '../output.js';
-import { listSnapshots } from '../../node/snapshot-store.js';
+import { listSnapshots } from '../../node/snapshot/store.js';
 
 export async function snapshotsCommand(ctx: CliContext, out: Output): Promise<number> {
   const listing = await listSnapshots(ctx.paths);

@@ -1,8 +1,8 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
-import { gatherHealth } from '../../node/health-service.js';
-import { shortStatus, formatAge } from '../../common/status-line.js';
-import { InvalidInputError } from '../../common/errors.js';
+import { gatherHealth } from '../../node/daemon/health-service.js';
+import { shortStatus, formatAge } from '../../common/health/status-line.js';
+import { InvalidInputError } from '../../common/base/errors.js';
 
 export async function statusCommand(ctx: CliContext, out: Output, flags: { short?: boolean; staleAfter?: string }): Promise<number> {
   let staleAfterS: number | undefined;

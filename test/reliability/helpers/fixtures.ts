@@ -1,8 +1,8 @@
 // Realistic inputs for the suite: fleets of any size (a 2 MB snapshot is ~3,000 panes with
 // long titles), their bindings, and journal event fields of every kind.
 import { randomUUID } from 'node:crypto';
-import type { Binding, FleetState, PaneContext, ServerInstance } from '../../../main/common/types.js';
-import type { EventFields } from '../../../main/node/spool.js';
+import type { Binding, FleetState, PaneContext, ServerInstance } from '../../../main/common/base/types.js';
+import type { EventFields } from '../../../main/node/journal/spool.js';
 
 export const INSTANCE: ServerInstance = { socketPath: '/tmp/tmux-0/fk-reliability', pid: 4242, startTime: 1_790_000_000 };
 

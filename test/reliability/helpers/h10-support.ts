@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FleetState } from '../../../main/common/types.js';
+import type { FleetState } from '../../../main/common/base/types.js';
 import { BIN } from './harness.js';
 import { TmuxHarness, waitFor, processGone } from '../../helpers/tmux-harness.js';
 

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureStateDir, type StatePaths } from '../../../main/node/state-dir.js';
+import { ensureStateDir, type StatePaths } from '../../../main/node/base/state-dir.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..', '..');
 export const WORKERS = join(import.meta.dirname, 'workers');

@@ -1,0 +1,45 @@
+import { describe, it, expect } from 'vitest';
+import type { HealthReport, HealthState } from '../base/types.js';
+import { STATE_COLOUR } from './health.js';
+import { formatAge, shortStatus, tmuxStatus } from './status-line.js';
+
+function report(state: HealthState, ageSeconds: number | null): HealthReport {
+  return {
+    state, colour: STATE_COLOUR[state], reason: 'r', ageSeconds, newestSnapshotId: null,
+    counts: { sessions: 0, windows: 0, panes: 0, claudePanes: 0 }, problems: [],
+  };
+}
+
+describe('formatAge', () => {
+  const table: Array<[number, string]> = [
+    [0, '0s'], [42, '42s'], [59.9, '59s'], [60, '1m'], [119, '1m'], [3599, '59m'], [3600, '1h'],
+    [3660, '1h1m'], [86_399, '23h59m'], [86_400, '1d'], [90_000, '1d1h'], [-1, '?'], [NaN, '?'], [Infinity, '?'],
+  ];
+  for (const [s, text] of table) it(`${s} → ${text}`, () => expect(formatAge(s)).toBe(text));
+});
+
+describe('shortStatus', () => {
+  const table: Array<[HealthState, number | null, string]> = [
+    ['fresh', 42, 'FK 42s'],
+    ['late', 180, 'FK LATE 3m'],
+    ['late', null, 'FK LATE ?'],
+    ['stale', 720, 'FK STALE 12m'],
+    ['stale', null, 'FK STALE'],
+    ['failing', 30, 'FK FAIL'],
+    ['no-server', 7200, 'FK --'],
+    ['hooks-missing', 5, 'FK HOOKS'],
+  ];
+  for (const [state, age, text] of table) {
+    it(`${state} ${age} → ${text}`, () => {
+      const s = shortStatus(report(state, age));
+      expect(s).toBe(text);
+      expect(s).not.toMatch(/[\n#]/);
+    });
+  }
+
+  it('tmuxStatus wraps the same text in a colour style and resets it', () => {
+    expect(tmuxStatus(report('fresh', 42))).toBe('#[fg=green]FK 42s#[default]');
+    expect(tmuxStatus(report('stale', 720))).toBe('#[fg=white,bg=red,bold]FK STALE 12m#[default]');
+    expect(tmuxStatus(report('no-server', null))).toBe('#[fg=colour244]FK --#[default]');
+  });
+});

@@ -1,0 +1,87 @@
+import { InvalidInputError } from '../base/errors.js';
+
+/** User settings, shared by the daemon, the app and the CLI. Seconds unless named otherwise. */
+export interface Settings {
+  intervalS: number;
+  graceS: number;
+  staleAfterS: number;
+  renotifyMinutes: number;
+  notifications: boolean;
+  retention: { keepAllNewerThanS: number; hourlyForS: number; dailyForS: number; maxCount: number };
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  intervalS: 60,
+  graceS: 30,
+  staleAfterS: 300,
+  renotifyMinutes: 15,
+  notifications: true,
+  retention: { keepAllNewerThanS: 2 * 3600, hourlyForS: 2 * 86400, dailyForS: 30 * 86400, maxCount: 500 },
+};
+
+const LIMITS: Record<'intervalS' | 'graceS' | 'staleAfterS' | 'renotifyMinutes', [number, number]> = {
+  intervalS: [1, 86_400],
+  graceS: [0, 86_400],
+  staleAfterS: [2, 7 * 86_400],
+  renotifyMinutes: [1, 24 * 60],
+};
+
+function num(name: string, v: unknown, [lo, hi]: [number, number]): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) {
+    throw new InvalidInputError(`${name} must be a number from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** Merges a partial update over current settings, validating every field it touches. */
+export function mergeSettings(current: Settings, patch: unknown): Settings {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+    throw new InvalidInputError(`settings must be an object, got ${JSON.stringify(patch)}`);
+  }
+  const p = patch as Record<string, unknown>;
+  const next: Settings = { ...current, retention: { ...current.retention } };
+  for (const key of Object.keys(p)) {
+    const v = p[key];
+    switch (key) {
+      case 'intervalS':
+      case 'graceS':
+      case 'staleAfterS':
+      case 'renotifyMinutes':
+        next[key] = num(key, v, LIMITS[key]);
+        break;
+      case 'notifications':
+        if (typeof v !== 'boolean') throw new InvalidInputError(`notifications must be true or false, got ${JSON.stringify(v)}`);
+        next.notifications = v;
+        break;
+      case 'retention': {
+        if (v === null || typeof v !== 'object') throw new InvalidInputError(`retention must be an object, got ${JSON.stringify(v)}`);
+        const r = v as Record<string, unknown>;
+        for (const rk of Object.keys(r)) {
+          if (!(rk in next.retention)) throw new InvalidInputError(`unknown retention setting ${JSON.stringify(rk)}`);
+          next.retention[rk as keyof Settings['retention']] = num(`retention.${rk}`, r[rk], [1, 10 * 365 * 86_400]);
+        }
+        break;
+      }
+      default:
+        throw new InvalidInputError(`unknown setting ${JSON.stringify(key)}`);
+    }
+  }
+  if (next.staleAfterS <= next.intervalS) {
+    throw new InvalidInputError(`staleAfterS (${next.staleAfterS}) must be greater than intervalS (${next.intervalS})`);
+  }
+  return next;
+}
+
+/** Reads whatever is stored, keeping valid fields and falling back to defaults for the rest. */
+export function settingsFromStore(stored: unknown): Settings {
+  let s = DEFAULT_SETTINGS;
+  if (stored === null || typeof stored !== 'object') return s;
+  for (const [k, v] of Object.entries(stored as Record<string, unknown>)) {
+    try {
+      s = mergeSettings(s, { [k]: v });
+    } catch {
+      // A bad stored value falls back to its default rather than stopping the daemon.
+    }
+  }
+  return s;
+}

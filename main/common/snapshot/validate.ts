@@ -1,0 +1,218 @@
+import type { SaveTrigger, ServerInstance, Snapshot } from '../base/types.js';
+import { isSessionId, isValidRole } from '../base/names.js';
+import { countPanes } from './counts.js';
+
+/**
+ * Structural validation of a parsed snapshot. Pure: the checksum (which needs a hash) is
+ * checked by the node reader. Every field and type is checked because a snapshot is what
+ * restore types into panes: a planted or mangled field must make the file not count.
+ */
+
+export const SNAPSHOT_ID_RE = /^[0-9]{8}T[0-9]{9}Z-[0-9a-f]{4,16}$/;
+export const SAVE_TRIGGERS: readonly SaveTrigger[] = ['interval', 'change', 'manual', 'wake', 'quit', 'start'];
+const CHECKSUM_RE = /^sha256:[0-9a-f]{64}$/;
+/** Keep reports readable: a shredded file would otherwise yield thousands of reasons. */
+const MAX_REASONS = 20;
+
+export interface SnapshotSummary {
+  id: string;
+  file: string;
+  savedAt: string;
+  trigger: SaveTrigger;
+  instance: ServerInstance;
+  sessions: number;
+  windows: number;
+  panes: number;
+  claudePanes: number;
+  durationMs?: number;
+}
+
+export function isSnapshotId(id: string): boolean {
+  return SNAPSHOT_ID_RE.test(id);
+}
+
+/** `2026-11-23T20:30:01.123Z` → `20261123T203001123Z`: sorts as text in time order. */
+export function snapshotIdStamp(at: Date): string {
+  return at.toISOString().replace(/[-:.]/g, '');
+}
+
+export function isIsoTimestamp(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === v;
+}
+
+type Obj = Record<string, unknown>;
+
+class Checker {
+  readonly reasons: string[] = [];
+
+  add(reason: string): void {
+    if (this.reasons.length < MAX_REASONS) this.reasons.push(reason);
+    else if (this.reasons.length === MAX_REASONS) this.reasons.push('… more problems not listed');
+  }
+
+  obj(v: unknown, at: string, keys: readonly string[], optional: readonly string[] = []): Obj | null {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+      this.add(`${at}: expected an object, got ${describe(v)}`);
+      return null;
+    }
+    const o = v as Obj;
+    for (const k of Object.keys(o)) {
+      if (!keys.includes(k) && !optional.includes(k)) this.add(`${at}.${k}: unknown field`);
+    }
+    for (const k of keys) if (!(k in o)) this.add(`${at}.${k}: missing`);
+    return o;
+  }
+
+  str(o: Obj, k: string, at: string, opts: { nonEmpty?: boolean; optional?: boolean } = {}): void {
+    const v = o[k];
+    if (v === undefined && opts.optional === true) return;
+    if (typeof v !== 'string') this.add(`${at}.${k}: expected a string, got ${describe(v)}`);
+    else if (opts.nonEmpty === true && v.length === 0) this.add(`${at}.${k}: must not be empty`);
+  }
+
+  int(o: Obj, k: string, at: string, min: number): void {
+    const v = o[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      this.add(`${at}.${k}: expected an integer ≥ ${min}, got ${describe(v)}`);
+    }
+  }
+
+  bool(o: Obj, k: string, at: string): void {
+    if (typeof o[k] !== 'boolean') this.add(`${at}.${k}: expected true or false, got ${describe(o[k])}`);
+  }
+
+  time(o: Obj, k: string, at: string, optional = false): void {
+    const v = o[k];
+    if (v === undefined && optional) return;
+    if (!isIsoTimestamp(v)) this.add(`${at}.${k}: expected an ISO UTC timestamp, got ${describe(v)}`);
+  }
+
+  arr(o: Obj, k: string, at: string): unknown[] {
+    const v = o[k];
+    if (!Array.isArray(v)) {
+      this.add(`${at}.${k}: expected an array, got ${describe(v)}`);
+      return [];
+    }
+    return v;
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+function checkInstance(c: Checker, v: unknown, at: string): void {
+  const o = c.obj(v, at, ['socketPath', 'pid', 'startTime']);
+  if (!o) return;
+  c.str(o, 'socketPath', at, { nonEmpty: true });
+  c.int(o, 'pid', at, 1);
+  c.int(o, 'startTime', at, 0);
+}
+
+function checkBinding(c: Checker, v: unknown, at: string): void {
+  if (v === null) return;
+  const o = c.obj(
+    v,
+    at,
+    ['sessionId', 'transcriptPath', 'cwd', 'source', 'boundAt', 'eventId'],
+    ['endedAt', 'endReason', 'paneId', 'instance'],
+  );
+  if (!o) return;
+  // Restore types this id into a shell: anything but a UUID is refused here already.
+  if (typeof o.sessionId !== 'string' || !isSessionId(o.sessionId)) {
+    c.add(`${at}.sessionId: expected a UUID, got ${describe(o.sessionId)}`);
+  }
+  for (const k of ['transcriptPath', 'cwd', 'source', 'eventId']) c.str(o, k, at);
+  c.time(o, 'boundAt', at);
+  c.time(o, 'endedAt', at, true);
+  c.str(o, 'endReason', at, { optional: true });
+  c.str(o, 'paneId', at, { optional: true });
+  if (o.instance !== undefined) checkInstance(c, o.instance, `${at}.instance`);
+}
+
+function checkPane(c: Checker, v: unknown, at: string): void {
+  const o = c.obj(v, at, ['index', 'id', 'role', 'cwd', 'currentCommand', 'title', 'active', 'binding']);
+  if (!o) return;
+  c.int(o, 'index', at, 0);
+  for (const k of ['id', 'cwd', 'currentCommand', 'title']) c.str(o, k, at);
+  if (typeof o.role !== 'string' || !isValidRole(o.role)) c.add(`${at}.role: not a valid role: ${describe(o.role)}`);
+  c.bool(o, 'active', at);
+  checkBinding(c, o.binding, `${at}.binding`);
+}
+
+function checkWindow(c: Checker, v: unknown, at: string): void {
+  const o = c.obj(v, at, ['index', 'id', 'name', 'layout', 'active', 'zoomed', 'panes']);
+  if (!o) return;
+  c.int(o, 'index', at, 0);
+  for (const k of ['id', 'name']) c.str(o, k, at);
+  c.str(o, 'layout', at, { nonEmpty: true });
+  c.bool(o, 'active', at);
+  c.bool(o, 'zoomed', at);
+  const panes = c.arr(o, 'panes', at);
+  if (Array.isArray(o.panes) && panes.length === 0) c.add(`${at}.panes: a window has at least one pane`);
+  panes.forEach((p, i) => checkPane(c, p, `${at}.panes[${i}]`));
+}
+
+function checkSession(c: Checker, v: unknown, at: string): void {
+  const o = c.obj(v, at, ['name', 'id', 'windows']);
+  if (!o) return;
+  c.str(o, 'name', at, { nonEmpty: true });
+  c.str(o, 'id', at);
+  const windows = c.arr(o, 'windows', at);
+  if (Array.isArray(o.windows) && windows.length === 0) c.add(`${at}.windows: a session has at least one window`);
+  windows.forEach((w, i) => checkWindow(c, w, `${at}.windows[${i}]`));
+}
+
+/**
+ * Reasons why `value` is not a well-formed snapshot (empty when it is). Never throws.
+ * `requireChecksum: false` checks a draft before its checksum is computed.
+ */
+export function validateSnapshot(value: unknown, opts: { requireChecksum?: boolean } = {}): string[] {
+  const c = new Checker();
+  const required = ['format', 'version', 'id', 'savedAt', 'trigger', 'instance', 'sessions'];
+  const withSum = opts.requireChecksum !== false;
+  const o = c.obj(value, 'snapshot', withSum ? [...required, 'checksum'] : required, withSum ? ['durationMs'] : ['durationMs', 'checksum']);
+  if (!o) return c.reasons;
+  if (o.format !== 'fleetkeeper-snapshot') c.add(`snapshot.format: expected "fleetkeeper-snapshot", got ${describe(o.format)}`);
+  if (o.version !== 1) c.add(`snapshot.version: expected 1, got ${describe(o.version)}`);
+  if (typeof o.id !== 'string' || !isSnapshotId(o.id)) c.add(`snapshot.id: not a snapshot id: ${describe(o.id)}`);
+  c.time(o, 'savedAt', 'snapshot');
+  // The id is stamped from savedAt, so file-name order is time order and the newest valid
+  // snapshot can be found by reading from the newest name down.
+  if (typeof o.id === 'string' && isSnapshotId(o.id) && isIsoTimestamp(o.savedAt) && !o.id.startsWith(`${snapshotIdStamp(new Date(o.savedAt))}-`)) {
+    c.add(`snapshot.id: ${o.id} does not match savedAt ${o.savedAt}`);
+  }
+  if (typeof o.trigger !== 'string' || !(SAVE_TRIGGERS as readonly string[]).includes(o.trigger)) {
+    c.add(`snapshot.trigger: expected one of ${SAVE_TRIGGERS.join(', ')}, got ${describe(o.trigger)}`);
+  }
+  checkInstance(c, o.instance, 'snapshot.instance');
+  c.arr(o, 'sessions', 'snapshot').forEach((s, i) => checkSession(c, s, `snapshot.sessions[${i}]`));
+  if (o.durationMs !== undefined && (typeof o.durationMs !== 'number' || !Number.isFinite(o.durationMs) || o.durationMs < 0)) {
+    c.add(`snapshot.durationMs: expected a number ≥ 0, got ${describe(o.durationMs)}`);
+  }
+  if (withSum && (typeof o.checksum !== 'string' || !CHECKSUM_RE.test(o.checksum))) {
+    c.add(`snapshot.checksum: expected sha256:<64 hex>, got ${describe(o.checksum)}`);
+  }
+  return c.reasons;
+}
+
+/** The listing line for a validated snapshot. */
+export function summarizeSnapshot(snap: Snapshot, file: string): SnapshotSummary {
+  const summary: SnapshotSummary = {
+    id: snap.id,
+    file,
+    savedAt: snap.savedAt,
+    trigger: snap.trigger,
+    instance: { socketPath: snap.instance.socketPath, pid: snap.instance.pid, startTime: snap.instance.startTime },
+    ...countPanes(snap),
+  };
+  if (snap.durationMs !== undefined) summary.durationMs = snap.durationMs;
+  return summary;
+}

@@ -1,0 +1,190 @@
+import * as fsp from 'node:fs/promises';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { InvalidInputError, WriteFailedError, errorMessage } from '../../common/base/errors.js';
+import { shellQuote } from '../../common/base/shell-quote.js';
+import { nodeFs, writeFileDurable } from '../base/durable-file.js';
+
+export { claudeConfigDir, claudeSettingsPath } from './paths.js';
+import { EVENTS, assess, isObj, rewriteEvent, validateShape, isOurHookCommand, type HookCommands, type Obj } from '../../common/claude/hook-entries.js';
+import { pidAlive } from '../base/pid-alive.js';
+export { HOOK_TIMEOUT_SECONDS, isOurHookCommand, type HookCommands } from '../../common/claude/hook-entries.js';
+
+// Installs Fleetkeeper's SessionStart/SessionEnd hooks into Claude Code's settings.json.
+// The user's file is theirs: everything we do not own is kept exactly, a backup is taken
+// before any change, and a file we cannot understand is refused, never "repaired".
+
+export type HooksState = 'installed' | 'missing' | 'outdated' | 'invalid';
+export interface HooksStatus {
+  state: HooksState;
+  settingsPath: string;
+  detail: string;
+}
+export interface SettingsChange {
+  changed: boolean;
+  backupPath: string | null;
+}
+
+
+/** `<node> <cli> hook session-start|session-end`, each path shell-quoted. */
+export function hookCommands(nodePath: string, cliPath: string): HookCommands {
+  if (!isAbsolute(nodePath)) throw new InvalidInputError(`node path must be absolute: ${JSON.stringify(nodePath)}`);
+  if (!isAbsolute(cliPath)) throw new InvalidInputError(`CLI path must be absolute: ${JSON.stringify(cliPath)}`);
+  // Uninstall and upgrades find our entries by this name; a path without it could never be removed.
+  if (!/fleetkeeper/i.test(cliPath)) {
+    throw new InvalidInputError(`CLI path must contain "fleetkeeper" so its hooks can be recognised later: ${JSON.stringify(cliPath)}`);
+  }
+  const base = `${shellQuote(nodePath)} ${shellQuote(cliPath)} hook`;
+  return { sessionStart: `${base} session-start`, sessionEnd: `${base} session-end` };
+}
+
+
+interface Loaded {
+  settingsPath: string;
+  /** Where bytes are written: the symlink's target when settingsPath is a link. */
+  target: string;
+  raw: Buffer | null;
+  mode: number | null;
+  data: Obj;
+}
+
+async function resolveTarget(settingsPath: string): Promise<string> {
+  const st = await fsp.lstat(settingsPath).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  if (st === null || !st.isSymbolicLink()) return settingsPath;
+  try {
+    return await fsp.realpath(settingsPath);
+  } catch {
+    // Dangling link: create its target rather than replacing the link with a file.
+    return resolve(dirname(settingsPath), await fsp.readlink(settingsPath));
+  }
+}
+
+
+async function load(settingsPath: string): Promise<Loaded> {
+  const target = await resolveTarget(settingsPath);
+  let raw: Buffer | null = null;
+  let mode: number | null = null;
+  try {
+    raw = await fsp.readFile(target);
+    mode = (await fsp.stat(target)).mode & 0o7777;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new InvalidInputError(`${settingsPath}: cannot read: ${errorMessage(e)}`);
+    }
+  }
+  const text = raw?.toString('utf8') ?? '';
+  let data: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      throw new InvalidInputError(`${settingsPath}: not valid JSON (${errorMessage(e)}); the file was left untouched`);
+    }
+  }
+  validateShape(data, settingsPath);
+  return { settingsPath, target, raw, mode, data };
+}
+
+
+
+const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
+
+async function freeBackupPath(settingsPath: string): Promise<string> {
+  const base = `${settingsPath}.fleetkeeper-backup-${stamp()}`;
+  for (let i = 0; ; i++) {
+    const candidate = i === 0 ? base : `${base}-${i}`;
+    const taken = await fsp.lstat(candidate).then(
+      () => true,
+      () => false,
+    );
+    if (!taken) return candidate;
+  }
+}
+
+
+/**
+ * Removes temp files that our own killed writers left beside the settings file or its backups
+ * (`.tmp-settings.json[.fleetkeeper-backup-…].<pid>.<8 hex>`, see durable-file.ts): the
+ * user's config dir must not fill up with them. Only names of that exact shape whose writer
+ * is gone are touched; best effort, never fails the install.
+ */
+const TEMP_ABANDONED_MS = 10 * 60_000;
+
+async function sweepOurTemps(dir: string, name: string): Promise<void> {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^\\.tmp-${esc}(?:\\.fleetkeeper-backup-[0-9TZ-]+)?\\.(\\d+)\\.[0-9a-f]{8}$`);
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  for (const n of names) {
+    const m = re.exec(n);
+    if (m === null) continue;
+    // A live pid may be a reused one: a temp older than any write takes is abandoned anyway.
+    if (pidAlive(Number(m[1]))) {
+      const st = await fsp.stat(resolve(dir, n)).catch(() => null);
+      if (st === null || Date.now() - st.mtimeMs < TEMP_ABANDONED_MS) continue;
+    }
+    await fsp.unlink(resolve(dir, n)).catch(() => undefined);
+  }
+}
+
+/** Back up, then write `data` atomically over the target, keeping its mode. */
+async function commit(loaded: Loaded, data: Obj): Promise<SettingsChange> {
+  const { settingsPath, target, raw, mode } = loaded;
+  if (target !== settingsPath) await sweepOurTemps(dirname(target), basename(target));
+  // Checked by mode bits, not access(2): root may write anything, but the user said read-only.
+  if (mode !== null && (mode & 0o222) === 0) {
+    throw new WriteFailedError(settingsPath, `file is read-only (mode ${mode.toString(8).padStart(4, '0')}); nothing was changed`);
+  }
+  let backupPath: string | null = null;
+  if (raw !== null) {
+    backupPath = await freeBackupPath(settingsPath);
+    await writeFileDurable(backupPath, raw, nodeFs, mode ?? 0o600);
+  }
+  await fsp.mkdir(dirname(target), { recursive: true, mode: 0o700 });
+  await writeFileDurable(target, `${JSON.stringify(data, null, 2)}\n`, nodeFs, mode ?? 0o600);
+  // open(2) applies the umask; put back exactly the mode the user had.
+  if (mode !== null && ((await fsp.stat(target)).mode & 0o7777) !== mode) await fsp.chmod(target, mode);
+  return { changed: true, backupPath };
+}
+
+export async function hooksStatus(settingsPath: string, expected: HookCommands): Promise<HooksStatus> {
+  let loaded: Loaded;
+  try {
+    loaded = await load(settingsPath);
+  } catch (e) {
+    return { state: 'invalid', settingsPath, detail: errorMessage(e) };
+  }
+  if (loaded.raw === null) return { state: 'missing', settingsPath, detail: `${settingsPath} does not exist` };
+  return { settingsPath, ...assess(loaded.data, expected) };
+}
+
+/** Idempotent: when our hooks are already exactly right, the file is not touched at all. */
+export async function installHooks(settingsPath: string, expected: HookCommands): Promise<SettingsChange> {
+  // Swept even when nothing changes: a killed earlier run may have left temps of ours.
+  await sweepOurTemps(dirname(settingsPath), basename(settingsPath));
+  const loaded = await load(settingsPath);
+  if (assess(loaded.data, expected).state === 'installed') return { changed: false, backupPath: null };
+  const data = structuredClone(loaded.data);
+  if (!isObj(data.hooks)) data.hooks = {};
+  const hooks = data.hooks as Obj;
+  for (const [event, key] of EVENTS) {
+    const want = expected[key];
+    rewriteEvent(hooks, event, (cmd) => cmd === want || isOurHookCommand(cmd), want);
+  }
+  return commit(loaded, data);
+}
+
+/** Removes only commands recognised as ours; other hooks, groups and settings stay as they are. */
+export async function uninstallHooks(settingsPath: string): Promise<SettingsChange> {
+  await sweepOurTemps(dirname(settingsPath), basename(settingsPath));
+  const loaded = await load(settingsPath);
+  if (loaded.raw === null || !isObj(loaded.data.hooks)) return { changed: false, backupPath: null };
+  const data = structuredClone(loaded.data);
+  const hooks = data.hooks as Obj;
+  let removed = 0;
+  for (const [event] of EVENTS) removed += rewriteEvent(hooks, event, isOurHookCommand);
+  if (removed === 0) return { changed: false, backupPath: null };
+  if (Object.keys(hooks).length === 0) delete data.hooks;
+  return commit(loaded, data);
+}

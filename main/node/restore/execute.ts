@@ -1,0 +1,255 @@
+// Builds the planned sessions in a real tmux server (starting it if needed: restore is the one
+// place allowed to), then types `claude --resume <id>` into the resume panes, staggered.
+// Works with no client attached: every target is a session/pane id, never "the current" one.
+import type { ServerInstance } from '../../common/base/types.js';
+import type { PaneAction, PlannedSession, RestorePlan } from '../../common/restore/plan.js';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  NAMES_FORMAT,
+  packInvocations,
+  parseCreated,
+  resumeKeysArgs,
+  sessionCommands,
+  tempSessionName,
+  type BuildCommand,
+  type CreatedSession,
+} from '../../common/restore/commands.js';
+import { errorMessage, InvalidInputError, TmuxError } from '../../common/base/errors.js';
+import { runTmux, socketArgs, type TmuxTarget } from '../tmux/exec.js';
+
+export interface ExecuteOptions {
+  claudeBin: string;
+  staggerMs: number;
+  socketEnv?: never;
+  /** Unused: panes always run tmux's default-command / default-shell, so exiting Claude leaves it. */
+  shell?: string;
+  /** Longest wait for the new panes' shells to draw a prompt before typing anyway (default 10000). */
+  shellReadyTimeoutMs?: number;
+}
+
+export interface ExecutedPane {
+  role: string;
+  target: string;
+  paneId: string;
+  action: PaneAction;
+  sessionId?: string;
+  startedAt?: string;
+}
+
+export interface ExecuteResult {
+  instance: ServerInstance;
+  panes: ExecutedPane[];
+  skippedSessions: string[];
+  /** Sessions tmux stored under another name than planned (it rewrites some characters). */
+  renamedSessions: { planned: string; stored: string }[];
+  /** Anything that did not go to plan but did not stop the restore. */
+  warnings: string[];
+}
+
+const INSTANCE_FORMAT = '#{socket_path}\t#{pid}\t#{start_time}';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** One planned session on its way: built under `tmp`, renamed last. */
+interface Build {
+  s: PlannedSession;
+  tmp: string;
+  commands: BuildCommand[];
+  created: CreatedSession | null;
+  paneIds: string[];
+  /** Nothing more to run for it (built, or handed to the slow path). */
+  done: boolean;
+}
+
+const NAMES = ['list-sessions', '-F', NAMES_FORMAT];
+const CHAIN_TIMEOUT_MS = 30_000;
+
+export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: ExecuteOptions): Promise<ExecuteResult> {
+  if (opts.claudeBin === '') throw new InvalidInputError('empty Claude binary path');
+  const result: ExecuteResult = {
+    instance: { socketPath: '', pid: 0, startTime: 0 },
+    panes: [],
+    skippedSessions: [],
+    renamedSessions: [],
+    warnings: [],
+  };
+  const builds: Build[] = [];
+  for (const s of plan.sessions) {
+    if (s.action !== 'create') {
+      result.skippedSessions.push(s.name);
+      continue;
+    }
+    const tmp = tempSessionName(randomBytes(8).toString('hex'));
+    const { commands, warnings } = sessionCommands(s, tmp);
+    result.warnings.push(...warnings);
+    builds.push({ s, tmp, commands, created: null, paneIds: [], done: false });
+  }
+  await buildAll(target, builds, result);
+  const instance = builds.reduce<ServerInstance | null>((last, b) => b.created?.instance ?? last, null);
+  result.instance = instance ?? (await currentInstance(target));
+  const resumes = result.panes.filter((p) => p.action === 'resume');
+  if (resumes.length > 0) await startClaudes(target, resumes, opts, result);
+  return result;
+}
+
+/**
+ * The fast path: whole sessions chained into as few tmux invocations as the command-line limit
+ * allows, like building them by hand would. tmux runs a chain in order and stops at the first
+ * refused command; then what it printed (and the names now stored) tells each session's state:
+ * renamed means whole (its rename is its last command), anything else is rebuilt alone.
+ */
+async function buildAll(target: TmuxTarget, builds: Build[], result: ExecuteResult): Promise<void> {
+  for (const inv of packInvocations(builds.map((b) => b.commands.map((c) => c.argv)), NAMES)) {
+    const mine = inv.sessions.map((i) => builds[i] as Build);
+    if (mine.some((b) => b.done)) continue; // the rest of a big session whose first part failed
+    const { out, error } = await runChain(target, inv.argv);
+    let names = readOutput(out, mine);
+    if (error) {
+      if (error.reason === 'missing') throw error;
+      names = readOutput(await runTmux(target, NAMES).catch(() => ''), []);
+    }
+    for (const [k, b] of mine.entries()) {
+      const complete = inv.completes.includes(inv.sessions[k] as number);
+      const stored = names.get(b.created?.sessionId ?? '');
+      if (complete && (!error || (stored !== undefined && stored !== b.tmp))) finishBuild(b, names, result);
+      else if (error) await rebuildAlone(target, b, error, result);
+    }
+  }
+}
+
+/** runTmux, but keeping what tmux printed before a refused command. */
+function runChain(target: TmuxTarget, argv: string[]): Promise<{ out: string; error: TmuxError | null }> {
+  return new Promise((resolve) => {
+    execFile(target.bin ?? 'tmux', [...socketArgs(target), ...argv], { encoding: 'utf8', timeout: CHAIN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve({ out: stdout, error: null });
+      const e = err as NodeJS.ErrnoException & { killed?: boolean };
+      const msg = String(stderr).trim() || e.message;
+      const reason = e.code === 'ENOENT' ? 'missing' : e.killed === true ? 'timeout'
+        : /no server running|error connecting to|No such file or directory|server exited/i.test(msg) ? 'no-server' : 'command-failed';
+      resolve({ out: String(stdout), error: new TmuxError(`tmux: ${msg}`, reason) });
+    });
+  });
+}
+
+/** Reads what a build printed: each `new` line starts the next session, pane ids go to the latest. */
+function readOutput(out: string, mine: Build[]): Map<string, string> {
+  const names = new Map<string, string>();
+  let cur = mine.find((b) => b.created !== null) ?? null;
+  for (const line of out.split('\n')) {
+    if (line.startsWith('new\t')) {
+      cur = mine.find((b) => b.created === null) ?? null;
+      if (cur) cur.created = parseCreated(line);
+    } else if (/^%\d+$/.test(line)) cur?.paneIds.push(line);
+    else if (line.startsWith('ls\t')) {
+      const [, id, ...name] = line.split('\t');
+      if (id !== undefined) names.set(id, name.join('\t'));
+    }
+  }
+  return names;
+}
+
+/** Reports the stored name and, for a whole session, its panes (ids in saved order). */
+function finishBuild(b: Build, names: Map<string, string>, result: ExecuteResult, whole = true): void {
+  b.done = true;
+  const c = b.created;
+  if (!c) return;
+  const stored = names.get(c.sessionId);
+  if (stored !== undefined && stored !== b.s.name) result.renamedSessions.push({ planned: b.s.name, stored });
+  if (!whole) return;
+  const paneIds = [c.firstPaneId, ...b.paneIds];
+  const planned = b.s.windows.flatMap((w) => w.panes);
+  if (paneIds.length !== planned.length) {
+    result.warnings.push(`session ${JSON.stringify(b.s.name)}: tmux reported ${paneIds.length} panes, planned ${planned.length}`);
+    return;
+  }
+  planned.forEach((p, i) => {
+    const pane: ExecutedPane = { role: p.role, target: p.target, paneId: paneIds[i] as string, action: p.action };
+    if (p.sessionId !== undefined && p.action === 'resume') pane.sessionId = p.sessionId;
+    result.panes.push(pane);
+  });
+}
+
+/**
+ * The slow path, after a chained build failed: start over with one tmux process per command.
+ * A failed create means nothing was made; a failed build step leaves the session partly made
+ * (cleaned up and renamed, no finish); a refused finish command is reported and skipped; a
+ * failed rename means the planned name was taken meanwhile, so the session is removed again.
+ */
+async function rebuildAlone(target: TmuxTarget, b: Build, cause: unknown, result: ExecuteResult): Promise<void> {
+  const name = JSON.stringify(b.s.name);
+  b.done = true;
+  b.created = null;
+  b.paneIds = [];
+  const gone = (err: unknown): boolean => err instanceof TmuxError && err.reason === 'no-server';
+  const kill = (): Promise<unknown> => runTmux(target, ['kill-session', '-t', `=${b.tmp}:`]).catch(() => undefined);
+  // The server died under us: say so, do not start another. ('no server running' alone means
+  // tmux refused to parse the chain, so never started one: rebuilding pins down the command.)
+  if (gone(cause) && !/no server running/.test(errorMessage(cause))) {
+    result.warnings.push(`session ${name} not created: ${errorMessage(cause)}`);
+    result.skippedSessions.push(b.s.name);
+    return;
+  }
+  await kill();
+  let broken = false;
+  for (const cmd of b.commands) {
+    if (broken && (cmd.step === 'build' || cmd.step === 'finish')) continue;
+    try {
+      readOutput(await runTmux(target, cmd.argv), [b]);
+    } catch (err) {
+      if (err instanceof TmuxError && err.reason === 'missing') throw err;
+      if (cmd.step === 'create' || cmd.step === 'rename' || gone(err)) {
+        if (cmd.step !== 'create') await kill();
+        result.warnings.push(`session ${name} not created: ${errorMessage(err)}`);
+        result.skippedSessions.push(b.s.name);
+        return;
+      }
+      if (cmd.step === 'cleanup') continue; // a window the failed build never made
+      if (cmd.step === 'build') {
+        result.warnings.push(`session ${name} only partly created: ${errorMessage(err)}`);
+        broken = true;
+      } else result.warnings.push(`session ${name}: ${errorMessage(err)}`);
+    }
+  }
+  finishBuild(b, readOutput(await runTmux(target, NAMES).catch(() => ''), [b]), result, !broken);
+}
+
+async function currentInstance(target: TmuxTarget): Promise<ServerInstance> {
+  const out = await runTmux(target, ['display-message', '-p', INSTANCE_FORMAT]);
+  const [socketPath, pid, startTime] = out.trim().split('\t');
+  return { socketPath: socketPath ?? '', pid: Number(pid), startTime: Number(startTime) };
+}
+
+/**
+ * A new pane's shell is ready to read a line once it has drawn its prompt, i.e. the cursor has
+ * moved off 0,0. Typing before that is not lost (the pty buffers it) but can be echoed twice or
+ * swallowed by shells that flush typeahead, so we wait for it, bounded: an empty prompt never
+ * moves the cursor, and then we type after the timeout anyway. Login profiles can be slow (seen
+ * here: pyenv's rehash lock held every new bash for 60 s), hence a generous default and a warning.
+ */
+async function waitForPrompts(target: TmuxTarget, paneIds: readonly string[], timeoutMs: number): Promise<Set<string>> {
+  const waiting = new Set(paneIds);
+  const deadline = Date.now() + timeoutMs;
+  while (waiting.size > 0 && Date.now() < deadline) {
+    const out = await runTmux(target, ['list-panes', '-a', '-F', '#{pane_id}\t#{cursor_x}\t#{cursor_y}']);
+    for (const line of out.split('\n')) {
+      const [id, x, y] = line.split('\t');
+      if (id !== undefined && waiting.has(id) && (x !== '0' || y !== '0')) waiting.delete(id);
+    }
+    if (waiting.size > 0) await sleep(100);
+  }
+  return waiting;
+}
+
+async function startClaudes(target: TmuxTarget, panes: ExecutedPane[], opts: ExecuteOptions, result: ExecuteResult): Promise<void> {
+  const notReady = await waitForPrompts(target, panes.map((p) => p.paneId), opts.shellReadyTimeoutMs ?? 10_000);
+  for (const id of notReady) result.warnings.push(`pane ${id}: no shell prompt seen; typed the resume command anyway`);
+  for (const [i, p] of panes.entries()) {
+    if (i > 0 && opts.staggerMs > 0) await sleep(opts.staggerMs);
+    try {
+      await runTmux(target, resumeKeysArgs(p.paneId, opts.claudeBin, p.sessionId ?? ''));
+      p.startedAt = new Date().toISOString();
+    } catch (err) {
+      result.warnings.push(`pane ${p.target} (${p.paneId}): resume not typed: ${errorMessage(err)}`);
+    }
+  }
+}

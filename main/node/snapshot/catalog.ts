@@ -1,0 +1,98 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Snapshot } from '../../common/base/types.js';
+import { errorMessage } from '../../common/base/errors.js';
+import { isSnapshotId, summarizeSnapshot } from '../../common/snapshot/validate.js';
+import { TEMP_PREFIX } from '../base/durable-file.js';
+import type { StatePaths } from '../base/state-dir.js';
+import { compareNewestFirst, parseSnapshot, readBounded, type SnapshotListing } from './reader.js';
+
+type Entry = { ok: true; summary: ReturnType<typeof summarizeSnapshot> } | { ok: false; reason: string };
+
+export interface CatalogView {
+  listing: SnapshotListing;
+  /** The newest valid snapshot, read back from disk and validated during this call. */
+  newest: Snapshot | null;
+}
+
+/**
+ * The daemon's view of snapshots/ for its frequent watchdog ticks. Files whose identity
+ * (inode, size, mtime, ctime) has not changed keep their earlier verdict, so a tick does not
+ * re-hash hundreds of snapshots; the newest valid one is always read back and validated
+ * again (principle 3), and falls through to the next one if it no longer validates.
+ */
+export class SnapshotCatalog {
+  private readonly cache = new Map<string, { stamp: string; entry: Entry }>();
+  private views = 0;
+
+  /**
+   * @param restatEvery Snapshots are immutable once written: a file already judged is stat'ed
+   * again (to catch one damaged on disk) only every this many views, not on every watchdog tick.
+   */
+  constructor(
+    private readonly paths: StatePaths,
+    private readonly restatEvery = 1,
+  ) {}
+
+  async view(): Promise<CatalogView> {
+    let names: string[];
+    try {
+      names = (await readdir(this.paths.snapshots)).filter((n) => !n.startsWith(TEMP_PREFIX));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { listing: { valid: [], corrupt: [] }, newest: null };
+      throw err;
+    }
+    const present = new Set(names);
+    for (const k of this.cache.keys()) if (!present.has(k)) this.cache.delete(k);
+    const valid = [];
+    const corrupt: SnapshotListing['corrupt'] = [];
+    const restat = this.views++ % this.restatEvery === 0;
+    for (const file of names.sort()) {
+      const known = this.cache.get(file);
+      const entry = !restat && known !== undefined && known.stamp !== '' ? known.entry : await this.entry(file);
+      if (entry === null) continue;
+      if (entry.ok) valid.push(entry.summary);
+      else corrupt.push({ file, reason: entry.reason });
+    }
+    valid.sort(compareNewestFirst);
+    let newest: Snapshot | null = null;
+    while (valid.length > 0 && newest === null) {
+      const head = valid[0]!;
+      const again = await this.readFresh(head.file, head.id);
+      if (again.ok) newest = again.snapshot;
+      else {
+        valid.shift();
+        corrupt.push({ file: head.file, reason: again.reason });
+        this.cache.set(head.file, { stamp: '', entry: { ok: false, reason: again.reason } });
+      }
+    }
+    return { listing: { valid, corrupt }, newest };
+  }
+
+  private async entry(file: string): Promise<Entry | null> {
+    const id = /^(.+)\.json$/.exec(file)?.[1];
+    if (id === undefined || !isSnapshotId(id)) return { ok: false, reason: 'not a snapshot file name (<id>.json)' };
+    let stamp: string;
+    try {
+      const st = await stat(join(this.paths.snapshots, file));
+      stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      return { ok: false, reason: `unreadable: ${errorMessage(err)}` };
+    }
+    const hit = this.cache.get(file);
+    if (hit !== undefined && hit.stamp === stamp) return hit.entry;
+    const parsed = await this.readFresh(file, id);
+    const entry: Entry = parsed.ok ? { ok: true, summary: summarizeSnapshot(parsed.snapshot, file) } : parsed;
+    this.cache.set(file, { stamp, entry });
+    return entry;
+  }
+
+  private async readFresh(file: string, id: string): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; reason: string }> {
+    try {
+      return parseSnapshot(await readBounded(join(this.paths.snapshots, file)), id);
+    } catch (err) {
+      return { ok: false, reason: `unreadable: ${errorMessage(err)}` };
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { open, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SaveTrigger } from '../../common/base/types.js';
+import { writeFileDurable } from '../base/durable-file.js';
+import type { StatePaths } from '../base/state-dir.js';
+
+/**
+ * A history of save attempts (ok or failed), one JSON line each. Retention thins snapshots
+ * after a couple of hours, but the freshness timeline wants every save of the last day, with
+ * its duration and its failures. History only: health never reads it (principle 3).
+ */
+export interface SaveRecord {
+  at: string;
+  trigger: SaveTrigger;
+  ok: boolean;
+  snapshotId?: string;
+  durationMs?: number;
+  error?: string;
+}
+
+const KEEP_MS = 7 * 86_400_000;
+const COMPACT_ABOVE_BYTES = 1024 * 1024;
+
+export function saveLogPath(paths: StatePaths): string {
+  return join(paths.root, 'saves.jsonl');
+}
+
+/** One append (O_APPEND, a single write), compacted to the last week once it grows past 1 MB. */
+export async function appendSaveRecord(paths: StatePaths, rec: SaveRecord, now = new Date()): Promise<void> {
+  const file = saveLogPath(paths);
+  const h = await open(file, 'a', 0o600);
+  try {
+    await h.write(`${JSON.stringify(rec)}\n`);
+  } finally {
+    await h.close();
+  }
+  if ((await stat(file)).size > COMPACT_ABOVE_BYTES) {
+    const keep = (await readSaveLog(paths, new Date(now.getTime() - KEEP_MS))).map((r) => JSON.stringify(r)).join('\n');
+    await writeFileDurable(file, keep === '' ? '' : `${keep}\n`);
+  }
+}
+
+function isRecord(v: unknown): v is SaveRecord {
+  if (v === null || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.at === 'string' && Number.isFinite(Date.parse(r.at)) && typeof r.trigger === 'string' && typeof r.ok === 'boolean'
+    && (r.durationMs === undefined || typeof r.durationMs === 'number')
+    && (r.snapshotId === undefined || typeof r.snapshotId === 'string')
+    && (r.error === undefined || typeof r.error === 'string');
+}
+
+/** Records at or after `from`, oldest first; torn or foreign lines are skipped. */
+export async function readSaveLog(paths: StatePaths, from: Date): Promise<SaveRecord[]> {
+  let text: string;
+  try {
+    text = await readFile(saveLogPath(paths), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: SaveRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (isRecord(v) && Date.parse(v.at) >= from.getTime()) out.push(v);
+    } catch {
+      // a torn last line from a killed writer
+    }
+  }
+  return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}

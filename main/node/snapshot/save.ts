@@ -1,0 +1,82 @@
+import { unlink } from 'node:fs/promises';
+import type { FleetState, SaveTrigger, Snapshot } from '../../common/base/types.js';
+import { TmuxError, errorMessage } from '../../common/base/errors.js';
+import { appendSaveRecord } from './save-log.js';
+import { TEMP_SESSION_PREFIX } from '../../common/restore/commands.js';
+import type { StatePaths } from '../base/state-dir.js';
+import type { TmuxTarget } from '../tmux/exec.js';
+import { queryFleet, queryInstance } from '../tmux/fleet-query.js';
+import { assignDefaultRoles } from '../tmux/roles.js';
+import { RegistryStore } from '../journal/registry-store.js';
+import { buildSnapshot, writeSnapshot } from './store.js';
+import { applyRetention, type SnapshotListing } from './store.js';
+import type { Settings } from '../../common/settings/settings-model.js';
+
+export interface SaveDeps {
+  paths: StatePaths;
+  target: TmuxTarget;
+  registry: RegistryStore;
+  settings: Settings;
+  clock: () => Date;
+  /** How to read the live fleet: through the daemon's open control client, or one tmux call. */
+  query?: () => Promise<FleetState | null>;
+  /** Which server answers now (the daemon asks through its control client). */
+  instanceNow?: () => Promise<FleetState['instance'] | null>;
+  /** The daemon's catalog, so retention does not re-read every snapshot on every save. */
+  listing?: () => Promise<SnapshotListing>;
+}
+
+export interface SaveResult {
+  snapshot: Snapshot;
+  /** The live state the snapshot was taken from (roles filled in). */
+  fleet: FleetState;
+  rolesAssigned: number;
+  eventsFolded: number;
+  pruned: string[];
+}
+
+function sameInstance(a: FleetState['instance'], b: FleetState['instance'] | null): boolean {
+  return b !== null && a.socketPath === b.socketPath && a.pid === b.pid && a.startTime === b.startTime;
+}
+
+/**
+ * One verified save. Caller holds the writer lock. Refuses to write when there is nothing
+ * worth restoring (no server, no sessions), and withdraws a snapshot whose server vanished
+ * while it was being written: a server going down must never displace the last healthy one.
+ */
+export async function saveSnapshot(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResult> {
+  const at = deps.clock().toISOString();
+  try {
+    const r = await saveOnce(deps, trigger);
+    await appendSaveRecord(deps.paths, { at: r.snapshot.savedAt, trigger, ok: true, snapshotId: r.snapshot.id, durationMs: r.snapshot.durationMs }).catch(() => undefined);
+    return r;
+  } catch (err) {
+    // "No server / nothing to save" is not a failed backup; everything else goes in the history.
+    if (!(err instanceof TmuxError && err.reason === 'no-server')) {
+      await appendSaveRecord(deps.paths, { at, trigger, ok: false, error: errorMessage(err) }).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResult> {
+  const started = deps.clock();
+  const t0 = performance.now();
+  const queried = await (deps.query ?? (() => queryFleet(deps.target)))();
+  if (queried === null) throw new TmuxError('no tmux server is running: nothing to save', 'no-server');
+  // Sessions a restore is still building (temporary names, renamed last) are not the user's yet.
+  const live = { ...queried, sessions: queried.sessions.filter((s) => !s.name.startsWith(TEMP_SESSION_PREFIX)) };
+  if (live.sessions.length === 0) throw new TmuxError('the tmux server has no sessions: nothing to save', 'no-server');
+  const { fleet, assigned } = await assignDefaultRoles(deps.target, live);
+  const folded = await deps.registry.foldSpool();
+  const bindings = await deps.registry.bindings();
+  const draft = buildSnapshot(fleet, bindings, trigger, started);
+  const snapshot = await writeSnapshot(deps.paths, { ...draft, durationMs: Math.round(performance.now() - t0) });
+  const after = await (deps.instanceNow ?? (() => queryInstance(deps.target)))().catch(() => null);
+  if (!sameInstance(fleet.instance, after)) {
+    await unlink(`${deps.paths.snapshots}/${snapshot.id}.json`).catch(() => undefined);
+    throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
+  }
+  const pruned = await applyRetention(deps.paths, started, deps.settings.retention, fleet.instance, deps.listing ? await deps.listing() : undefined);
+  return { snapshot, fleet, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned };
+}

@@ -1,0 +1,171 @@
+import { access, mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Binding, FleetState, SaveTrigger, Snapshot } from '../../common/base/types.js';
+import { InvalidInputError, WriteFailedError, errorMessage } from '../../common/base/errors.js';
+import { snapshotIdStamp, validateSnapshot } from '../../common/snapshot/validate.js';
+import { withChecksum } from '../base/checksum.js';
+import { TEMP_PREFIX, nodeFs, writeFileDurable, type DurableFs } from '../base/durable-file.js';
+import { parseSnapshot, snapshotFileName } from './reader.js';
+import type { StatePaths } from '../base/state-dir.js';
+import { pidAlive } from '../base/pid-alive.js';
+
+/** Copies only the fields a snapshot may hold, so registry extras never make it invalid. */
+function copyBinding(b: Binding): Binding {
+  const out: Binding = {
+    sessionId: b.sessionId,
+    transcriptPath: b.transcriptPath,
+    cwd: b.cwd,
+    source: b.source,
+    boundAt: b.boundAt,
+    eventId: b.eventId,
+  };
+  if (b.endedAt !== undefined) out.endedAt = b.endedAt;
+  if (b.endReason !== undefined) out.endReason = b.endReason;
+  if (b.paneId !== undefined) out.paneId = b.paneId;
+  if (b.instance !== undefined) out.instance = { ...b.instance };
+  return out;
+}
+
+/** Time-sortable and unique: `20261123T203001123Z-<4 hex>`. */
+export function newSnapshotId(now: Date): string {
+  return `${snapshotIdStamp(now)}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * The snapshot of `fleet` at `now`, each pane carrying the binding its role had at that
+ * instant. A deep copy: later changes to the inputs do not leak into it.
+ */
+export function buildSnapshot(
+  fleet: FleetState,
+  bindings: Readonly<Record<string, Binding>>,
+  trigger: SaveTrigger,
+  now: Date,
+): Omit<Snapshot, 'checksum'> {
+  return {
+    format: 'fleetkeeper-snapshot',
+    version: 1,
+    id: newSnapshotId(now),
+    savedAt: now.toISOString(),
+    trigger,
+    instance: { socketPath: fleet.instance.socketPath, pid: fleet.instance.pid, startTime: fleet.instance.startTime },
+    sessions: fleet.sessions.map((s) => ({
+      name: s.name,
+      id: s.id,
+      windows: s.windows.map((w) => ({
+        index: w.index,
+        id: w.id,
+        name: w.name,
+        layout: w.layout,
+        active: w.active,
+        zoomed: w.zoomed,
+        panes: w.panes.map((p) => {
+          // hasOwn: a role named "constructor" must not pick up Object.prototype.constructor.
+          const b = Object.hasOwn(bindings, p.role) ? bindings[p.role] : undefined;
+          return {
+            index: p.index,
+            id: p.id,
+            role: p.role,
+            cwd: p.cwd,
+            currentCommand: p.currentCommand,
+            title: p.title,
+            active: p.active,
+            binding: b === undefined ? null : copyBinding(b),
+          };
+        }),
+      })),
+    })),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes a snapshot so that it counts only once it is on disk and reads back valid: checksum,
+ * durable write (temp, full-write loop, fsync, rename, fsync dir), then read back, parse,
+ * validate and compare the checksum. On any failure the new file is withdrawn (its id is
+ * fresh, so nothing else is lost) and WriteFailedError is thrown; older snapshots are untouched.
+ */
+export async function writeSnapshot(paths: StatePaths, snap: Omit<Snapshot, 'checksum'>, fs: DurableFs = nodeFs): Promise<Snapshot> {
+  const full = withChecksum<Snapshot>(snap);
+  const reasons = validateSnapshot(full);
+  if (reasons.length > 0) throw new InvalidInputError(`refusing to write an invalid snapshot ${JSON.stringify(snap.id)}: ${reasons.join('; ')}`);
+  await mkdir(paths.snapshots, { recursive: true, mode: 0o700 });
+  const target = join(paths.snapshots, snapshotFileName(full.id));
+  if (await exists(target)) throw new WriteFailedError(target, 'a snapshot with this id already exists');
+  const withdraw = async (): Promise<void> => {
+    await fs.unlink(target).catch(() => nodeFs.unlink(target)).catch(() => undefined);
+  };
+  try {
+    await writeFileDurable(target, `${JSON.stringify(full, null, 1)}\n`, fs, 0o600);
+  } catch (err) {
+    await withdraw();
+    throw err instanceof WriteFailedError ? err : new WriteFailedError(target, errorMessage(err));
+  }
+  let back: Buffer;
+  try {
+    back = await fs.readFile(target);
+  } catch (err) {
+    await withdraw();
+    throw new WriteFailedError(target, `read-back failed: ${errorMessage(err)}`);
+  }
+  const parsed = parseSnapshot(back, full.id);
+  if (!parsed.ok || parsed.snapshot.checksum !== full.checksum) {
+    await withdraw();
+    throw new WriteFailedError(target, `read-back does not validate: ${parsed.ok ? 'checksum differs from what was written' : parsed.reason}`);
+  }
+  return parsed.snapshot;
+}
+
+/** A temp file is left over when its writer is gone, or when it is older than any write takes. */
+const TEMP_MAX_AGE_MS = 10 * 60 * 1000;
+
+
+async function sweepDir(dir: string, match: (name: string) => boolean, nowMs: number): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX) || !match(name)) continue;
+    // Temp names end in `.<pid>.<hex>` (durable-file.ts tempPathFor).
+    const pid = Number(/\.(\d+)\.[0-9a-f]+$/.exec(name)?.[1] ?? NaN);
+    const path = join(dir, name);
+    try {
+      const st = await stat(path);
+      const writerGone = !Number.isInteger(pid) || pid <= 0 || !pidAlive(pid);
+      if (!writerGone && nowMs - st.mtimeMs < TEMP_MAX_AGE_MS) continue;
+      await unlink(path);
+      removed++;
+    } catch {
+      continue;
+    }
+  }
+  return removed;
+}
+
+/**
+ * Removes temp files left by writes that were killed (snapshots, plus the daemon-status and
+ * restore-handled files in the state root). A temp whose writer still runs and is recent is
+ * a write in flight and is left alone. Returns how many were removed.
+ */
+export async function sweepSnapshotTemps(paths: StatePaths, now: Date = new Date()): Promise<number> {
+  const nowMs = now.getTime();
+  const inSnapshots = await sweepDir(paths.snapshots, () => true, nowMs);
+  const inRoot = await sweepDir(
+    paths.root,
+    (n) => n.startsWith(`${TEMP_PREFIX}daemon-status.json.`) || n.startsWith(`${TEMP_PREFIX}restore-handled.json.`),
+    nowMs,
+  );
+  return inSnapshots + inRoot;
+}
