@@ -9,16 +9,43 @@
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'stream', 'events',
-  'util', 'url', 'worker_threads', 'process', 'buffer', 'readline', 'tty', 'zlib', 'dgram', 'dns',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'net',
+  'http',
+  'https',
+  'stream',
+  'events',
+  'util',
+  'url',
+  'worker_threads',
+  'process',
+  'buffer',
+  'readline',
+  'tty',
+  'zlib',
+  'dgram',
+  'dns',
 ];
 const noNode = [
   { group: ['node:*'], message: 'This layer must not use Node built-ins.' },
   ...nodeBuiltins.map((m) => ({ group: [m, `${m}/*`], message: 'This layer must not use Node built-ins.' })),
 ];
-const noElectron = { group: ['electron', 'electron/*', 'electron-store'], message: 'Only main/electron-main may import Electron.' };
-const noShells = (message) => ({ group: ['**/electron-main/**', '**/renderer/**', '**/preload/**', '**/dashboard/**'], message });
-const noShared = { group: ['**/shared/**'], message: 'The core never imports the app\'s IPC contract (shared/); main/dashboard adapts the core to it.' };
+const noElectron = {
+  group: ['electron', 'electron/*', 'electron-store'],
+  message: 'Only main/electron-main may import Electron.',
+};
+const noShells = (message) => ({
+  group: ['**/electron-main/**', '**/renderer/**', '**/preload/**', '**/dashboard/**'],
+  message,
+});
+const noShared = {
+  group: ['**/shared/**'],
+  message: "The core never imports the app's IPC contract (shared/); main/dashboard adapts the core to it.",
+};
 const noCli = { group: ['**/cli/**'], message: 'Only the entry points live in main/cli; nothing imports them.' };
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
@@ -33,8 +60,10 @@ export default tseslint.config(
   {
     files: ['main/common/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: restrict(...noNode, noElectron, noShared, noCli, noShells('common imports only common.'),
-      { group: ['**/node/**'], message: 'common imports only common.' }),
+    rules: restrict(...noNode, noElectron, noShared, noCli, noShells('common imports only common.'), {
+      group: ['**/node/**'],
+      message: 'common imports only common.',
+    }),
   },
   {
     files: ['main/node/**/*.ts'],
@@ -48,15 +77,24 @@ export default tseslint.config(
   {
     files: ['main/dashboard/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: restrict(noElectron, noCli, { group: ['**/electron-main/**', '**/renderer/**', '**/preload/**'], message: 'The dashboard layer sits below the Electron shell.' }),
+    rules: restrict(noElectron, noCli, {
+      group: ['**/electron-main/**', '**/renderer/**', '**/preload/**'],
+      message: 'The dashboard layer sits below the Electron shell.',
+    }),
   },
   {
     files: ['shared/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: restrict(...noNode, noElectron, noCli, { group: ['**/main/node/**', '**/main/dashboard/**', '**/main/electron-main/**'], message: 'The IPC contract may use types from main/common only.' }),
+    rules: restrict(...noNode, noElectron, noCli, {
+      group: ['**/main/node/**', '**/main/dashboard/**', '**/main/electron-main/**'],
+      message: 'The IPC contract may use types from main/common only.',
+    }),
   },
   {
     files: ['renderer/**/*.ts'],
-    rules: restrict(...noNode, noElectron, { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through the preload bridge (shared/ contract).' }),
+    rules: restrict(...noNode, noElectron, {
+      group: ['**/main/**', '**/preload/**'],
+      message: 'The renderer talks to main only through the preload bridge (shared/ contract).',
+    }),
   },
 );

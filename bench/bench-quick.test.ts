@@ -22,8 +22,12 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     const child = spawn(process.execPath, [runJs, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('close', (code) => res({ code, stdout, stderr }));
   });
 }
@@ -39,11 +43,19 @@ describe('bench --quick', () => {
       const { rows, failures } = JSON.parse(readFileSync(out, 'utf8')) as BenchOutcome;
       expect(failures).toEqual([]);
       const figures = rows.map((x) => x.figure);
-      for (const want of ['daemon save, 10 panes', 'fleetkeeper save, 10 panes', 'restore, 10 panes (no client)', 'restore, 20 panes (no client)',
-        'hook session-start p50, alone', 'hook session-start p50, 20 at once', 'daemon at rest, 10 panes, fresh state dir']) {
+      for (const want of [
+        'daemon save, 10 panes',
+        'fleetkeeper save, 10 panes',
+        'restore, 10 panes (no client)',
+        'restore, 20 panes (no client)',
+        'hook session-start p50, alone',
+        'hook session-start p50, 20 at once',
+        'daemon at rest, 10 panes, fresh state dir',
+      ]) {
         expect(figures).toContain(want);
       }
-      for (const x of rows.filter((y) => y.ratio !== null)) expect(Number.isFinite(x.ratio) && (x.ratio ?? 0) > 0, x.figure).toBe(true);
+      for (const x of rows.filter((y) => y.ratio !== null))
+        expect(Number.isFinite(x.ratio) && (x.ratio ?? 0) > 0, x.figure).toBe(true);
       const correctness = rows.filter((x) => x.figure.startsWith('restore correctness'));
       expect(correctness.length).toBe(2);
       for (const c of correctness) {

@@ -24,7 +24,8 @@ export function isolateHome(root: string): string {
   writeFileSync(join(home, '.tmux.conf'), `set -g default-command "${SHELL_CMD}"\nset -g history-limit 2000\n`);
   process.env.HOME = home;
   process.env.SHELL = '/bin/bash';
-  for (const k of ['TMUX', 'TMUX_PANE', 'ENV', 'BASH_ENV', 'XDG_CONFIG_HOME', 'DBUS_SESSION_BUS_ADDRESS']) delete process.env[k];
+  for (const k of ['TMUX', 'TMUX_PANE', 'ENV', 'BASH_ENV', 'XDG_CONFIG_HOME', 'DBUS_SESSION_BUS_ADDRESS'])
+    delete process.env[k];
   return home;
 }
 
@@ -39,9 +40,22 @@ export interface FleetSpec {
 }
 
 /** The shape of one synthetic fleet: sessions of 4 windows of 1..4 panes. */
-export interface PlannedPaneSpec { cwd: string; program: string | null }
-export interface PlannedWindowSpec { name: string; panes: PlannedPaneSpec[]; activePane: number; zoomed: boolean; vertical: boolean }
-export interface PlannedSessionSpec { name: string; windows: PlannedWindowSpec[]; activeWindow: number }
+export interface PlannedPaneSpec {
+  cwd: string;
+  program: string | null;
+}
+export interface PlannedWindowSpec {
+  name: string;
+  panes: PlannedPaneSpec[];
+  activePane: number;
+  zoomed: boolean;
+  vertical: boolean;
+}
+export interface PlannedSessionSpec {
+  name: string;
+  windows: PlannedWindowSpec[];
+  activeWindow: number;
+}
 
 export function fleetShape(root: string, spec: FleetSpec): PlannedSessionSpec[] {
   const sessions: PlannedSessionSpec[] = [];
@@ -53,9 +67,18 @@ export function fleetShape(root: string, spec: FleetSpec): PlannedSessionSpec[] 
       const panes: PlannedPaneSpec[] = [];
       for (let p = 0; p < want; p++, made++) {
         const every = spec.programEvery ?? 5;
-        panes.push({ cwd: join(root, 'cwd', `s${s}`, `w${w}`, `p${p} dir`), program: every > 0 && made % every === every - 1 ? 'sleep 100000' : null });
+        panes.push({
+          cwd: join(root, 'cwd', `s${s}`, `w${w}`, `p${p} dir`),
+          program: every > 0 && made % every === every - 1 ? 'sleep 100000' : null,
+        });
       }
-      windows.push({ name: `win-${s}-${w}`, panes, activePane: (s + w) % want, zoomed: want > 1 && (s + w) % 3 === 0, vertical: w % 2 === 1 });
+      windows.push({
+        name: `win-${s}-${w}`,
+        panes,
+        activePane: (s + w) % want,
+        zoomed: want > 1 && (s + w) % 3 === 0,
+        vertical: w % 2 === 1,
+      });
     }
     sessions.push({ name: `sess-${s}`, windows, activeWindow: s % windows.length });
   }
@@ -73,7 +96,11 @@ const lit = (v: string): string => v.replace(/#/g, '##');
 export const MAX_ARGV_BYTES = 12_000;
 
 /** Chained argvs (commands separated by ';') that build `shape` from nothing on a fresh server. */
-export function chainedBuildArgs(shape: PlannedSessionSpec[], layouts?: Map<string, string>, roles?: Map<string, string>): string[][] {
+export function chainedBuildArgs(
+  shape: PlannedSessionSpec[],
+  layouts?: Map<string, string>,
+  roles?: Map<string, string>,
+): string[][] {
   const chunks: string[][] = [];
   let cur: string[][] = [];
   let bytes = 0;
@@ -92,13 +119,32 @@ export function chainedBuildArgs(shape: PlannedSessionSpec[], layouts?: Map<stri
   return chunks;
 }
 
-function sessionCommands(s: PlannedSessionSpec, layouts?: Map<string, string>, roles?: Map<string, string>): string[][] {
+function sessionCommands(
+  s: PlannedSessionSpec,
+  layouts?: Map<string, string>,
+  roles?: Map<string, string>,
+): string[][] {
   const cmds: string[][] = [];
   s.windows.forEach((w, wi) => {
     const win = `${s.name}:${wi}`;
     w.panes.forEach((p, pi) => {
       const prog = p.program !== null && layouts === undefined ? [p.program] : [];
-      if (wi === 0 && pi === 0) cmds.push(['new-session', '-d', '-s', s.name, '-n', w.name, '-c', lit(p.cwd), '-x', '200', '-y', '60', ...prog]);
+      if (wi === 0 && pi === 0)
+        cmds.push([
+          'new-session',
+          '-d',
+          '-s',
+          s.name,
+          '-n',
+          w.name,
+          '-c',
+          lit(p.cwd),
+          '-x',
+          '200',
+          '-y',
+          '60',
+          ...prog,
+        ]);
       else if (pi === 0) cmds.push(['new-window', '-d', '-t', win, '-n', w.name, '-c', lit(p.cwd), ...prog]);
       else cmds.push(['split-window', w.vertical ? '-v' : '-h', '-t', `${win}.${pi - 1}`, '-c', lit(p.cwd), ...prog]);
       const role = roles?.get(`${win}.${pi}`);
@@ -159,12 +205,27 @@ export async function killServer(target: TmuxTarget): Promise<void> {
 }
 
 const US = '\x1f';
-const FIELDS = ['session_name', 'window_index', 'window_name', 'window_layout', 'window_active', 'window_zoomed_flag', 'pane_index', 'pane_current_path', 'pane_active', 'pane_id', ROLE_OPTION];
+const FIELDS = [
+  'session_name',
+  'window_index',
+  'window_name',
+  'window_layout',
+  'window_active',
+  'window_zoomed_flag',
+  'pane_index',
+  'pane_current_path',
+  'pane_active',
+  'pane_id',
+  ROLE_OPTION,
+];
 export type Row = Record<string, string>;
 
 export async function listRows(target: TmuxTarget): Promise<Row[]> {
   const out = await runTmux(target, ['list-panes', '-a', '-F', FIELDS.map((f) => `#{${f}}`).join(US)]);
-  return out.split('\n').filter((l) => l !== '').map((l) => Object.fromEntries(l.split(US).map((v, i) => [FIELDS[i] as string, v])));
+  return out
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => Object.fromEntries(l.split(US).map((v, i) => [FIELDS[i] as string, v])));
 }
 
 /** Every property a restore must reproduce, by position (ids and the layout checksum's id part differ). */
@@ -177,26 +238,44 @@ export function structure(rows: Row[]): Map<string, string> {
   }
   for (const [k, panes] of byWin) {
     const r = panes[0] as Row;
-    m.set(`${k} window`, JSON.stringify({ name: r.window_name, layout: layoutShape(r.window_layout ?? ''), active: r.window_active, zoomed: r.window_zoomed_flag, panes: panes.length }));
-    panes.forEach((p, i) => m.set(`${k}.${i} pane`, JSON.stringify({ cwd: p.pane_current_path, active: p.pane_active, role: p[ROLE_OPTION] })));
+    m.set(
+      `${k} window`,
+      JSON.stringify({
+        name: r.window_name,
+        layout: layoutShape(r.window_layout ?? ''),
+        active: r.window_active,
+        zoomed: r.window_zoomed_flag,
+        panes: panes.length,
+      }),
+    );
+    panes.forEach((p, i) =>
+      m.set(
+        `${k}.${i} pane`,
+        JSON.stringify({ cwd: p.pane_current_path, active: p.pane_active, role: p[ROLE_OPTION] }),
+      ),
+    );
   }
   return m;
 }
 
 export function mismatches(want: Map<string, string>, got: Map<string, string>): string[] {
   const keys = new Set([...want.keys(), ...got.keys()]);
-  return [...keys].filter((k) => want.get(k) !== got.get(k)).map((k) => `${k}: want ${want.get(k) ?? 'nothing'} got ${got.get(k) ?? 'nothing'}`);
+  return [...keys]
+    .filter((k) => want.get(k) !== got.get(k))
+    .map((k) => `${k}: want ${want.get(k) ?? 'nothing'} got ${got.get(k) ?? 'nothing'}`);
 }
 
 /** The role of each pane by position, keyed `session:window.position`. */
 export function rolesOf(rows: Row[]): Map<string, string> {
   const seen = new Map<string, number>();
-  return new Map(rows.map((r) => {
-    const win = `${r.session_name}:${r.window_index}`;
-    const pos = seen.get(win) ?? 0;
-    seen.set(win, pos + 1);
-    return [`${win}.${pos}`, r[ROLE_OPTION] ?? ''];
-  }));
+  return new Map(
+    rows.map((r) => {
+      const win = `${r.session_name}:${r.window_index}`;
+      const pos = seen.get(win) ?? 0;
+      seen.set(win, pos + 1);
+      return [`${win}.${pos}`, r[ROLE_OPTION] ?? ''];
+    }),
+  );
 }
 
 /** The saved layout of each window, keyed `session:index`, for the floor's chained rebuild. */

@@ -29,7 +29,10 @@ function cpuMsPer(n: number, a: { cpuS: number }, b: { cpuS: number }): number {
 }
 
 /** Saves one a minute over the past `steady` minutes (real saves, real retention), then measures. */
-export async function measureDaemonPhases(fleet: Fleet, opts: { steady: number; reps: number }): Promise<PhaseFigures[]> {
+export async function measureDaemonPhases(
+  fleet: Fleet,
+  opts: { steady: number; reps: number },
+): Promise<PhaseFigures[]> {
   const root = mkdtempSync(join(tmpdir(), 'fk-bench-phases-'));
   let fakeNow = Date.now() - opts.steady * 60_000;
   const saver = await openDaemonSaver(fleet.target, join(root, 'state'), () => new Date(fakeNow));
@@ -46,7 +49,10 @@ export async function measureDaemonPhases(fleet: Fleet, opts: { steady: number; 
     const measure = async (): Promise<void> => {
       const onDisk = (await listSnapshots(saver.paths)).valid.length;
       let a = procSample(process.pid);
-      for (let i = 0; i < opts.reps; i++) { fakeNow += 60_000; await saver.save(); }
+      for (let i = 0; i < opts.reps; i++) {
+        fakeNow += 60_000;
+        await saver.save();
+      }
       const saveCpuMs = cpuMsPer(opts.reps, a, procSample(process.pid));
       a = procSample(process.pid);
       for (let i = 0; i < opts.reps; i++) await gatherHealth(deps);
@@ -54,7 +60,13 @@ export async function measureDaemonPhases(fleet: Fleet, opts: { steady: number; 
       a = procSample(process.pid);
       for (let i = 0; i < opts.reps; i++) await listSnapshots(saver.paths);
       const listCpuMs = cpuMsPer(opts.reps, a, procSample(process.pid));
-      out.push({ snapshotsOnDisk: onDisk, saveCpuMs, healthCpuMs, listCpuMs, perHourS: (60 * saveCpuMs + 120 * healthCpuMs) / 1000 });
+      out.push({
+        snapshotsOnDisk: onDisk,
+        saveCpuMs,
+        healthCpuMs,
+        listCpuMs,
+        perHourS: (60 * saveCpuMs + 120 * healthCpuMs) / 1000,
+      });
     };
     await saver.save();
     await measure();

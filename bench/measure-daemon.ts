@@ -28,7 +28,14 @@ function childPids(pid: number): number[] {
   const out: number[] = [];
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     const file = `/proc/${pid}/task/${task}/children`;
-    if (existsSync(file)) out.push(...readFileSync(file, 'utf8').trim().split(/\s+/).filter((s) => s !== '').map(Number));
+    if (existsSync(file))
+      out.push(
+        ...readFileSync(file, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .filter((s) => s !== '')
+          .map(Number),
+      );
   }
   return out;
 }
@@ -45,7 +52,13 @@ export interface DaemonFigures {
   rssMb: number;
   rssMaxMb: number;
   saves: number;
-  flood: { seconds: number; clientRcharBytes: number | null; ourClientBytes: number; outputNotifications: number; paneBytes: number };
+  flood: {
+    seconds: number;
+    clientRcharBytes: number | null;
+    ourClientBytes: number;
+    outputNotifications: number;
+    paneBytes: number;
+  };
   log: string;
 }
 
@@ -53,31 +66,44 @@ function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => { clearTimeout(t); resolve(); });
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
 
-const snapshotFiles = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : []);
+const snapshotFiles = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
 const countSnapshots = (dir: string): number => snapshotFiles(dir).length;
 
 /** `seed` fills the state dir first (e.g. hours of earlier saves) so the daemon starts in a steady state. */
-export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS: number; cliBin: string; seed?: (stateRoot: string) => Promise<void> }): Promise<DaemonFigures> {
+export async function measureDaemon(
+  fleet: Fleet,
+  opts: { restS: number; floodS: number; cliBin: string; seed?: (stateRoot: string) => Promise<void> },
+): Promise<DaemonFigures> {
   const root = mkdtempSync(join(tmpdir(), 'fk-bench-daemon-'));
   const snapshots = join(root, 'snapshots');
   await opts.seed?.(root);
   // Retention may delete one old snapshot per new one: watch for a new name, not the count.
   const seeded = new Set(snapshotFiles(snapshots));
-  const child = spawn(process.execPath, [opts.cliBin, 'daemon', '--interval', '60'], { env: cliEnv(root, fleet.target), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [opts.cliBin, 'daemon', '--interval', '60'], {
+    env: cliEnv(root, fleet.target),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
-  child.stderr?.on('data', (d: Buffer) => { log += d.toString('utf8'); });
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString('utf8');
+  });
   const pid = child.pid as number;
   let ours: ControlClient | null = null;
   try {
     // At rest from the first snapshot on: start-up is a one-off, not the hourly cost.
     const deadline = Date.now() + 30_000;
     while (!snapshotFiles(snapshots).some((f) => !seeded.has(f))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`daemon made no first snapshot in 30 s: ${log.trim().slice(-500)}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`daemon made no first snapshot in 30 s: ${log.trim().slice(-500)}`);
       await sleep(200);
     }
     await sleep(1000);
@@ -97,8 +123,21 @@ export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS:
     const tmuxClient = childPids(pid).find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('tmux'));
     ours = await ControlClient.connect({ target: fleet.target });
     let outputs = 0;
-    ours.onNotification((n) => { if (n.name === 'output' || n.name === 'extended-output') outputs++; });
-    const pane = (await runTmux(fleet.target, ['split-window', '-d', '-t', `${fleet.shape[0]?.name ?? ''}:0`, '-P', '-F', '#{pane_id}', `yes fleetkeeper-flood | head -c ${opts.floodS * 200_000_000}; sleep 100000`])).trim();
+    ours.onNotification((n) => {
+      if (n.name === 'output' || n.name === 'extended-output') outputs++;
+    });
+    const pane = (
+      await runTmux(fleet.target, [
+        'split-window',
+        '-d',
+        '-t',
+        `${fleet.shape[0]?.name ?? ''}:0`,
+        '-P',
+        '-F',
+        '#{pane_id}',
+        `yes fleetkeeper-flood | head -c ${opts.floodS * 200_000_000}; sleep 100000`,
+      ])
+    ).trim();
     const server = Number((await runTmux(fleet.target, ['display-message', '-p', '#{pid}'])).trim());
     const s0 = rchar(server);
     const r0 = tmuxClient !== undefined ? rchar(tmuxClient) : NaN;
@@ -117,7 +156,13 @@ export async function measureDaemon(fleet: Fleet, opts: { restS: number; floodS:
       rssMb: b.rssMb,
       rssMaxMb: rssMax,
       saves,
-      flood: { seconds: opts.floodS, clientRcharBytes: Number.isNaN(r1 - r0) ? null : r1 - r0, ourClientBytes: o1 - o0, outputNotifications: outputs, paneBytes },
+      flood: {
+        seconds: opts.floodS,
+        clientRcharBytes: Number.isNaN(r1 - r0) ? null : r1 - r0,
+        ourClientBytes: o1 - o0,
+        outputNotifications: outputs,
+        paneBytes,
+      },
       log,
     };
   } finally {

@@ -16,31 +16,59 @@ export interface HookFigures {
   stderr: string[];
 }
 
-interface PaneEnv { env: NodeJS.ProcessEnv; cwd: string }
+interface PaneEnv {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
 
 async function paneEnvs(fleet: Fleet, stateRoot: string): Promise<PaneEnv[]> {
-  const out = await runTmux(fleet.target, ['list-panes', '-a', '-F', '#{socket_path}\t#{pid}\t#{session_id}\t#{pane_id}\t#{pane_current_path}']);
-  return out.split('\n').filter((l) => l !== '').map((l) => {
-    const [sock, pid, sid, pane, cwd] = l.split('\t') as [string, string, string, string, string];
-    return { cwd, env: { ...process.env, FLEETKEEPER_HOME: stateRoot, TMUX: `${sock},${pid},${sid.slice(1)}`, TMUX_PANE: pane } };
-  });
+  const out = await runTmux(fleet.target, [
+    'list-panes',
+    '-a',
+    '-F',
+    '#{socket_path}\t#{pid}\t#{session_id}\t#{pane_id}\t#{pane_current_path}',
+  ]);
+  return out
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [sock, pid, sid, pane, cwd] = l.split('\t') as [string, string, string, string, string];
+      return {
+        cwd,
+        env: { ...process.env, FLEETKEEPER_HOME: stateRoot, TMUX: `${sock},${pid},${sid.slice(1)}`, TMUX_PANE: pane },
+      };
+    });
 }
 
 function payload(cwd: string): string {
   const id = randomUUID();
-  return JSON.stringify({ session_id: id, transcript_path: join(cwd, `${id}.jsonl`), cwd, hook_event_name: 'SessionStart', source: 'startup' });
+  return JSON.stringify({
+    session_id: id,
+    transcript_path: join(cwd, `${id}.jsonl`),
+    cwd,
+    hook_event_name: 'SessionStart',
+    source: 'startup',
+  });
 }
 
-export async function measureHook(fleet: Fleet, opts: { reps: number; bursts: number; cliBin: string }): Promise<HookFigures> {
+export async function measureHook(
+  fleet: Fleet,
+  opts: { reps: number; bursts: number; cliBin: string },
+): Promise<HookFigures> {
   const root = mkdtempSync(join(tmpdir(), 'fk-bench-hook-'));
   try {
     const panes = await paneEnvs(fleet, root);
     const pick = (i: number): PaneEnv => panes[i % panes.length] as PaneEnv;
     const hook = (i: number): Promise<RunResult> => {
       const p = pick(i);
-      return runChild(process.execPath, [opts.cliBin, 'hook', 'session-start'], { env: p.env, cwd: p.cwd, input: payload(p.cwd) });
+      return runChild(process.execPath, [opts.cliBin, 'hook', 'session-start'], {
+        env: p.env,
+        cwd: p.cwd,
+        input: payload(p.cwd),
+      });
     };
-    const node = (i: number): Promise<RunResult> => runOk(process.execPath, ['-e', '0'], { env: pick(i).env, input: '' });
+    const node = (i: number): Promise<RunResult> =>
+      runOk(process.execPath, ['-e', '0'], { env: pick(i).env, input: '' });
     const stderr: string[] = [];
     let expected = 0;
     const keep = (r: RunResult): number => {
@@ -67,8 +95,18 @@ export async function measureHook(fleet: Fleet, opts: { reps: number; bursts: nu
     const recorded = readdirSync(join(root, 'spool', 'new')).length;
     const q = (s: number[], p: number): number => quantile(s, p);
     return {
-      alone: { oursP50: q(aloneOurs, 0.5), oursP95: q(aloneOurs, 0.95), nodeP50: q(aloneNode, 0.5), nodeP95: q(aloneNode, 0.95) },
-      burst: { oursP50: q(burstOurs, 0.5), oursP95: q(burstOurs, 0.95), nodeP50: q(burstNode, 0.5), nodeP95: q(burstNode, 0.95) },
+      alone: {
+        oursP50: q(aloneOurs, 0.5),
+        oursP95: q(aloneOurs, 0.95),
+        nodeP50: q(aloneNode, 0.5),
+        nodeP95: q(aloneNode, 0.95),
+      },
+      burst: {
+        oursP50: q(burstOurs, 0.5),
+        oursP95: q(burstOurs, 0.95),
+        nodeP50: q(burstNode, 0.5),
+        nodeP95: q(burstNode, 0.95),
+      },
       recorded,
       expected,
       stderr: [...new Set(stderr)].slice(0, 5),

@@ -5,7 +5,17 @@ import type { Snapshot } from '../main/common/base/types.js';
 import { gatherPlanEnv } from '../main/node/restore/env.js';
 import { executePlan } from '../main/node/restore/execute.js';
 import { runTmux, type TmuxTarget } from '../main/node/tmux/exec.js';
-import { chainedBuildArgs, killServer, layoutsOf, listRows, mismatches, newTarget, rolesOf, structure, type Fleet } from './fleet.js';
+import {
+  chainedBuildArgs,
+  killServer,
+  layoutsOf,
+  listRows,
+  mismatches,
+  newTarget,
+  rolesOf,
+  structure,
+  type Fleet,
+} from './fleet.js';
 import { median } from './stats.js';
 
 export interface RestoreFigures {
@@ -35,7 +45,11 @@ async function clients(target: TmuxTarget): Promise<number> {
   return (await runTmux(target, ['list-clients'])).split('\n').filter((l) => l !== '').length;
 }
 
-export async function measureRestore(fleet: Fleet, snapshot: Snapshot, opts: { reps: number; home: string }): Promise<RestoreFigures> {
+export async function measureRestore(
+  fleet: Fleet,
+  snapshot: Snapshot,
+  opts: { reps: number; home: string },
+): Promise<RestoreFigures> {
   const original = await listRows(fleet.target);
   const want = structure(original);
   const floorArgs = chainedBuildArgs(fleet.shape, layoutsOf(original), rolesOf(original));
@@ -50,7 +64,8 @@ export async function measureRestore(fleet: Fleet, snapshot: Snapshot, opts: { r
     const t1 = newTarget('restore');
     try {
       const plan = planRestore(snapshot, await gatherPlanEnv(t1, { HOME: opts.home }));
-      if (plan.counts.panes !== fleet.panes) throw new Error(`the plan creates ${plan.counts.panes} panes, the fleet has ${fleet.panes}`);
+      if (plan.counts.panes !== fleet.panes)
+        throw new Error(`the plan creates ${plan.counts.panes} panes, the fleet has ${fleet.panes}`);
       const t0 = performance.now();
       const res = await executePlan(t1, plan, { claudeBin: '/bin/false', staggerMs: 0 });
       ours.push(performance.now() - t0);

@@ -8,11 +8,16 @@ import { runTmux, type TmuxTarget } from '../main/node/tmux/exec.js';
 import { killServer, listRows, mismatches, newTarget, structure, type Fleet } from './fleet.js';
 import { fmtMs, ratioRow, runOk, type BenchRow } from './stats.js';
 
-export interface ResurrectResult { rows: BenchRow[]; skipped: string | null }
+export interface ResurrectResult {
+  rows: BenchRow[];
+  skipped: string | null;
+}
 
 export function resurrectSkipReason(dir: string | undefined): string | null {
-  if (dir === undefined || dir === '') return 'RESURRECT_DIR is not set (point it at a tmux-resurrect checkout to compare)';
-  if (!existsSync(join(dir, 'scripts', 'save.sh')) || !existsSync(join(dir, 'scripts', 'restore.sh'))) return `RESURRECT_DIR=${dir} has no scripts/save.sh and scripts/restore.sh`;
+  if (dir === undefined || dir === '')
+    return 'RESURRECT_DIR is not set (point it at a tmux-resurrect checkout to compare)';
+  if (!existsSync(join(dir, 'scripts', 'save.sh')) || !existsSync(join(dir, 'scripts', 'restore.sh')))
+    return `RESURRECT_DIR=${dir} has no scripts/save.sh and scripts/restore.sh`;
   return null;
 }
 
@@ -40,7 +45,10 @@ export async function measureResurrect(
   const fresh = newTarget('resurrect');
   try {
     await runTmux(fresh, ['new-session', '-d', '-s', '0', ';', 'set', '-g', '@resurrect-dir', store]);
-    const restore = await runOk('bash', [join(dir, 'scripts', 'restore.sh')], { env: await tmuxEnv(fresh), timeoutMs: 600_000 });
+    const restore = await runOk('bash', [join(dir, 'scripts', 'restore.sh')], {
+      env: await tmuxEnv(fresh),
+      timeoutMs: 600_000,
+    });
     await new Promise((r) => setTimeout(r, 500));
     const bad = mismatches(structure(await listRows(fleet.target)), structure(await listRows(fresh)))
       // resurrect does not know our pane roles: compare only what it claims to restore.
@@ -49,9 +57,21 @@ export async function measureResurrect(
     return {
       skipped: null,
       rows: [
-        ratioRow(`tmux-resurrect save.sh vs fleetkeeper save, ${n} panes`, opts.ours.save, save.ms, 'resurrect save.sh', null),
-        ratioRow(`tmux-resurrect restore.sh vs our restore, ${n} panes`, opts.ours.restore, restore.ms, 'resurrect restore.sh', null,
-          `resurrect: ${bad.length} mismatches (${activeBad} about the active pane/window), e.g. ${bad.slice(0, 2).join('; ') || 'none'}; restore took ${fmtMs(restore.ms)}`),
+        ratioRow(
+          `tmux-resurrect save.sh vs fleetkeeper save, ${n} panes`,
+          opts.ours.save,
+          save.ms,
+          'resurrect save.sh',
+          null,
+        ),
+        ratioRow(
+          `tmux-resurrect restore.sh vs our restore, ${n} panes`,
+          opts.ours.restore,
+          restore.ms,
+          'resurrect restore.sh',
+          null,
+          `resurrect: ${bad.length} mismatches (${activeBad} about the active pane/window), e.g. ${bad.slice(0, 2).join('; ') || 'none'}; restore took ${fmtMs(restore.ms)}`,
+        ),
       ],
     };
   } finally {

@@ -19,9 +19,20 @@ import { interleave, median, runOk } from './stats.js';
 /** The floor: one tmux process listing sessions, windows and panes with the fields we read. */
 export function floorQueryArgs(): string[] {
   return [
-    '-u', 'list-sessions', '-F', '#{session_id}\t#{session_name}',
-    ';', 'list-windows', '-a', '-F', '#{session_id}\t#{window_index}\t#{window_id}\t#{window_name}\t#{window_layout}\t#{window_active}\t#{window_zoomed_flag}',
-    ';', 'list-panes', '-a', '-F', PANE_FORMAT,
+    '-u',
+    'list-sessions',
+    '-F',
+    '#{session_id}\t#{session_name}',
+    ';',
+    'list-windows',
+    '-a',
+    '-F',
+    '#{session_id}\t#{window_index}\t#{window_id}\t#{window_name}\t#{window_layout}\t#{window_active}\t#{window_zoomed_flag}',
+    ';',
+    'list-panes',
+    '-a',
+    '-F',
+    PANE_FORMAT,
   ];
 }
 
@@ -33,21 +44,33 @@ export interface DaemonSaver {
 }
 
 /** Exactly what Daemon.saveNow runs, minus its status bookkeeping: lock, save via the client. */
-export async function openDaemonSaver(target: TmuxTarget, stateRoot: string, clock: () => Date = () => new Date()): Promise<DaemonSaver> {
+export async function openDaemonSaver(
+  target: TmuxTarget,
+  stateRoot: string,
+  clock: () => Date = () => new Date(),
+): Promise<DaemonSaver> {
   const paths = ensureStateDir(stateRoot);
   const registry = new RegistryStore(paths);
   const client = await ControlClient.connect({ target });
   const save = async (): Promise<Snapshot> => {
-    const r = await withWriterLock(paths, `bench (pid ${process.pid})`, () =>
-      saveSnapshot({
-        paths,
-        target,
-        registry,
-        settings: DEFAULT_SETTINGS,
-        clock,
-        query: () => queryFleetVia(client),
-        instanceNow: () => queryInstanceVia(client),
-      }, 'interval'), { waitMs: 10_000 });
+    const r = await withWriterLock(
+      paths,
+      `bench (pid ${process.pid})`,
+      () =>
+        saveSnapshot(
+          {
+            paths,
+            target,
+            registry,
+            settings: DEFAULT_SETTINGS,
+            clock,
+            query: () => queryFleetVia(client),
+            instanceNow: () => queryInstanceVia(client),
+          },
+          'interval',
+        ),
+      { waitMs: 10_000 },
+    );
     return r.snapshot;
   };
   return { paths, save, client, dispose: () => client.dispose() };
@@ -69,25 +92,39 @@ export interface SaveFigures {
   snapshotPanes: number;
 }
 
-export async function measureSaves(fleet: Fleet, opts: { reps: number; cliBin: string; tmuxp: boolean }): Promise<SaveFigures> {
+export async function measureSaves(
+  fleet: Fleet,
+  opts: { reps: number; cliBin: string; tmuxp: boolean },
+): Promise<SaveFigures> {
   const root = mkdtempSync(join(tmpdir(), 'fk-bench-save-'));
   const saver = await openDaemonSaver(fleet.target, join(root, 'daemon-state'));
   try {
     let last: Snapshot | null = null;
-    const inProc = await interleave({
-      floor: () => runTmux(fleet.target, floorQueryArgs()),
-      daemon: async () => { last = await saver.save(); },
-    }, opts.reps, 2);
+    const inProc = await interleave(
+      {
+        floor: () => runTmux(fleet.target, floorQueryArgs()),
+        daemon: async () => {
+          last = await saver.save();
+        },
+      },
+      opts.reps,
+      2,
+    );
     const snapshot = last as Snapshot | null;
     if (snapshot === null) throw new Error('no snapshot was saved');
     const snapshotPanes = snapshot.sessions.reduce((n, s) => n + s.windows.reduce((m, w) => m + w.panes.length, 0), 0);
-    if (snapshotPanes !== fleet.panes) throw new Error(`the daemon's snapshot holds ${snapshotPanes} panes, the fleet ${fleet.panes}`);
+    if (snapshotPanes !== fleet.panes)
+      throw new Error(`the daemon's snapshot holds ${snapshotPanes} panes, the fleet ${fleet.panes}`);
 
     const env = cliEnv(join(root, 'cli-state'), fleet.target);
-    const spawned = await interleave({
-      node: () => runOk(process.execPath, ['-e', '0']),
-      cli: () => runOk(process.execPath, [opts.cliBin, 'save'], { env }),
-    }, Math.max(3, Math.ceil(opts.reps / 2)), 1);
+    const spawned = await interleave(
+      {
+        node: () => runOk(process.execPath, ['-e', '0']),
+        cli: () => runOk(process.execPath, [opts.cliBin, 'save'], { env }),
+      },
+      Math.max(3, Math.ceil(opts.reps / 2)),
+      1,
+    );
 
     let tmuxpMs: number | null = null;
     let tmuxpNote = 'tmuxp not run';
@@ -122,7 +159,17 @@ export async function tmuxpFreezeFleet(fleet: Fleet, root: string): Promise<{ ms
   const t0 = performance.now();
   try {
     for (const s of fleet.shape) {
-      await runOk('tmuxp', ['freeze', '-L', fleet.target.socketName ?? '', '-y', '-q', '--force', '-o', join(out, `${s.name}.yaml`), s.name]);
+      await runOk('tmuxp', [
+        'freeze',
+        '-L',
+        fleet.target.socketName ?? '',
+        '-y',
+        '-q',
+        '--force',
+        '-o',
+        join(out, `${s.name}.yaml`),
+        s.name,
+      ]);
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

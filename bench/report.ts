@@ -17,9 +17,18 @@ function cells(r: BenchRow): string[] {
 export function formatTable(rows: readonly BenchRow[]): string {
   const all = [HEAD, ...rows.map(cells)];
   const widths = HEAD.map((_, i) => Math.max(...all.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]): string => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (c: string[]): string =>
+    c
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const notes = rows.filter((r) => r.note !== undefined).map((r) => `  ${r.figure}: ${r.note ?? ''}`);
-  return [line(HEAD), line(widths.map((w) => '-'.repeat(w))), ...all.slice(1).map(line), ...(notes.length > 0 ? ['notes:', ...notes] : [])].join('\n');
+  return [
+    line(HEAD),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...all.slice(1).map(line),
+    ...(notes.length > 0 ? ['notes:', ...notes] : []),
+  ].join('\n');
 }
 
 const md = (s: string): string => s.replace(/\|/g, '\\|');
@@ -30,7 +39,10 @@ export function markdownTable(rows: readonly BenchRow[]): string {
   return out.join('\n');
 }
 
-export function markdownReport(rows: readonly BenchRow[], meta: { machine: string; mode: string; took: string; config: unknown }): string {
+export function markdownReport(
+  rows: readonly BenchRow[],
+  meta: { machine: string; mode: string; took: string; config: unknown },
+): string {
   const notes = rows.filter((r) => r.note !== undefined).map((r) => `- ${md(r.figure)}: ${md(r.note ?? '')}`);
   return [
     '# Benchmark results',

@@ -35,21 +35,59 @@ export interface BenchConfig {
   phaseReps: number;
 }
 
-export const QUICK: BenchConfig = { sizes: [10, 20], saveReps: 3, restoreReps: 1, hookReps: 5, hookBursts: 1, daemonPanes: 10, restS: 8, floodS: 2, tmuxp: true, steadyMinutes: 0, phaseReps: 2 };
-export const FULL: BenchConfig = { sizes: [10, 50, 200], saveReps: 15, restoreReps: 5, hookReps: 30, hookBursts: 5, daemonPanes: 50, restS: 300, floodS: 20, tmuxp: true, steadyMinutes: 150, phaseReps: 10 };
+export const QUICK: BenchConfig = {
+  sizes: [10, 20],
+  saveReps: 3,
+  restoreReps: 1,
+  hookReps: 5,
+  hookBursts: 1,
+  daemonPanes: 10,
+  restS: 8,
+  floodS: 2,
+  tmuxp: true,
+  steadyMinutes: 0,
+  phaseReps: 2,
+};
+export const FULL: BenchConfig = {
+  sizes: [10, 50, 200],
+  saveReps: 15,
+  restoreReps: 5,
+  hookReps: 30,
+  hookBursts: 5,
+  daemonPanes: 50,
+  restS: 300,
+  floodS: 20,
+  tmuxp: true,
+  steadyMinutes: 150,
+  phaseReps: 10,
+};
 
 const AT = 200;
 const cliBin = resolve(fileURLToPath(import.meta.url), '..', '..', '..', 'bin', 'fleetkeeper.js');
 
-export interface BenchOutcome { rows: BenchRow[]; failures: string[] }
+export interface BenchOutcome {
+  rows: BenchRow[];
+  failures: string[];
+}
 
-function row(figure: string, ours: string, reference: string, target: string, met: boolean | null, note?: string): BenchRow {
+function row(
+  figure: string,
+  ours: string,
+  reference: string,
+  target: string,
+  met: boolean | null,
+  note?: string,
+): BenchRow {
   const r: BenchRow = { figure, ours, reference, ratio: null, target, met };
   if (note !== undefined) r.note = note;
   return r;
 }
 
-export async function runBench(cfg: BenchConfig, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`), only?: 'restore'): Promise<BenchOutcome> {
+export async function runBench(
+  cfg: BenchConfig,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  only?: 'restore',
+): Promise<BenchOutcome> {
   const root = mkdtempSync(join(tmpdir(), 'fk-bench-'));
   const home = isolateHome(root);
   const rows: BenchRow[] = [];
@@ -74,16 +112,32 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
       const big = n === AT;
       rows.push(ratioRow(`daemon save, ${n} panes`, s.daemonSaveMs, s.floorMs, 'one tmux list call', big ? 3 : null));
       rows.push(ratioRow(`fleetkeeper save, ${n} panes`, s.cliSaveMs, s.nodeMs, 'node -e 0', big ? 2.5 : null));
-      if (s.tmuxpMs !== null) rows.push(ratioRow(`tmuxp freeze vs fleetkeeper save, ${n} panes`, s.cliSaveMs, s.tmuxpMs, 'tmuxp freeze', null, s.tmuxpNote));
+      if (s.tmuxpMs !== null)
+        rows.push(
+          ratioRow(
+            `tmuxp freeze vs fleetkeeper save, ${n} panes`,
+            s.cliSaveMs,
+            s.tmuxpMs,
+            'tmuxp freeze',
+            null,
+            s.tmuxpNote,
+          ),
+        );
       else rows.push(row(`tmuxp freeze, ${n} panes`, '—', 'skipped', 'report', null, s.tmuxpNote));
 
       log(`fleet of ${n} panes: restore`);
       const r = await measureRestore(fleet, s.snapshot, { reps: cfg.restoreReps, home });
       restoreRows(n, r, rows, failures, log);
 
-      const rz = await measureResurrect(fleet, { home, root: join(root, `resurrect${n}`), ours: { save: s.cliSaveMs, restore: r.oursMs }, log });
+      const rz = await measureResurrect(fleet, {
+        home,
+        root: join(root, `resurrect${n}`),
+        ours: { save: s.cliSaveMs, restore: r.oursMs },
+        log,
+      });
       rows.push(...rz.rows);
-      if (rz.skipped !== null && n === cfg.sizes[0]) rows.push(row('tmux-resurrect save.sh / restore.sh', '—', 'skipped', 'report', null, rz.skipped));
+      if (rz.skipped !== null && n === cfg.sizes[0])
+        rows.push(row('tmux-resurrect save.sh / restore.sh', '—', 'skipped', 'report', null, rz.skipped));
     }
 
     if (only === 'restore') return { rows, failures };
@@ -94,7 +148,9 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
       rows.push(ratioRow('hook session-start p50, alone', h.alone.oursP50, h.alone.nodeP50, 'node -e 0 p50', 1.5));
       rows.push(ratioRow('hook session-start p95, alone', h.alone.oursP95, h.alone.nodeP95, 'node -e 0 p95', null));
       rows.push(ratioRow('hook session-start p50, 20 at once', h.burst.oursP50, h.burst.nodeP50, 'node -e 0 p50', 1.5));
-      rows.push(ratioRow('hook session-start p95, 20 at once', h.burst.oursP95, h.burst.nodeP95, 'node -e 0 p95', null));
+      rows.push(
+        ratioRow('hook session-start p95, 20 at once', h.burst.oursP95, h.burst.nodeP95, 'node -e 0 p95', null),
+      );
       const ok = h.recorded === h.expected && h.stderr.length === 0;
       rows.push(row('hook events recorded', `${h.recorded} of ${h.expected}`, '—', 'all, no stderr', ok, h.stderr[0]));
       if (!ok) failures.push(`hook: recorded ${h.recorded} of ${h.expected}; ${h.stderr.join('; ')}`);
@@ -110,28 +166,55 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
     rows.push(...restRows(d, `${cfg.daemonPanes} panes, fresh state dir`));
     const f = d.flood;
     const floodOk = f.outputNotifications === 0 && f.ourClientBytes <= 4096;
-    rows.push(row(`control client while a pane prints, ${f.seconds} s`,
-      `${f.ourClientBytes} B, ${f.outputNotifications} %output`,
-      `pane printed ~${(f.paneBytes / 1e6).toFixed(1)} MB; daemon's client read ${f.clientRcharBytes ?? '?'} B`,
-      'reads no pane output', floodOk));
-    if (f.outputNotifications > 0) failures.push(`control client received ${f.outputNotifications} %output notifications`);
+    rows.push(
+      row(
+        `control client while a pane prints, ${f.seconds} s`,
+        `${f.ourClientBytes} B, ${f.outputNotifications} %output`,
+        `pane printed ~${(f.paneBytes / 1e6).toFixed(1)} MB; daemon's client read ${f.clientRcharBytes ?? '?'} B`,
+        'reads no pane output',
+        floodOk,
+      ),
+    );
+    if (f.outputNotifications > 0)
+      failures.push(`control client received ${f.outputNotifications} %output notifications`);
 
     const steady = cfg.steadyMinutes > 0 ? cfg.steadyMinutes : 10;
     log(`daemon phases: CPU per save and per health check, fresh and after ${steady} min of saves`);
     for (const p of await measureDaemonPhases(dFleet, { steady, reps: cfg.phaseReps })) {
-      rows.push(row(`daemon CPU per save / per health check, ${p.snapshotsOnDisk} snapshots on disk`,
-        `${p.saveCpuMs.toFixed(1)} / ${p.healthCpuMs.toFixed(1)} ms`, `listing alone ${p.listCpuMs.toFixed(1)} ms`, 'report', null,
-        `≈ ${p.perHourS.toFixed(2)} CPU-s/h at 60 saves + 120 health checks an hour`));
+      rows.push(
+        row(
+          `daemon CPU per save / per health check, ${p.snapshotsOnDisk} snapshots on disk`,
+          `${p.saveCpuMs.toFixed(1)} / ${p.healthCpuMs.toFixed(1)} ms`,
+          `listing alone ${p.listCpuMs.toFixed(1)} ms`,
+          'report',
+          null,
+          `≈ ${p.perHourS.toFixed(2)} CPU-s/h at 60 saves + 120 health checks an hour`,
+        ),
+      );
     }
     if (cfg.steadyMinutes > 0) {
       log(`daemon at rest after ${cfg.steadyMinutes} min of saves: ${cfg.restS} s`);
       const target = dFleet.target;
       try {
-        const ds = await measureDaemon(dFleet, { restS: cfg.restS, floodS: 1, cliBin, seed: (stateRoot) => seedSnapshots({ ...dFleet, target }, stateRoot, cfg.steadyMinutes) });
+        const ds = await measureDaemon(dFleet, {
+          restS: cfg.restS,
+          floodS: 1,
+          cliBin,
+          seed: (stateRoot) => seedSnapshots({ ...dFleet, target }, stateRoot, cfg.steadyMinutes),
+        });
         rows.push(...restRows(ds, `${cfg.daemonPanes} panes, ${ds.snapshotsOnDisk} snapshots on disk`));
       } catch (err) {
         // Keep the rest of a long run: this figure is reported as missing, not as zero.
-        rows.push(row('daemon at rest, steady state', 'FAILED', '—', '≤ 2 CPU-s/h', false, err instanceof Error ? err.message.slice(0, 300) : String(err)));
+        rows.push(
+          row(
+            'daemon at rest, steady state',
+            'FAILED',
+            '—',
+            '≤ 2 CPU-s/h',
+            false,
+            err instanceof Error ? err.message.slice(0, 300) : String(err),
+          ),
+        );
         failures.push(`steady-state daemon run failed: ${String(err).slice(0, 300)}`);
       }
     }
@@ -142,20 +225,60 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
   }
 }
 
-function restoreRows(n: number, r: RestoreFigures, rows: BenchRow[], failures: string[], log: (line: string) => void): void {
+function restoreRows(
+  n: number,
+  r: RestoreFigures,
+  rows: BenchRow[],
+  failures: string[],
+  log: (line: string) => void,
+): void {
   const big = n === AT;
-  rows.push(ratioRow(`restore, ${n} panes (no client)`, r.oursMs, r.floorMs, r.floorCalls === 1 ? 'one chained tmux call' : `${r.floorCalls} chained tmux calls`, big ? 1.5 : null,
-    r.floorCalls > 1 ? `tmux refuses one command line over ~16 KB, so the floor packs whole sessions into ${r.floorCalls} chained calls` : undefined));
+  rows.push(
+    ratioRow(
+      `restore, ${n} panes (no client)`,
+      r.oursMs,
+      r.floorMs,
+      r.floorCalls === 1 ? 'one chained tmux call' : `${r.floorCalls} chained tmux calls`,
+      big ? 1.5 : null,
+      r.floorCalls > 1
+        ? `tmux refuses one command line over ~16 KB, so the floor packs whole sessions into ${r.floorCalls} chained calls`
+        : undefined,
+    ),
+  );
   const bad = r.oursMismatches.length;
-  rows.push(row(`restore correctness, ${n} panes`, `${bad} mismatches, ${r.clientsSeen} clients`, `floor: ${r.floorMismatches.length} mismatches`, '0 mismatches', bad === 0 && r.clientsSeen === 0, r.warnings.length > 0 ? `warnings: ${r.warnings.slice(0, 3).join('; ')}` : undefined));
-  if (bad > 0 || r.clientsSeen > 0) failures.push(`restore of ${n} panes: ${r.clientsSeen} clients; ${r.oursMismatches.slice(0, 5).join('; ')}`);
-  if (r.floorMismatches.length > 0) log(`note: the floor rebuild of ${n} panes differs: ${r.floorMismatches.slice(0, 3).join('; ')}`);
+  rows.push(
+    row(
+      `restore correctness, ${n} panes`,
+      `${bad} mismatches, ${r.clientsSeen} clients`,
+      `floor: ${r.floorMismatches.length} mismatches`,
+      '0 mismatches',
+      bad === 0 && r.clientsSeen === 0,
+      r.warnings.length > 0 ? `warnings: ${r.warnings.slice(0, 3).join('; ')}` : undefined,
+    ),
+  );
+  if (bad > 0 || r.clientsSeen > 0)
+    failures.push(`restore of ${n} panes: ${r.clientsSeen} clients; ${r.oursMismatches.slice(0, 5).join('; ')}`);
+  if (r.floorMismatches.length > 0)
+    log(`note: the floor rebuild of ${n} panes differs: ${r.floorMismatches.slice(0, 3).join('; ')}`);
 }
 
 function restRows(d: DaemonFigures, what: string): BenchRow[] {
   return [
-    row(`daemon at rest, ${what}`, `${d.cpuSPerHour.toFixed(2)} CPU-s/h`, '—', '≤ 2 CPU-s/h', d.cpuSPerHour <= 2, `${d.seconds.toFixed(0)} s sampled, ${d.saves} saves, 60 s interval`),
-    row(`daemon RSS, ${what}`, `${d.rssMb.toFixed(1)} MB (max ${d.rssMaxMb.toFixed(1)})`, '—', '≤ 80 MB', d.rssMaxMb <= 80),
+    row(
+      `daemon at rest, ${what}`,
+      `${d.cpuSPerHour.toFixed(2)} CPU-s/h`,
+      '—',
+      '≤ 2 CPU-s/h',
+      d.cpuSPerHour <= 2,
+      `${d.seconds.toFixed(0)} s sampled, ${d.saves} saves, 60 s interval`,
+    ),
+    row(
+      `daemon RSS, ${what}`,
+      `${d.rssMb.toFixed(1)} MB (max ${d.rssMaxMb.toFixed(1)})`,
+      '—',
+      '≤ 80 MB',
+      d.rssMaxMb <= 80,
+    ),
   ];
 }
 
@@ -166,14 +289,33 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, markdown: { type: 'string' }, json: { type: 'string' }, only: { type: 'string' } } });
-  if (values.only !== undefined && values.only !== 'restore') throw new Error(`--only takes "restore", got ${JSON.stringify(values.only)}`);
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      markdown: { type: 'string' },
+      json: { type: 'string' },
+      only: { type: 'string' },
+    },
+  });
+  if (values.only !== undefined && values.only !== 'restore')
+    throw new Error(`--only takes "restore", got ${JSON.stringify(values.only)}`);
   const cfg = values.quick === true ? QUICK : FULL;
   const t0 = performance.now();
   const out = await runBench(cfg, undefined, values.only === 'restore' ? 'restore' : undefined);
   const took = fmtMs(performance.now() - t0);
-  process.stdout.write(`${formatTable(out.rows)}\n${machine()}; ${values.quick === true ? 'quick' : 'full'} run took ${took}\n`);
-  if (values.markdown !== undefined) writeFileSync(values.markdown, markdownReport(out.rows, { machine: machine(), mode: values.quick === true ? 'quick' : 'full', took, config: cfg }));
+  process.stdout.write(
+    `${formatTable(out.rows)}\n${machine()}; ${values.quick === true ? 'quick' : 'full'} run took ${took}\n`,
+  );
+  if (values.markdown !== undefined)
+    writeFileSync(
+      values.markdown,
+      markdownReport(out.rows, {
+        machine: machine(),
+        mode: values.quick === true ? 'quick' : 'full',
+        took,
+        config: cfg,
+      }),
+    );
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(out, null, 2)}\n`);
   if (out.failures.length > 0) {
     process.stderr.write(`CORRECTNESS FAILURES:\n${out.failures.map((x) => `  ${x}`).join('\n')}\n`);
@@ -183,7 +325,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });
 }

@@ -24,7 +24,11 @@ export async function timeOnce(fn: () => Promise<unknown>): Promise<number> {
  * Alternates the measured functions `reps` times (after `warmup` unrecorded rounds) so drift in
  * machine load hits all of them alike; returns the samples of each, in ms.
  */
-export async function interleave<K extends string>(fns: Record<K, () => Promise<unknown>>, reps: number, warmup = 1): Promise<Record<K, number[]>> {
+export async function interleave<K extends string>(
+  fns: Record<K, () => Promise<unknown>>,
+  reps: number,
+  warmup = 1,
+): Promise<Record<K, number[]>> {
   const keys = Object.keys(fns) as K[];
   const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < warmup + reps; i++) {
@@ -36,19 +40,35 @@ export async function interleave<K extends string>(fns: Record<K, () => Promise<
   return out;
 }
 
-export interface RunResult { code: number | null; stdout: string; stderr: string; ms: number }
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 /** Runs a child to completion; ms is spawn to exit. Rejects only when it cannot start. */
-export function runChild(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runChild(
+  cmd: string,
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, ms: performance.now() - t0 });
@@ -59,7 +79,11 @@ export function runChild(cmd: string, args: readonly string[], opts: { env?: Nod
 }
 
 /** Like runChild but fails loudly on a non-zero exit: a benchmark of a failing command is worthless. */
-export async function runOk(cmd: string, args: readonly string[], opts: Parameters<typeof runChild>[2] = {}): Promise<RunResult> {
+export async function runOk(
+  cmd: string,
+  args: readonly string[],
+  opts: Parameters<typeof runChild>[2] = {},
+): Promise<RunResult> {
   const r = await runChild(cmd, args, opts);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().slice(0, 500)}`);
   return r;
@@ -78,7 +102,14 @@ export interface BenchRow {
 
 export const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
-export function ratioRow(figure: string, ours: number, ref: number, refName: string, maxRatio: number | null, note?: string): BenchRow {
+export function ratioRow(
+  figure: string,
+  ours: number,
+  ref: number,
+  refName: string,
+  maxRatio: number | null,
+  note?: string,
+): BenchRow {
   const ratio = ours / ref;
   const row: BenchRow = {
     figure,

@@ -30,7 +30,11 @@ describe('build/electron-builder.yml', () => {
 
   it.each([
     ['a typo’d top-level key', { ...config, asarUnpak: ['x'] }, /additionalProperty":"asarUnpak"/],
-    ['a typo’d nested key', { ...config, linux: { ...(config.linux as object), catgory: 'Utility' } }, /additionalProperty":"catgory"/],
+    [
+      'a typo’d nested key',
+      { ...config, linux: { ...(config.linux as object), catgory: 'Utility' } },
+      /additionalProperty":"catgory"/,
+    ],
     ['a wrong type', { ...config, asarUnpack: 42 }, /must be/],
   ])('fails on %s', (_what, bad, message) => {
     const errors = errorsOf(bad);
@@ -63,15 +67,19 @@ describe('build/bin/fleetkeeper (the packaged CLI wrapper)', () => {
     await copyFile(join(here, 'bin', 'fleetkeeper'), join(root, 'resources', 'bin', 'fleetkeeper'));
     await chmod(join(root, 'resources', 'bin', 'fleetkeeper'), 0o755);
     await symlink(process.execPath, join(root, 'fleetkeeper'));
-    await writeFile(join(root, 'resources', 'app.asar.unpacked', 'bin', 'fleetkeeper.js'),
-      'process.stdout.write(JSON.stringify({ argv: process.argv.slice(1), runAsNode: process.env.ELECTRON_RUN_AS_NODE }))');
+    await writeFile(
+      join(root, 'resources', 'app.asar.unpacked', 'bin', 'fleetkeeper.js'),
+      'process.stdout.write(JSON.stringify({ argv: process.argv.slice(1), runAsNode: process.env.ELECTRON_RUN_AS_NODE }))',
+    );
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
   });
 
   it('runs the unpacked CLI with the app binary as Node, passing arguments through intact', () => {
-    const out = execFileSync(join(root, 'resources', 'bin', 'fleetkeeper'), ['hook', 'session-start', 'a b "c"'], { encoding: 'utf8' });
+    const out = execFileSync(join(root, 'resources', 'bin', 'fleetkeeper'), ['hook', 'session-start', 'a b "c"'], {
+      encoding: 'utf8',
+    });
     expect(JSON.parse(out)).toEqual({
       argv: [join(root, 'resources', 'app.asar.unpacked', 'bin', 'fleetkeeper.js'), 'hook', 'session-start', 'a b "c"'],
       runAsNode: '1',
@@ -80,6 +88,8 @@ describe('build/bin/fleetkeeper (the packaged CLI wrapper)', () => {
 
   it('fails with a reason when there is no app binary next to it', async () => {
     await rm(join(root, 'fleetkeeper'));
-    expect(() => execFileSync(join(root, 'resources', 'bin', 'fleetkeeper'), [], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/no app binary found/);
+    expect(() =>
+      execFileSync(join(root, 'resources', 'bin', 'fleetkeeper'), [], { encoding: 'utf8', stdio: 'pipe' }),
+    ).toThrow(/no app binary found/);
   });
 });

@@ -48,7 +48,9 @@ function icoEntries(buf: Buffer): { size: number; png: Buffer }[] {
 }
 
 function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? listFiles(join(dir, f)) : [join(dir, f)]));
+  return readdirSync(dir).flatMap((f) =>
+    statSync(join(dir, f)).isDirectory() ? listFiles(join(dir, f)) : [join(dir, f)],
+  );
 }
 
 describe('icon assets', () => {
@@ -57,7 +59,10 @@ describe('icon assets', () => {
     const fresh = Object.fromEntries([...rendered].map(([k, v]) => [k, sha256(v)]));
     expect(fresh).toEqual(manifest);
     for (const [rel, hash] of Object.entries(manifest)) expect(sha256(readFileSync(join(DIR, rel))), rel).toBe(hash);
-    const onDisk = listFiles(DIR).map((f) => relative(DIR, f)).filter((f) => f !== 'manifest.json').sort();
+    const onDisk = listFiles(DIR)
+      .map((f) => relative(DIR, f))
+      .filter((f) => f !== 'manifest.json')
+      .sort();
     expect(onDisk).toEqual(Object.keys(manifest).sort());
   });
 
@@ -90,7 +95,9 @@ describe('icon assets', () => {
   });
 
   it('tells the states apart by shape, not only colour (template alpha differs pairwise)', () => {
-    const alpha = COLOURS.map((c) => decodePng(rendered.get(`mac/tray-${c}Template@2x.png`)!).rgba.filter((_, i) => i % 4 === 3));
+    const alpha = COLOURS.map((c) =>
+      decodePng(rendered.get(`mac/tray-${c}Template@2x.png`)!).rgba.filter((_, i) => i % 4 === 3),
+    );
     for (let a = 0; a < alpha.length; a++) {
       for (let b = a + 1; b < alpha.length; b++) {
         let diff = 0;
@@ -119,16 +126,19 @@ describe('icon assets', () => {
     try {
       const page = await browser.newPage();
       const files = [...rendered].filter(([k]) => k.endsWith('.png') || k.endsWith('.ico'));
-      const sizes = await page.evaluate(async (items) => {
-        const out: Record<string, [number, number]> = {};
-        for (const [name, b64] of items) {
-          const img = new Image();
-          img.src = `data:${name.endsWith('.ico') ? 'image/x-icon' : 'image/png'};base64,${b64}`;
-          await img.decode();
-          out[name] = [img.naturalWidth, img.naturalHeight];
-        }
-        return out;
-      }, files.map(([k, v]) => [k, v.toString('base64')] as [string, string]));
+      const sizes = await page.evaluate(
+        async (items) => {
+          const out: Record<string, [number, number]> = {};
+          for (const [name, b64] of items) {
+            const img = new Image();
+            img.src = `data:${name.endsWith('.ico') ? 'image/x-icon' : 'image/png'};base64,${b64}`;
+            await img.decode();
+            out[name] = [img.naturalWidth, img.naturalHeight];
+          }
+          return out;
+        },
+        files.map(([k, v]) => [k, v.toString('base64')] as [string, string]),
+      );
       for (const [name] of files) {
         const m = /-(\d+)(@2x)?\.png$|Template(@2x)?\.png$|icon-(\d+)\.png$/.exec(name);
         if (name.endsWith('.ico')) expect(sizes[name]![0], name).toBeGreaterThanOrEqual(16);

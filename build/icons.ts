@@ -36,16 +36,33 @@ export interface Image {
 
 // ---- signed distance fields (pixel units, negative inside) ----
 type Sdf = (x: number, y: number) => number;
-const circle = (cx: number, cy: number, r: number): Sdf => (x, y) => Math.sqrt((x - cx) ** 2 + (y - cy) ** 2) - r;
-const box = (cx: number, cy: number, hw: number, hh: number, r: number): Sdf => (x, y) => {
-  const qx = Math.abs(x - cx) - hw + r;
-  const qy = Math.abs(y - cy) - hh + r;
-  return Math.sqrt(Math.max(qx, 0) ** 2 + Math.max(qy, 0) ** 2) + Math.min(Math.max(qx, qy), 0) - r;
-};
-const union = (...f: Sdf[]): Sdf => (x, y) => Math.min(...f.map((g) => g(x, y)));
-const minus = (a: Sdf, b: Sdf): Sdf => (x, y) => Math.max(a(x, y), -b(x, y));
-const intersect = (a: Sdf, b: Sdf): Sdf => (x, y) => Math.max(a(x, y), b(x, y));
-const ring = (cx: number, cy: number, r: number, w: number): Sdf => (x, y) => Math.abs(Math.sqrt((x - cx) ** 2 + (y - cy) ** 2) - (r - w / 2)) - w / 2;
+const circle =
+  (cx: number, cy: number, r: number): Sdf =>
+  (x, y) =>
+    Math.sqrt((x - cx) ** 2 + (y - cy) ** 2) - r;
+const box =
+  (cx: number, cy: number, hw: number, hh: number, r: number): Sdf =>
+  (x, y) => {
+    const qx = Math.abs(x - cx) - hw + r;
+    const qy = Math.abs(y - cy) - hh + r;
+    return Math.sqrt(Math.max(qx, 0) ** 2 + Math.max(qy, 0) ** 2) + Math.min(Math.max(qx, qy), 0) - r;
+  };
+const union =
+  (...f: Sdf[]): Sdf =>
+  (x, y) =>
+    Math.min(...f.map((g) => g(x, y)));
+const minus =
+  (a: Sdf, b: Sdf): Sdf =>
+  (x, y) =>
+    Math.max(a(x, y), -b(x, y));
+const intersect =
+  (a: Sdf, b: Sdf): Sdf =>
+  (x, y) =>
+    Math.max(a(x, y), b(x, y));
+const ring =
+  (cx: number, cy: number, r: number, w: number): Sdf =>
+  (x, y) =>
+    Math.abs(Math.sqrt((x - cx) ** 2 + (y - cy) ** 2) - (r - w / 2)) - w / 2;
 const coverage = (d: number): number => Math.min(1, Math.max(0, 0.5 - d));
 
 /** The state glyph for a canvas of `size` px, centred at (c, c) with radius r. */
@@ -55,9 +72,15 @@ function glyph(colour: IconColour, c: number, r: number): Sdf {
     case 'green':
       return circle(c, c, r);
     case 'amber':
-      return union(ring(c, c, r, w), intersect(circle(c, c, r), (_x, y) => c - y));
+      return union(
+        ring(c, c, r, w),
+        intersect(circle(c, c, r), (_x, y) => c - y),
+      );
     case 'red':
-      return minus(circle(c, c, r), union(box(c, c - r * 0.2, r * 0.13, r * 0.42, r * 0.1), circle(c, c + r * 0.5, r * 0.15)));
+      return minus(
+        circle(c, c, r),
+        union(box(c, c - r * 0.2, r * 0.13, r * 0.42, r * 0.1), circle(c, c + r * 0.5, r * 0.15)),
+      );
     case 'grey':
       return ring(c, c, r, w);
   }
@@ -133,10 +156,15 @@ export function appIcon(size: number): Image {
   const y1 = s * 0.8;
   const xm = s * 0.52;
   const ym = s * 0.5;
-  const rect = (ax: number, ay: number, bx: number, by: number): Sdf => box((ax + bx) / 2, (ay + by) / 2, (bx - ax) / 2, (by - ay) / 2, s * 0.025);
+  const rect = (ax: number, ay: number, bx: number, by: number): Sdf =>
+    box((ax + bx) / 2, (ay + by) / 2, (bx - ax) / 2, (by - ay) / 2, s * 0.025);
   cv.paint(union(rect(x0, y0, xm - g, y1), rect(xm + g, y0, x1, ym - g), rect(xm + g, ym + g, x1, y1)), pane);
   const line: RGB = [148, 163, 184];
-  for (let k = 0; k < 3; k++) cv.paint(rect(x0 + s * 0.05, y0 + s * (0.07 + k * 0.08), x0 + s * (0.22 - k * 0.04), y0 + s * (0.1 + k * 0.08)), line);
+  for (let k = 0; k < 3; k++)
+    cv.paint(
+      rect(x0 + s * 0.05, y0 + s * (0.07 + k * 0.08), x0 + s * (0.22 - k * 0.04), y0 + s * (0.1 + k * 0.08)),
+      line,
+    );
   const badge = s * 0.15;
   cv.paint(circle(x1 - badge * 0.6, y1 - badge * 0.6, badge + s * 0.025), bottom);
   cv.paint(circle(x1 - badge * 0.6, y1 - badge * 0.6, badge), FILL.green);
@@ -180,8 +208,14 @@ export function encodePng(img: Image): Buffer {
   ihdr[9] = 6; // colour type RGBA
   const stride = img.size * 4;
   const raw = Buffer.alloc((stride + 1) * img.size);
-  for (let y = 0; y < img.size; y++) Buffer.from(img.data.buffer, img.data.byteOffset + y * stride, stride).copy(raw, y * (stride + 1) + 1);
-  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  for (let y = 0; y < img.size; y++)
+    Buffer.from(img.data.buffer, img.data.byteOffset + y * stride, stride).copy(raw, y * (stride + 1) + 1);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** ICO with PNG-compressed entries (Windows Vista and later read these at every size). */

@@ -4,7 +4,11 @@
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   setAttrs(el, attrs);
   append(el, children);
@@ -54,7 +58,10 @@ export function toast(message: string, kind: 'info' | 'error' = 'info'): void {
   el.dataset.kind = kind;
   el.hidden = false;
   if (toastTimer !== undefined) clearTimeout(toastTimer);
-  if (kind === 'info') toastTimer = setTimeout(() => { el.hidden = true; }, 4000);
+  if (kind === 'info')
+    toastTimer = setTimeout(() => {
+      el.hidden = true;
+    }, 4000);
 }
 
 export function errorText(err: unknown): string {

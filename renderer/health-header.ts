@@ -19,7 +19,9 @@ export function renderHealth(view: HealthView): void {
   ].join(' · ');
   replaceChildren(
     byId('health-problems'),
-    ...report.problems.map((p) => h('li', { 'data-code': p.code }, h('span', { class: 'code' }, p.code), ' ', p.message)),
+    ...report.problems.map((p) =>
+      h('li', { 'data-code': p.code }, h('span', { class: 'code' }, p.code), ' ', p.message),
+    ),
   );
   document.title = `Fleetkeeper — ${view.statusLine}`;
 }

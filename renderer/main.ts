@@ -51,19 +51,32 @@ async function load(cardBody: string, fn: () => Promise<void>): Promise<void> {
 function start(bridge: FleetkeeperBridge): void {
   wireRange();
   const refreshHealth = () => load('timeline-chart', async () => showHealth(await bridge.getHealth()));
-  const refreshRegistry = () => load('registry-body', async () => renderRegistry(byId('registry-body'), await bridge.listRegistry()));
-  const preview = (id: string) => load('restore-body', async () => {
-    const body = byId('restore-body');
-    replaceChildren(body, h('p', { class: 'muted' }, 'Planning…'));
-    renderPlan(body, await bridge.previewRestore(id), bridge, () => void refreshAll());
-    body.scrollIntoView({ block: 'nearest' });
-  });
-  const refreshSnapshots = () => load('snapshots-body', async () => renderSnapshots(byId('snapshots-body'), await bridge.listSnapshots(), (id) => void preview(id)));
-  const refreshHooks = () => load('hooks-body', async () => renderHooks(byId('hooks-body'), await bridge.hooksStatus(), bridge, () => void refreshHealth()));
+  const refreshRegistry = () =>
+    load('registry-body', async () => renderRegistry(byId('registry-body'), await bridge.listRegistry()));
+  const preview = (id: string) =>
+    load('restore-body', async () => {
+      const body = byId('restore-body');
+      replaceChildren(body, h('p', { class: 'muted' }, 'Planning…'));
+      renderPlan(body, await bridge.previewRestore(id), bridge, () => void refreshAll());
+      body.scrollIntoView({ block: 'nearest' });
+    });
+  const refreshSnapshots = () =>
+    load('snapshots-body', async () =>
+      renderSnapshots(byId('snapshots-body'), await bridge.listSnapshots(), (id) => void preview(id)),
+    );
+  const refreshHooks = () =>
+    load('hooks-body', async () =>
+      renderHooks(byId('hooks-body'), await bridge.hooksStatus(), bridge, () => void refreshHealth()),
+    );
   const refreshAll = () => Promise.all([refreshHealth(), refreshRegistry(), refreshSnapshots()]);
 
   void load('settings-form', async () => {
-    renderSettings(byId<HTMLFormElement>('settings-form'), await bridge.getSettings(), bridge, () => void refreshHealth());
+    renderSettings(
+      byId<HTMLFormElement>('settings-form'),
+      await bridge.getSettings(),
+      bridge,
+      () => void refreshHealth(),
+    );
   });
   void refreshHooks();
   void refreshAll().then(() => document.body.setAttribute('data-ready', 'true'));
@@ -85,10 +98,18 @@ function start(bridge: FleetkeeperBridge): void {
   const saveNow = byId<HTMLButtonElement>('save-now');
   saveNow.addEventListener('click', () => {
     saveNow.disabled = true;
-    bridge.saveNow().then((s) => {
-      toast(`Saved snapshot ${s.id}: ${s.sessions} sessions, ${s.panes} panes`);
-      return refreshAll();
-    }, (err: unknown) => toast(`Save failed: ${errorText(err)}`, 'error')).finally(() => { saveNow.disabled = false; });
+    bridge
+      .saveNow()
+      .then(
+        (s) => {
+          toast(`Saved snapshot ${s.id}: ${s.sessions} sessions, ${s.panes} panes`);
+          return refreshAll();
+        },
+        (err: unknown) => toast(`Save failed: ${errorText(err)}`, 'error'),
+      )
+      .finally(() => {
+        saveNow.disabled = false;
+      });
   });
 }
 

@@ -5,11 +5,21 @@ import { DEFAULT_SIZE, timelineGeometry } from './timeline-geometry.js';
 const TO = Date.parse('2026-03-01T12:00:00.000Z');
 const FROM = TO - 24 * 3600_000;
 
-function view(points: TimelinePoint[], ageSeconds: number | null, staleAfterS = 300, thinnedBefore: string | null = null): HealthView {
+function view(
+  points: TimelinePoint[],
+  ageSeconds: number | null,
+  staleAfterS = 300,
+  thinnedBefore: string | null = null,
+): HealthView {
   return {
     report: {
-      state: 'fresh', colour: 'green', reason: '', ageSeconds, newestSnapshotId: null,
-      counts: { sessions: 0, windows: 0, panes: 0, claudePanes: 0 }, problems: [],
+      state: 'fresh',
+      colour: 'green',
+      reason: '',
+      ageSeconds,
+      newestSnapshotId: null,
+      counts: { sessions: 0, windows: 0, panes: 0, claudePanes: 0 },
+      problems: [],
     },
     statusLine: '',
     now: new Date(TO).toISOString(),
@@ -19,7 +29,11 @@ function view(points: TimelinePoint[], ageSeconds: number | null, staleAfterS = 
 }
 
 const pt = (msBeforeTo: number, ageAtSaveS: number | null, durationMs: number | null = 20): TimelinePoint => ({
-  snapshotId: `s${msBeforeTo}`, savedAt: new Date(TO - msBeforeTo).toISOString(), trigger: 'interval', ageAtSaveS, durationMs,
+  snapshotId: `s${msBeforeTo}`,
+  savedAt: new Date(TO - msBeforeTo).toISOString(),
+  trigger: 'interval',
+  ageAtSaveS,
+  durationMs,
 });
 
 function coords(path: string): [number, number][] {
@@ -37,7 +51,12 @@ describe('timelineGeometry', () => {
     expect(yMax).toBe(375); // 1.25 x stale-after: nothing older was seen
     const y = (sec: number) => s.ageHeight - (sec / yMax) * s.ageHeight;
     const x = (msBeforeTo: number) => s.left + ((24 * 3600_000 - msBeforeTo) / (24 * 3600_000)) * plotW;
-    const expected: [number, number][] = [[x(120_000), y(0)], [x(60_000), y(60)], [x(60_000), y(0)], [x(0), y(60)]];
+    const expected: [number, number][] = [
+      [x(120_000), y(0)],
+      [x(60_000), y(60)],
+      [x(60_000), y(0)],
+      [x(0), y(60)],
+    ];
     expect(c).toHaveLength(4);
     c.forEach(([cx, cy], i) => {
       expect(cx).toBeCloseTo(expected[i]![0], 0);
@@ -81,7 +100,9 @@ describe('timelineGeometry', () => {
   it('claims no age across history thinned by retention: the line breaks and the stretch is marked', () => {
     const thinnedAt = new Date(TO - 2 * 3600_000).toISOString();
     // Hourly survivors before the horizon (no ages), then dense saves every minute.
-    const g = timelineGeometry(view([pt(5 * 3600_000, null), pt(4 * 3600_000, null), pt(120_000, null), pt(60_000, 60)], 60, 300, thinnedAt));
+    const g = timelineGeometry(
+      view([pt(5 * 3600_000, null), pt(4 * 3600_000, null), pt(120_000, null), pt(60_000, 60)], 60, 300, thinnedAt),
+    );
     expect(g.agePath.match(/M/g)).toHaveLength(3);
     const ys = coords(g.agePath).map(([, y]) => y);
     expect(Math.min(...ys)).toBeGreaterThan(s.ageHeight - (61 / g.yMaxS) * s.ageHeight); // never near the stale zone

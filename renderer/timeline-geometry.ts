@@ -4,7 +4,14 @@
 // directly.
 import type { HealthView } from '../shared/ipc-contract.js';
 
-export interface ChartSize { width: number; ageHeight: number; durationHeight: number; gap: number; left: number; right: number }
+export interface ChartSize {
+  width: number;
+  ageHeight: number;
+  durationHeight: number;
+  gap: number;
+  left: number;
+  right: number;
+}
 
 export const DEFAULT_SIZE: ChartSize = { width: 900, ageHeight: 180, durationHeight: 60, gap: 24, left: 56, right: 12 };
 
@@ -37,7 +44,11 @@ export function narrowView(view: HealthView, hours: number): HealthView {
   const from = Math.max(Date.parse(view.timeline.from), to - hours * 3_600_000);
   return {
     ...view,
-    timeline: { ...view.timeline, from: new Date(from).toISOString(), points: view.timeline.points.filter((p) => Date.parse(p.savedAt) >= from) },
+    timeline: {
+      ...view.timeline,
+      from: new Date(from).toISOString(),
+      points: view.timeline.points.filter((p) => Date.parse(p.savedAt) >= from),
+    },
   };
 }
 
@@ -50,7 +61,10 @@ export function timelineGeometry(view: HealthView, size: ChartSize = DEFAULT_SIZ
 
   const { intervalS, graceS, staleAfterS } = view.thresholds;
   const freshLimit = intervalS + graceS;
-  const points = view.timeline.points.map((p) => ({ ...p, t: Date.parse(p.savedAt) })).filter((p) => Number.isFinite(p.t)).sort((a, b) => a.t - b.t);
+  const points = view.timeline.points
+    .map((p) => ({ ...p, t: Date.parse(p.savedAt) }))
+    .filter((p) => Number.isFinite(p.t))
+    .sort((a, b) => a.t - b.t);
   const nowAge = view.report.ageSeconds;
   const thinnedBefore = view.timeline.thinnedBefore === null ? null : Date.parse(view.timeline.thinnedBefore);
 
@@ -97,7 +111,14 @@ export function timelineGeometry(view: HealthView, size: ChartSize = DEFAULT_SIZ
     .map((p) => {
       const d = p.durationMs ?? 0;
       const height = Math.max(1, (d / maxDurationMs) * size.durationHeight);
-      return { x: xOf(p.t) - barW / 2, y: durationTop + size.durationHeight - height, width: barW, height, durationMs: d, snapshotId: p.snapshotId };
+      return {
+        x: xOf(p.t) - barW / 2,
+        y: durationTop + size.durationHeight - height,
+        width: barW,
+        height,
+        durationMs: d,
+        snapshotId: p.snapshotId,
+      };
     });
 
   const hourMs = 3_600_000;
@@ -109,9 +130,12 @@ export function timelineGeometry(view: HealthView, size: ChartSize = DEFAULT_SIZ
     size,
     bands,
     agePath: seg.join(' '),
-    saves: points.filter((p) => p.t >= from).map((p) => ({ x: xOf(p.t), snapshotId: p.snapshotId, ageAtSaveS: p.ageAtSaveS, savedAt: p.savedAt })),
+    saves: points
+      .filter((p) => p.t >= from)
+      .map((p) => ({ x: xOf(p.t), snapshotId: p.snapshotId, ageAtSaveS: p.ageAtSaveS, savedAt: p.savedAt })),
     clipped: observed > yMaxS,
-    thinned: thinnedBefore === null || thinnedBefore <= from ? null : { x: size.left, width: xOf(thinnedBefore) - size.left },
+    thinned:
+      thinnedBefore === null || thinnedBefore <= from ? null : { x: size.left, width: xOf(thinnedBefore) - size.left },
     thresholds: [
       { zone: 'late', y: yOf(freshLimit), seconds: freshLimit },
       { zone: 'stale', y: yOf(staleAfterS), seconds: staleAfterS },

@@ -60,13 +60,33 @@ describe('validateSnapshotId', () => {
   });
 
   it('refuses path characters, dot-dot, hidden names, empty, huge and non-strings', () => {
-    for (const bad of ['../etc/passwd', 'a/b', 'a\\b', '..', 'a..b', '.hidden', '', 'x'.repeat(129), 'a b', 'a\nb', 'a\0b', '%2e%2e', '20250102T030405678Z-1a2b/../x', '20250102T030405678Z-1a2b\n', '20250102T030405678Z-XYZW']) {
+    for (const bad of [
+      '../etc/passwd',
+      'a/b',
+      'a\\b',
+      '..',
+      'a..b',
+      '.hidden',
+      '',
+      'x'.repeat(129),
+      'a b',
+      'a\nb',
+      'a\0b',
+      '%2e%2e',
+      '20250102T030405678Z-1a2b/../x',
+      '20250102T030405678Z-1a2b\n',
+      '20250102T030405678Z-XYZW',
+    ]) {
       expect(refusal(() => validateSnapshotId(bad))).toContain('invalid snapshot id');
     }
     expect(refusal(() => validateSnapshotId('../etc/passwd'))).toContain('"../etc/passwd"');
     expect(refusal(() => validateSnapshotId(7))).toBe('snapshot id must be a string, got 7');
-    expect(refusal(() => validateRequest('restore:execute', { id: 'x' }))).toBe('snapshot id must be a string, got {"id":"x"}');
-    expect(refusal(() => validateRequest('restore:preview', undefined))).toBe('snapshot id must be a string, got undefined');
+    expect(refusal(() => validateRequest('restore:execute', { id: 'x' }))).toBe(
+      'snapshot id must be a string, got {"id":"x"}',
+    );
+    expect(refusal(() => validateRequest('restore:preview', undefined))).toBe(
+      'snapshot id must be a string, got undefined',
+    );
   });
 });
 
@@ -77,16 +97,28 @@ describe('validateSettingsPatch', () => {
   });
 
   it('refuses wrong types, unknown keys and non-objects with the offending value named', () => {
-    expect(refusal(() => validateSettingsPatch({ intervalS: '60' }))).toBe('intervalS must be a whole number from 1 to 86400, got "60"');
-    expect(refusal(() => validateSettingsPatch({ intervalS: 0 }))).toBe('intervalS must be a whole number from 1 to 86400, got 0');
+    expect(refusal(() => validateSettingsPatch({ intervalS: '60' }))).toBe(
+      'intervalS must be a whole number from 1 to 86400, got "60"',
+    );
+    expect(refusal(() => validateSettingsPatch({ intervalS: 0 }))).toBe(
+      'intervalS must be a whole number from 1 to 86400, got 0',
+    );
     expect(refusal(() => validateSettingsPatch({ intervalS: 1.5 }))).toContain('got 1.5');
     expect(refusal(() => validateSettingsPatch({ intervalS: Number.NaN }))).toContain('got null');
-    expect(refusal(() => validateSettingsPatch({ staleAfterS: 1e9 }))).toContain('staleAfterS must be a whole number from 2 to 604800, got 1000000000');
+    expect(refusal(() => validateSettingsPatch({ staleAfterS: 1e9 }))).toContain(
+      'staleAfterS must be a whole number from 2 to 604800, got 1000000000',
+    );
     expect(refusal(() => validateSettingsPatch({ renotifyMinutes: -1 }))).toContain('renotifyMinutes');
-    expect(refusal(() => validateSettingsPatch({ notifications: 'yes' }))).toBe('notifications must be true or false, got "yes"');
+    expect(refusal(() => validateSettingsPatch({ notifications: 'yes' }))).toBe(
+      'notifications must be true or false, got "yes"',
+    );
     expect(refusal(() => validateSettingsPatch({ colour: 'red' }))).toBe('unknown setting "colour"');
-    expect(refusal(() => validateSettingsPatch(JSON.parse('{"__proto__":{"intervalS":1}}')))).toBe('unknown setting "__proto__"');
-    expect(refusal(() => validateSettingsPatch({ retention: { forever: 1 } }))).toBe('unknown retention setting "forever"');
+    expect(refusal(() => validateSettingsPatch(JSON.parse('{"__proto__":{"intervalS":1}}')))).toBe(
+      'unknown setting "__proto__"',
+    );
+    expect(refusal(() => validateSettingsPatch({ retention: { forever: 1 } }))).toBe(
+      'unknown retention setting "forever"',
+    );
     expect(refusal(() => validateSettingsPatch({ retention: { maxCount: 0 } }))).toContain('retention.maxCount');
     expect(refusal(() => validateSettingsPatch({ retention: [1] }))).toBe('retention must be an object, got [1]');
     expect(refusal(() => validateSettingsPatch([]))).toBe('settings must be an object, got []');
@@ -103,8 +135,16 @@ describe('validateSettingsPatch', () => {
     const probe = (patch: Record<string, unknown>) => {
       let ipc = true;
       let model = true;
-      try { validateSettingsPatch(patch); } catch { ipc = false; }
-      try { mergeSettings(base, patch); } catch { model = false; }
+      try {
+        validateSettingsPatch(patch);
+      } catch {
+        ipc = false;
+      }
+      try {
+        mergeSettings(base, patch);
+      } catch {
+        model = false;
+      }
       return { ipc, model };
     };
     for (const [k, [lo, hi]] of Object.entries(SETTINGS_LIMITS)) {

@@ -70,13 +70,15 @@ export function validateSettingsPatch(patch: unknown): SettingsPatch {
   for (const key of Object.keys(patch)) {
     const v = patch[key];
     if (key === 'notifications') {
-      if (typeof v !== 'boolean') throw new InvalidInputError(`notifications must be true or false, got ${describeValue(v)}`);
+      if (typeof v !== 'boolean')
+        throw new InvalidInputError(`notifications must be true or false, got ${describeValue(v)}`);
       out.notifications = v;
     } else if (key === 'retention') {
       if (!isPlainObject(v)) throw new InvalidInputError(`retention must be an object, got ${describeValue(v)}`);
       const r: NonNullable<SettingsPatch['retention']> = {};
       for (const rk of Object.keys(v)) {
-        if (!Object.hasOwn(RETENTION_LIMITS, rk)) throw new InvalidInputError(`unknown retention setting ${describeValue(rk)}`);
+        if (!Object.hasOwn(RETENTION_LIMITS, rk))
+          throw new InvalidInputError(`unknown retention setting ${describeValue(rk)}`);
         const k = rk as keyof typeof RETENTION_LIMITS;
         r[k] = integerIn(`retention.${k}`, v[rk], RETENTION_LIMITS[k]);
       }

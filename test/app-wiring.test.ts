@@ -79,7 +79,14 @@ describe('tray app wiring (real core, recorded Electron surface)', () => {
 
   beforeAll(async () => {
     root = realpathSync(mkdtempSync(join(tmpdir(), 'fk-app-wiring-')));
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: root, SHELL: '/bin/sh', FLEETKEEPER_HOME: join(root, 'state'), CLAUDE_CONFIG_DIR: join(root, 'claude'), XDG_CONFIG_HOME: join(root, 'cfg') };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: root,
+      SHELL: '/bin/sh',
+      FLEETKEEPER_HOME: join(root, 'state'),
+      CLAUDE_CONFIG_DIR: join(root, 'claude'),
+      XDG_CONFIG_HOME: join(root, 'cfg'),
+    };
     delete env.TMUX;
     tmux = new TmuxHarness(env);
     env.FLEETKEEPER_TMUX_SOCKET = tmux.socket;
@@ -89,7 +96,11 @@ describe('tray app wiring (real core, recorded Electron surface)', () => {
     await installHooks(claudeSettingsPath(env), hooks);
     surface = new RecordingSurface();
     wired = wireApp({
-      env, surface, platform: 'linux', iconDir: ICONS, hookCommands: hooks,
+      env,
+      surface,
+      platform: 'linux',
+      iconDir: ICONS,
+      hookCommands: hooks,
       launch: { packaged: false, execPath: '/opt/electron/electron', appPath: '/src/fleetkeeper', env },
       clock: () => new Date(now),
       tzOffsetMinutes: () => 0,
@@ -121,11 +132,17 @@ describe('tray app wiring (real core, recorded Electron surface)', () => {
 
     const pushes = surface.pushes.length;
     surface.click('save-now');
-    await waitFor(() => surface.pushes.length > pushes && surface.icon === 'linux/tray-green-22.png', 15_000, 'green after Save now');
+    await waitFor(
+      () => surface.pushes.length > pushes && surface.icon === 'linux/tray-green-22.png',
+      15_000,
+      'green after Save now',
+    );
     expect(surface.tooltip).toBe('Fleetkeeper — saved 0 s ago · 2 panes · 0 Claude');
     const snapshotId = surface.menu.find((i) => i.label === 'Restore')!.submenu![0]!.id!;
     expect(snapshotId).toMatch(/^restore-preview:\d{8}T\d{9}Z-[0-9a-f]+$/);
-    expect(surface.menu.find((i) => i.label === 'Restore')!.submenu![0]!.label).toBe('10:00 — 1 session · 2 panes · 0 Claude…');
+    expect(surface.menu.find((i) => i.label === 'Restore')!.submenu![0]!.label).toBe(
+      '10:00 — 1 session · 2 panes · 0 Claude…',
+    );
     expect(surface.pushes.at(-1)!.channel).toBe('health:update');
   });
 
@@ -150,9 +167,16 @@ describe('tray app wiring (real core, recorded Electron surface)', () => {
 
     const pushes = surface.pushes.length;
     surface.click('save-now');
-    await waitFor(() => surface.pushes.length > pushes && surface.icon === 'linux/tray-green-22.png', 15_000, 'green again');
+    await waitFor(
+      () => surface.pushes.length > pushes && surface.icon === 'linux/tray-green-22.png',
+      15_000,
+      'green again',
+    );
     expect(surface.notifications).toHaveLength(3);
-    expect(surface.notifications[2]).toMatchObject({ title: 'Fleetkeeper: backups are fresh again', urgency: 'normal' });
+    expect(surface.notifications[2]).toMatchObject({
+      title: 'Fleetkeeper: backups are fresh again',
+      urgency: 'normal',
+    });
   });
 
   it('after a wake, holds a stale report back for the grace and still saves at once', async () => {

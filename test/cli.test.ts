@@ -17,7 +17,13 @@ const cli = (...args: string[]) => runCli([...args, '--socket', tmux.socket], en
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'fk-cli-'));
   mkdirSync(join(root, 'home'));
-  env = { ...process.env, FLEETKEEPER_HOME: join(root, 'state'), CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: join(root, 'home'), SHELL: '/bin/sh' };
+  env = {
+    ...process.env,
+    FLEETKEEPER_HOME: join(root, 'state'),
+    CLAUDE_CONFIG_DIR: join(root, 'claude'),
+    HOME: join(root, 'home'),
+    SHELL: '/bin/sh',
+  };
   delete env.TMUX;
   delete env.TMUX_PANE;
   delete env.FLEETKEEPER_TMUX_SOCKET;
@@ -88,7 +94,10 @@ describe('fleetkeeper CLI', () => {
     expect((await cli('status', '--stale-after', 'soon')).code).toBe(2);
 
     // A torn spool file is skipped, counted and reported, and does not hide the rest.
-    writeFileSync(join(root, 'state', 'spool', 'new', '20261123T000000000Z-0000000001-00000000000000aa.json'), '{"format":"fleetkeeper-ev');
+    writeFileSync(
+      join(root, 'state', 'spool', 'new', '20261123T000000000Z-0000000001-00000000000000aa.json'),
+      '{"format":"fleetkeeper-ev',
+    );
     const torn = json<{ problems: Array<{ code: string; message: string }> }>(await cli('status', '--json'));
     expect(torn.problems.filter((p) => p.code === 'spool-corrupt')).toHaveLength(1);
     expect((await cli('status')).stdout).toMatch(/problem \[spool-corrupt\]/);
@@ -107,7 +116,11 @@ describe('fleetkeeper CLI', () => {
   });
 
   it('daemon: one per state dir, saves on its clock, stops cleanly on SIGTERM', async () => {
-    const d = spawn(process.execPath, [CLI, 'daemon', '--interval', '1', '--stale-after', '5', '--socket', tmux.socket], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const d = spawn(
+      process.execPath,
+      [CLI, 'daemon', '--interval', '1', '--stale-after', '5', '--socket', tmux.socket],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let log = '';
     d.stderr.on('data', (b: Buffer) => (log += b.toString()));
     const before = readdirSync(join(root, 'state', 'snapshots')).length;

@@ -29,7 +29,14 @@ describe.skipIf(skip !== null)(`daemon notifications over D-Bus${skip ? ` (skipp
     mkdirSync(join(root, 'home'));
     bus = await startDbusSession();
     server = await startNotificationServer(bus.address);
-    env = { ...process.env, FLEETKEEPER_HOME: join(root, 'state'), CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: join(root, 'home'), SHELL: '/bin/sh', DBUS_SESSION_BUS_ADDRESS: bus.address };
+    env = {
+      ...process.env,
+      FLEETKEEPER_HOME: join(root, 'state'),
+      CLAUDE_CONFIG_DIR: join(root, 'claude'),
+      HOME: join(root, 'home'),
+      SHELL: '/bin/sh',
+      DBUS_SESSION_BUS_ADDRESS: bus.address,
+    };
     delete env.TMUX;
     tmux = new TmuxHarness(env);
   }, 60_000);
@@ -46,7 +53,11 @@ describe.skipIf(skip !== null)(`daemon notifications over D-Bus${skip ? ` (skipp
 
   it('notifies critical when saves start failing and once on recovery', async () => {
     await tmux.run('new-session', '-d', '-s', 'w');
-    daemon = spawn(process.execPath, [CLI, 'daemon', '--interval', '1', '--stale-after', '30', '--socket', tmux.socket], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    daemon = spawn(
+      process.execPath,
+      [CLI, 'daemon', '--interval', '1', '--stale-after', '30', '--socket', tmux.socket],
+      { env, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     daemon.stderr?.on('data', (b: Buffer) => (log += b.toString()));
     await waitFor(() => /health: (fresh|hooks-missing)/.test(log), 15_000, 'a healthy daemon');
     expect(server.received).toHaveLength(0);

@@ -64,7 +64,11 @@ describe('daemon', () => {
 
     await tmux.run('new-session', '-d', '-s', 'work', '-x', '120', '-y', '40');
     await waitFor(async () => (await snaps()).length > 0, 10_000, 'a save after the server appeared');
-    await waitFor(() => health.at(-1)?.state === 'fresh' || health.at(-1)?.state === 'hooks-missing', 5000, 'green-ish health');
+    await waitFor(
+      () => health.at(-1)?.state === 'fresh' || health.at(-1)?.state === 'hooks-missing',
+      5000,
+      'green-ish health',
+    );
     // The control client is not a user session and did not resize anything.
     expect((await tmux.run('list-sessions', '-F', '#{session_name}')).trim()).toBe('work');
     expect((await tmux.run('display', '-p', '-t', 'work', '#{window_width}x#{window_height}')).trim()).toBe('120x40');
@@ -82,7 +86,11 @@ describe('daemon', () => {
 
     daemon = makeDaemon(3600);
     await daemon.start();
-    await waitFor(async () => (await snaps()).some((s) => s.trigger === 'change' && s.panes === 1), 5000, 'initial change save');
+    await waitFor(
+      async () => (await snaps()).some((s) => s.trigger === 'change' && s.panes === 1),
+      5000,
+      'initial change save',
+    );
     for (let i = 0; i < 3; i++) await tmux.run('split-window', '-t', 'work');
     await waitFor(async () => (await snaps())[0]?.panes === 4, 5000, 'a change-triggered save with 4 panes');
     expect((await snaps())[0]?.trigger).toBe('change');
@@ -100,7 +108,11 @@ describe('daemon', () => {
     expect((await snaps()).every((s) => s.panes === 2)).toBe(true);
 
     await tmux.run('new-session', '-d', '-s', 'two');
-    await waitFor(async () => (await snaps()).some((s) => s.instance.pid !== first.instance.pid), 10_000, 'a save of the new server');
+    await waitFor(
+      async () => (await snaps()).some((s) => s.instance.pid !== first.instance.pid),
+      10_000,
+      'a save of the new server',
+    );
     const fresh = (await snaps())[0]!;
     expect(fresh.instance.pid).not.toBe(first.instance.pid);
     expect(fresh.sessions).toBe(1);

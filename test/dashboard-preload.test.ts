@@ -17,22 +17,44 @@ interface Loaded {
 }
 
 let build: DashboardBuild;
-beforeAll(() => { build = buildDashboard(); });
+beforeAll(() => {
+  build = buildDashboard();
+});
 afterAll(() => rmSync(build.outDir, { recursive: true, force: true }));
 
 function load(answer: Loaded['answer']): Loaded {
   const l: Loaded = { exposed: {}, invokes: [], listeners: new Map(), required: [], answer };
   const electron = {
-    contextBridge: { exposeInMainWorld: (k: string, api: Record<string, unknown>) => { l.exposed[k] = api; } },
+    contextBridge: {
+      exposeInMainWorld: (k: string, api: Record<string, unknown>) => {
+        l.exposed[k] = api;
+      },
+    },
     ipcRenderer: {
-      invoke: (channel: string, ...args: unknown[]) => { l.invokes.push([channel, args]); return Promise.resolve(l.answer(channel, args)); },
-      on: (c: string, fn: (...a: unknown[]) => void) => { if (!l.listeners.has(c)) l.listeners.set(c, new Set()); l.listeners.get(c)!.add(fn); },
-      removeListener: (c: string, fn: (...a: unknown[]) => void) => { l.listeners.get(c)?.delete(fn); },
+      invoke: (channel: string, ...args: unknown[]) => {
+        l.invokes.push([channel, args]);
+        return Promise.resolve(l.answer(channel, args));
+      },
+      on: (c: string, fn: (...a: unknown[]) => void) => {
+        if (!l.listeners.has(c)) l.listeners.set(c, new Set());
+        l.listeners.get(c)!.add(fn);
+      },
+      removeListener: (c: string, fn: (...a: unknown[]) => void) => {
+        l.listeners.get(c)?.delete(fn);
+      },
     },
   };
   const module = { exports: {} };
-  const require = (name: string) => { l.required.push(name); if (name === 'electron') return electron; throw new Error(`cannot require ${name}`); };
-  vm.runInNewContext(`(function (require, module, exports) {${readFileSync(build.preloadFile, 'utf8')}\n})`, {})(require, module, module.exports);
+  const require = (name: string) => {
+    l.required.push(name);
+    if (name === 'electron') return electron;
+    throw new Error(`cannot require ${name}`);
+  };
+  vm.runInNewContext(`(function (require, module, exports) {${readFileSync(build.preloadFile, 'utf8')}\n})`, {})(
+    require,
+    module,
+    module.exports,
+  );
   return l;
 }
 
@@ -63,7 +85,9 @@ describe('preload bridge', () => {
   it('delivers health pushes without the IPC event, and unsubscribes', () => {
     const l = load(() => null);
     const got: unknown[][] = [];
-    const off = (l.exposed.fleetkeeper!.onHealth as (cb: (...a: unknown[]) => void) => () => void)((...a) => got.push(a));
+    const off = (l.exposed.fleetkeeper!.onHealth as (cb: (...a: unknown[]) => void) => () => void)((...a) =>
+      got.push(a),
+    );
     const [fn] = [...(l.listeners.get('health:update') ?? [])];
     fn!({ sender: 'secret' }, { report: 1 });
     expect(got).toEqual([[{ report: 1 }]]);

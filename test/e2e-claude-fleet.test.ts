@@ -46,7 +46,9 @@ async function startClaude(pane: string, args: string[] = []): Promise<void> {
 function transcripts(): string[] {
   const root = join(sb.configDir, 'projects');
   if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl')).map((f) => join(root, f));
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => join(root, f));
 }
 
 function sessionIdWithMarker(marker: string): string {
@@ -118,7 +120,11 @@ describe('end to end with real tmux and real Claude Code', () => {
       await tmux.run('send-keys', '-t', panes[role]!.id, '-l', panes[role]!.marker);
       await tmux.run('send-keys', '-t', panes[role]!.id, 'Enter');
     }
-    await waitFor(() => claudeRoles.every((r) => transcripts().some((t) => readFileSync(t, 'utf8').includes(panes[r]!.marker))), 60_000, 'every transcript');
+    await waitFor(
+      () => claudeRoles.every((r) => transcripts().some((t) => readFileSync(t, 'utf8').includes(panes[r]!.marker))),
+      60_000,
+      'every transcript',
+    );
 
     // --- traps
     // /clear gives the pane a new session id; the conversation after the clear must come back.
@@ -128,28 +134,43 @@ describe('end to end with real tmux and real Claude Code', () => {
     const afterClear = `after-clear-${tag}`;
     await tmux.run('send-keys', '-t', panes.web!.id, '-l', afterClear);
     await tmux.run('send-keys', '-t', panes.web!.id, 'Enter');
-    await waitFor(() => transcripts().some((t) => readFileSync(t, 'utf8').includes(afterClear)), 30_000, 'post-clear transcript');
+    await waitFor(
+      () => transcripts().some((t) => readFileSync(t, 'utf8').includes(afterClear)),
+      30_000,
+      'post-clear transcript',
+    );
     // The user exits Claude in one pane before the snapshot: it must come back as a shell.
     await tmux.run('send-keys', '-t', panes.exiter!.id, '-l', '/exit');
     await tmux.run('send-keys', '-t', panes.exiter!.id, 'Enter');
-    await waitFor(async () => (await tmux.run('display', '-p', '-t', panes.exiter!.id, '#{pane_current_command}')).trim() === 'bash', 30_000, 'exiter back at the shell');
+    await waitFor(
+      async () =>
+        (await tmux.run('display', '-p', '-t', panes.exiter!.id, '#{pane_current_command}')).trim() === 'bash',
+      30_000,
+      'exiter back at the shell',
+    );
     // A pane moved to another session keeps its role and its conversation.
     await tmux.run('break-pane', '-d', '-s', panes.ops!.id, '-t', 'alpha:', '-n', 'moved-ops');
     // The user skimmed old transcripts: the newest file by mtime belongs to no pane.
     const decoyDir = join(sb.configDir, 'projects', dirs.a!.replace(/[^A-Za-z0-9]/g, '-'));
     mkdirSync(decoyDir, { recursive: true });
     const decoy = join(decoyDir, `${randomUUID()}.jsonl`);
-    writeFileSync(decoy, `${JSON.stringify({ type: 'user', message: { role: 'user', content: 'decoy conversation' } })}\n`);
+    writeFileSync(
+      decoy,
+      `${JSON.stringify({ type: 'user', message: { role: 'user', content: 'decoy conversation' } })}\n`,
+    );
     const future = new Date(Date.now() + 3600_000);
     utimesSync(decoy, future, future);
 
     const expected: Record<string, string> = {};
-    for (const role of claudeRoles) expected[role] = sessionIdWithMarker(role === 'web' ? afterClear : panes[role]!.marker);
+    for (const role of claudeRoles)
+      expected[role] = sessionIdWithMarker(role === 'web' ? afterClear : panes[role]!.marker);
 
     // --- save, and the truth about it
     const saved = await cli(['save', '--json']);
     expect(saved.code, saved.stderr).toBe(0);
-    const registry = json<Record<string, { sessionId: string; endedAt?: string; endReason?: string }>>(await cli(['registry', '--json']));
+    const registry = json<Record<string, { sessionId: string; endedAt?: string; endReason?: string }>>(
+      await cli(['registry', '--json']),
+    );
     for (const role of claudeRoles) expect(registry[role]?.sessionId, role).toBe(expected[role]);
     expect(registry.exiter?.endReason).toBe('prompt_input_exit');
     const status = await cli(['status', '--json']);
@@ -169,7 +190,23 @@ describe('end to end with real tmux and real Claude Code', () => {
     // --- dry run: the plan names each conversation and every reason
     const dry = await cli(['restore', '--dry-run', '--json']);
     expect(dry.code, dry.stderr).toBe(0);
-    const plan = json<{ plan: { sessions: Array<{ name: string; windows: Array<{ panes: Array<{ role: string; action: string; sessionId?: string; title?: string | null; reason?: string; cwd: string }> }> }> } }>(dry).plan;
+    const plan = json<{
+      plan: {
+        sessions: Array<{
+          name: string;
+          windows: Array<{
+            panes: Array<{
+              role: string;
+              action: string;
+              sessionId?: string;
+              title?: string | null;
+              reason?: string;
+              cwd: string;
+            }>;
+          }>;
+        }>;
+      };
+    }>(dry).plan;
     const planned = new Map(plan.sessions.flatMap((s) => s.windows.flatMap((w) => w.panes)).map((p) => [p.role, p]));
     for (const role of ['api-1', 'api-2', 'web', 'web-tests', 'hostile', 'ops']) {
       expect(planned.get(role)?.action, role).toBe('resume');
@@ -202,18 +239,27 @@ describe('end to end with real tmux and real Claude Code', () => {
     for (const role of ['api-1', 'api-2', 'web', 'web-tests', 'hostile', 'ops']) {
       const id = live.get(role);
       expect(id, `pane for ${role}`).toBeDefined();
-      await waitFor(async () => (await tmux.capture(id!)).includes(markers[role]!), 60_000, `${role} shows its conversation`);
+      await waitFor(
+        async () => (await tmux.capture(id!)).includes(markers[role]!),
+        60_000,
+        `${role} shows its conversation`,
+      );
       const screen = await tmux.capture(id!);
-      for (const [other, m] of Object.entries(markers)) if (other !== role) expect(screen, `${role} must not show ${other}`).not.toContain(m);
+      for (const [other, m] of Object.entries(markers))
+        if (other !== role) expect(screen, `${role} must not show ${other}`).not.toContain(m);
       expect(screen).not.toContain('decoy conversation');
     }
     expect(await tmux.capture(live.get('web')!)).not.toContain(panes.web!.marker);
     // The moved pane came back where it was moved to.
-    expect((await tmux.run('display', '-p', '-t', live.get('ops')!, '#{session_name}:#{window_name}')).trim()).toBe('alpha:moved-ops');
+    expect((await tmux.run('display', '-p', '-t', live.get('ops')!, '#{session_name}:#{window_name}')).trim()).toBe(
+      'alpha:moved-ops',
+    );
 
     // --- restoring twice duplicates nothing
     const before = (await tmux.run('list-panes', '-a', '-F', '#{pane_id}')).split('\n').filter(Boolean).length;
-    const again = json<{ plan: { counts: { skipped: number; sessions: number } } }>(await cli(['restore', '--json', '--verify-timeout', '5']));
+    const again = json<{ plan: { counts: { skipped: number; sessions: number } } }>(
+      await cli(['restore', '--json', '--verify-timeout', '5']),
+    );
     expect(again.plan.counts.skipped).toBe(3);
     const after = (await tmux.run('list-panes', '-a', '-F', '#{pane_id}')).split('\n').filter(Boolean).length;
     expect(after).toBe(before);

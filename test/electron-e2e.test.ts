@@ -19,7 +19,10 @@ const MAIN = join(APP_ROOT, 'dist', 'main', 'electron-main', 'main.js');
  */
 export function electronBinary(): string | null {
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron');
+    const p = join(
+      process.env.ELECTRON_OVERRIDE_DIST_PATH,
+      process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron',
+    );
     return existsSync(p) ? p : null;
   }
   try {
@@ -34,7 +37,12 @@ export function electronBinary(): string | null {
 }
 
 const BIN = electronBinary();
-const SKIP = BIN === null ? 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)' : !existsSync(MAIN) ? `app not built (${MAIN} missing): npm run build` : null;
+const SKIP =
+  BIN === null
+    ? 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)'
+    : !existsSync(MAIN)
+      ? `app not built (${MAIN} missing): npm run build`
+      : null;
 if (SKIP !== null) console.warn(`electron-e2e skipped: ${SKIP}`);
 
 describe.skipIf(SKIP !== null)('Electron app end to end', () => {
@@ -45,21 +53,30 @@ describe.skipIf(SKIP !== null)('Electron app end to end', () => {
   const menu = (): Promise<{ id?: string; label?: string; checked?: boolean; submenu?: unknown[] }[]> =>
     app.evaluate(() => (globalThis as unknown as { __fleetkeeperTest: { menu(): never } }).__fleetkeeperTest.menu());
   const click = (id: string): Promise<void> =>
-    app.evaluate((_e, actionId) => (globalThis as unknown as { __fleetkeeperTest: { click(id: string): void } }).__fleetkeeperTest.click(actionId), id);
+    app.evaluate(
+      (_e, actionId) =>
+        (globalThis as unknown as { __fleetkeeperTest: { click(id: string): void } }).__fleetkeeperTest.click(actionId),
+      id,
+    );
 
   beforeAll(async () => {
     root = realpathSync(mkdtempSync(join(tmpdir(), 'fk-electron-e2e-')));
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'TMUX' && k !== 'TMUX_PANE') env[k] = v;
+    for (const [k, v] of Object.entries(process.env))
+      if (v !== undefined && k !== 'TMUX' && k !== 'TMUX_PANE') env[k] = v;
     Object.assign(env, {
-      HOME: root, SHELL: '/bin/sh', FLEETKEEPER_HOME: join(root, 'state'), CLAUDE_CONFIG_DIR: join(root, 'claude'),
-      XDG_CONFIG_HOME: join(root, 'cfg'), FLEETKEEPER_TEST_HOOKS: '1',
+      HOME: root,
+      SHELL: '/bin/sh',
+      FLEETKEEPER_HOME: join(root, 'state'),
+      CLAUDE_CONFIG_DIR: join(root, 'claude'),
+      XDG_CONFIG_HOME: join(root, 'cfg'),
+      FLEETKEEPER_TEST_HOOKS: '1',
     });
     tmux = new TmuxHarness(env);
     env.FLEETKEEPER_TMUX_SOCKET = tmux.socket;
     await tmux.run('new-session', '-d', '-s', 'e2e', '-c', root);
     app = await _electron.launch({ executablePath: BIN!, args: [APP_ROOT, '--no-sandbox'], env, timeout: 60_000 });
-    await waitFor(async () => (await app.evaluate(() => '__fleetkeeperTest' in globalThis)), 30_000, 'the app to start');
+    await waitFor(async () => await app.evaluate(() => '__fleetkeeperTest' in globalThis), 30_000, 'the app to start');
   });
 
   afterAll(async () => {
@@ -75,7 +92,11 @@ describe.skipIf(SKIP !== null)('Electron app end to end', () => {
 
   it('saves from the menu and lists the snapshot under Restore', async () => {
     await click('save-now');
-    await waitFor(async () => JSON.stringify(await menu()).includes('restore-preview:'), 30_000, 'a snapshot in the menu');
+    await waitFor(
+      async () => JSON.stringify(await menu()).includes('restore-preview:'),
+      30_000,
+      'a snapshot in the menu',
+    );
   });
 
   it('opens the dashboard: sandboxed, no Node, the bridge present', async () => {
@@ -84,7 +105,9 @@ describe.skipIf(SKIP !== null)('Electron app end to end', () => {
     await page.waitForLoadState('domcontentloaded');
     expect(await page.title()).toBe('Fleetkeeper');
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-    expect(await page.evaluate(() => typeof (window as unknown as { fleetkeeper?: unknown }).fleetkeeper)).toBe('object');
+    expect(await page.evaluate(() => typeof (window as unknown as { fleetkeeper?: unknown }).fleetkeeper)).toBe(
+      'object',
+    );
   });
 
   it('opens the restore preview of a snapshot from the Restore menu', async () => {
@@ -98,6 +121,10 @@ describe.skipIf(SKIP !== null)('Electron app end to end', () => {
   it('toggles start at login, read back from the desktop entry', async () => {
     await click('toggle-autostart');
     await waitFor(() => existsSync(join(root, 'cfg', 'autostart', 'fleetkeeper.desktop')), 10_000, 'autostart entry');
-    await waitFor(async () => JSON.stringify(await menu()).includes('"id":"toggle-autostart","checked":true'), 10_000, 'checkbox checked');
+    await waitFor(
+      async () => JSON.stringify(await menu()).includes('"id":"toggle-autostart","checked":true'),
+      10_000,
+      'checkbox checked',
+    );
   });
 });

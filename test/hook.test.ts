@@ -1,7 +1,17 @@
 // `fleetkeeper hook` as Claude runs it: a real `node bin/fleetkeeper.js hook ...` process.
 import { describe, it, expect, beforeAll, beforeEach, afterEach } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, readdirSync, writeFileSync, readFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  rmSync,
+  statSync,
+  readdirSync,
+  writeFileSync,
+  readFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -58,7 +68,15 @@ function runHook(args: string[], stdin: string | null | { openWith: string }, en
 
 function payload(extra: Record<string, unknown> = {}): Record<string, unknown> {
   const id = randomUUID();
-  return { session_id: id, transcript_path: `/c/projects/-w/${id}.jsonl`, cwd: '/w', hook_event_name: 'SessionStart', source: 'startup', model: 'x', ...extra };
+  return {
+    session_id: id,
+    transcript_path: `/c/projects/-w/${id}.jsonl`,
+    cwd: '/w',
+    hook_event_name: 'SessionStart',
+    source: 'startup',
+    model: 'x',
+    ...extra,
+  };
 }
 
 async function events() {
@@ -75,24 +93,44 @@ describe('fleetkeeper hook (real subprocess)', () => {
     expect(r.ms).toBeLessThan(1_000);
     const [e, ...rest] = await events();
     expect(rest).toEqual([]);
-    expect(e).toMatchObject({ kind: 'session-start', sessionId: p.session_id, transcriptPath: p.transcript_path, cwd: '/w', source: 'startup', pane: null });
+    expect(e).toMatchObject({
+      kind: 'session-start',
+      sessionId: p.session_id,
+      transcriptPath: p.transcript_path,
+      cwd: '/w',
+      source: 'startup',
+      pane: null,
+    });
     expect(hasValidChecksum(e)).toBe(true);
     expect(readdirSync(statePaths(home).spoolTmp)).toEqual([]);
   });
 
   it('records a SessionEnd with its reason', async () => {
-    const r = await runHook(['session-end'], JSON.stringify(payload({ hook_event_name: 'SessionEnd', source: undefined, reason: 'other' })));
+    const r = await runHook(
+      ['session-end'],
+      JSON.stringify(payload({ hook_event_name: 'SessionEnd', source: undefined, reason: 'other' })),
+    );
     expect(r).toMatchObject({ code: 0, stdout: '' });
     expect((await events())[0]).toMatchObject({ kind: 'session-end', reason: 'other', pane: null });
   });
 
   const bad: [string, string[], string | null, RegExp][] = [
     ['not JSON', ['session-start'], '{"session_id": "abc', /not JSON/],
-    ['a session id that is not a UUID', ['session-start'], JSON.stringify(payload({ session_id: '$(rm -rf ~)' })), /not a UUID/],
+    [
+      'a session id that is not a UUID',
+      ['session-start'],
+      JSON.stringify(payload({ session_id: '$(rm -rf ~)' })),
+      /not a UUID/,
+    ],
     ['a missing cwd', ['session-start'], JSON.stringify(payload({ cwd: 7 })), /cwd/],
     ['an empty stdin', ['session-start'], null, /empty stdin/],
     ['an unknown hook kind', ['session-middle'], JSON.stringify(payload()), /unknown hook kind/],
-    ['a SessionEnd payload sent to session-start', ['session-start'], JSON.stringify(payload({ hook_event_name: 'SessionEnd' })), /hook_event_name/],
+    [
+      'a SessionEnd payload sent to session-start',
+      ['session-start'],
+      JSON.stringify(payload({ hook_event_name: 'SessionEnd' })),
+      /hook_event_name/,
+    ],
   ];
   for (const [label, args, input, problem] of bad) {
     it(`records ${label} as a malformed event, stdout empty, exit 0`, async () => {
@@ -128,7 +166,11 @@ describe('fleetkeeper hook (real subprocess)', () => {
     mkdirSync(fakeBin);
     writeFileSync(join(fakeBin, 'tmux'), '#!/bin/sh\nexec sleep 30\n');
     chmodSync(join(fakeBin, 'tmux'), 0o755);
-    const env = baseEnv({ PATH: `${fakeBin}:${process.env.PATH ?? ''}`, TMUX: '/tmp/fk-no-such/sock,1,0', TMUX_PANE: '%1' });
+    const env = baseEnv({
+      PATH: `${fakeBin}:${process.env.PATH ?? ''}`,
+      TMUX: '/tmp/fk-no-such/sock,1,0',
+      TMUX_PANE: '%1',
+    });
     const r = await runHook(['session-start'], JSON.stringify(payload()), env);
     expect(r).toMatchObject({ code: 0, stdout: '' });
     expect(r.ms).toBeLessThan(1_200);
@@ -141,7 +183,9 @@ describe('fleetkeeper hook (real subprocess)', () => {
     chmodSync(home, 0o777);
     const r = await runHook(['session-start'], JSON.stringify(payload()));
     expect(r).toMatchObject({ code: 0, stdout: '' });
-    expect(r.stderr).toMatch(/^fleetkeeper hook: cannot use the state dir, event NOT recorded: .*writable by group or others.*\n$/);
+    expect(r.stderr).toMatch(
+      /^fleetkeeper hook: cannot use the state dir, event NOT recorded: .*writable by group or others.*\n$/,
+    );
   });
 
   it('20 hooks fired at the same instant: every event lands in spool/new, none torn, none lost', async () => {
@@ -193,11 +237,21 @@ describe('fleetkeeper hook inside a real tmux pane', () => {
     tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'fleet', '-x', '120', '-y', '40', 'sleep 600');
     tmux('new-window', '-t', 'fleet:3', '-e', `FLEETKEEPER_HOME=${home}`, cmd);
     // The shell creates the .rc file before `echo` writes into it: wait for its content.
-    for (let i = 0; i < 250 && !(existsSync(`${out}.rc`) && readFileSync(`${out}.rc`, 'utf8').includes('\n')); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && !(existsSync(`${out}.rc`) && readFileSync(`${out}.rc`, 'utf8').includes('\n')); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(readFileSync(`${out}.rc`, 'utf8').trim()).toBe('0');
     expect(readFileSync(out, 'utf8')).toBe('');
     expect(readFileSync(`${out}.err`, 'utf8')).toBe('');
-    const [paneId, socketPath, pid, startTime] = tmux('display', '-p', '-t', 'fleet:3', '-F', '#{pane_id}\t#{socket_path}\t#{pid}\t#{start_time}').trim().split('\t');
+    const [paneId, socketPath, pid, startTime] = tmux(
+      'display',
+      '-p',
+      '-t',
+      'fleet:3',
+      '-F',
+      '#{pane_id}\t#{socket_path}\t#{pid}\t#{start_time}',
+    )
+      .trim()
+      .split('\t');
     const role = defaultRole('fleet', 3, 0, new Set());
     const [e, ...rest] = await events();
     expect(rest).toEqual([]);

@@ -24,8 +24,17 @@ import { BRIDGE_VERBS } from '../shared/ipc-contract.js';
 const FAKE_CLAUDE = join(REPO, 'test', 'helpers', 'dashboard-fake-claude.sh');
 const CLI = realpathSync(join(REPO, 'bin', 'fleetkeeper.js'));
 // README screenshots are refreshed on request (FK_SCREENSHOTS=1); a normal run never writes into the tree.
-const SHOTS = process.env.FK_SCREENSHOTS === '1' ? join(REPO, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'fk-shots-'));
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SHOTS =
+  process.env.FK_SCREENSHOTS === '1' ? join(REPO, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'fk-shots-'));
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const CONVERSATIONS = {
   api: { id: randomUUID(), title: 'Make the billing API retry idempotent and add a test for double charges' },
@@ -51,7 +60,12 @@ function writeTranscript(cwd: string, id: string, firstMessage: string): void {
   mkdirSync(dir, { recursive: true });
   const lines = [
     { type: 'user', sessionId: id, cwd, message: { role: 'user', content: firstMessage } },
-    { type: 'assistant', sessionId: id, cwd, message: { role: 'assistant', content: [{ type: 'text', text: 'On it.' }] } },
+    {
+      type: 'assistant',
+      sessionId: id,
+      cwd,
+      message: { role: 'assistant', content: [{ type: 'text', text: 'On it.' }] },
+    },
   ];
   writeFileSync(join(dir, `${id}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 }
@@ -82,7 +96,10 @@ async function shot(name: string): Promise<void> {
 describe('dashboard in real Chromium against the real core', () => {
   beforeAll(async () => {
     if (!existsSync(join(REPO, 'dist', 'main', 'cli', 'hook-entry.js'))) {
-      execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: REPO, stdio: 'inherit' });
+      execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+        cwd: REPO,
+        stdio: 'inherit',
+      });
     }
     build = buildDashboard();
     server = await serveStatic(build.rendererDir);
@@ -134,7 +151,9 @@ describe('dashboard in real Chromium against the real core', () => {
 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     calls = await attachBridge(page, service, build.preloadFile);
   }, 300_000);
@@ -165,7 +184,9 @@ describe('dashboard in real Chromium against the real core', () => {
     const saves = health.timeline.points.length;
     expect(saves).toBeGreaterThan(60);
     expect(await page.locator('svg.timeline circle.save-dot').count()).toBe(saves);
-    expect(await page.locator('svg.timeline rect.duration-bar').count()).toBe(health.timeline.points.filter((p) => p.durationMs !== null).length);
+    expect(await page.locator('svg.timeline rect.duration-bar').count()).toBe(
+      health.timeline.points.filter((p) => p.durationMs !== null).length,
+    );
     // Every save is in the save history (saves.jsonl), so nothing is shaded as thinned.
     expect(health.timeline.thinnedBefore).toBeNull();
     expect(await page.locator('svg.timeline rect.thinned').count()).toBe(0);
@@ -177,12 +198,16 @@ describe('dashboard in real Chromium against the real core', () => {
     const apiRow = page.locator('table.registry tr[data-role="billing-api"]');
     expect(await apiRow.getAttribute('data-session')).toBe(CONVERSATIONS.api.id);
     expect(await apiRow.locator('td.title').textContent()).toBe(CONVERSATIONS.api.title);
-    expect(await page.locator('table.registry tr[data-role="web-app"] td.title').textContent()).toBe(CONVERSATIONS.web.title);
+    expect(await page.locator('table.registry tr[data-role="web-app"] td.title').textContent()).toBe(
+      CONVERSATIONS.web.title,
+    );
 
     // Snapshots: every valid snapshot on disk is listed.
     const listing = await service.snapshots();
     expect(await page.locator('table.snapshots tbody tr').count()).toBe(listing.snapshots.length);
-    expect(await page.locator('table.snapshots tbody tr').first().getAttribute('data-snapshot')).toBe(listing.snapshots[0]!.id);
+    expect(await page.locator('table.snapshots tbody tr').first().getAttribute('data-snapshot')).toBe(
+      listing.snapshots[0]!.id,
+    );
 
     // Hooks and settings views are filled in.
     expect(await page.getAttribute('#hooks-state', 'data-state')).toBe('missing');
@@ -194,11 +219,15 @@ describe('dashboard in real Chromium against the real core', () => {
       s.textContent = 'window.__inlineRan = true';
       document.body.append(s);
     });
-    expect(await page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan ?? false)).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan ?? false)).toBe(
+      false,
+    );
     expect(cspViolations.filter((v) => !v.includes('inline'))).toEqual([]);
     expect(cspViolations.length).toBe(1);
     expect(pageErrors).toEqual([]);
-    expect(new Set(calls)).toEqual(new Set(['health:get', 'registry:list', 'snapshots:list', 'settings:get', 'hooks:status']));
+    expect(new Set(calls)).toEqual(
+      new Set(['health:get', 'registry:list', 'snapshots:list', 'settings:get', 'hooks:status']),
+    );
   });
 
   it('installs the Claude hooks into CLAUDE_CONFIG_DIR/settings.json from the button', async () => {
@@ -206,7 +235,9 @@ describe('dashboard in real Chromium against the real core', () => {
     expect(existsSync(settingsFile)).toBe(false);
     await page.click('#hooks-install');
     await page.waitForSelector('#hooks-state[data-state="installed"]', { timeout: 15_000 });
-    const written = JSON.parse(readFileSync(settingsFile, 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+    const written = JSON.parse(readFileSync(settingsFile, 'utf8')) as {
+      hooks: Record<string, { hooks: { command: string }[] }[]>;
+    };
     const commands = hookCommands(process.execPath, CLI);
     expect(written.hooks.SessionStart?.flatMap((g) => g.hooks.map((x) => x.command))).toContain(commands.sessionStart);
     expect(written.hooks.SessionEnd?.flatMap((g) => g.hooks.map((x) => x.command))).toContain(commands.sessionEnd);
@@ -217,7 +248,9 @@ describe('dashboard in real Chromium against the real core', () => {
     // The 2-hour range redraws the same data closer up: the outage and the late saves show.
     await page.click('#timeline [data-range="2"]');
     expect(await page.getAttribute('svg.timeline', 'data-hours')).toBe('2');
-    const inTwoHours = (await service.health()).timeline.points.filter((p) => Date.parse(p.savedAt) >= Date.now() - 2 * 3600_000 + 5000).length;
+    const inTwoHours = (await service.health()).timeline.points.filter(
+      (p) => Date.parse(p.savedAt) >= Date.now() - 2 * 3600_000 + 5000,
+    ).length;
     expect(await page.locator('svg.timeline circle.save-dot').count()).toBeGreaterThanOrEqual(inTwoHours);
     await page.locator('#timeline').screenshot({ path: join(SHOTS, 'timeline-2h.png') });
     await page.click('#timeline [data-range="24"]');
@@ -225,7 +258,10 @@ describe('dashboard in real Chromium against the real core', () => {
 
   it('pushes health updates through onHealth', async () => {
     const pushed = await service.health();
-    const delivered = await page.evaluate((h) => (window as unknown as { __fkPush(c: string, p: unknown): number }).__fkPush('health:update', h), pushed);
+    const delivered = await page.evaluate(
+      (h) => (window as unknown as { __fkPush(c: string, p: unknown): number }).__fkPush('health:update', h),
+      pushed,
+    );
     expect(delivered).toBe(1);
     expect(await text('#health-reason')).toBe(pushed.report.reason);
   });
@@ -247,7 +283,12 @@ describe('dashboard in real Chromium against the real core', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ intervalS: 120, staleAfterS: 900 });
 
     // A crafted payload straight at the bridge is refused in main, naming the value.
-    const refused = await page.evaluate(() => window.fleetkeeper!.previewRestore('../../etc/passwd').then(() => 'accepted', (e: Error) => e.message));
+    const refused = await page.evaluate(() =>
+      window.fleetkeeper!.previewRestore('../../etc/passwd').then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      ),
+    );
     expect(refused).toContain('"../../etc/passwd"');
   });
 
@@ -269,12 +310,14 @@ describe('dashboard in real Chromium against the real core', () => {
     await page.waitForSelector('#restore-summary');
     expect(await page.getAttribute('#restore-summary', 'data-snapshot')).toBe(before.id);
     const plan = page.locator('table.plan tbody tr');
-    const rows = await plan.evaluateAll((trs) => trs.map((tr) => ({
-      role: tr.getAttribute('data-role'),
-      action: tr.getAttribute('data-action'),
-      session: tr.children[4]?.textContent,
-      title: tr.children[5]?.textContent,
-    })));
+    const rows = await plan.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        role: tr.getAttribute('data-role'),
+        action: tr.getAttribute('data-action'),
+        session: tr.children[4]?.textContent,
+        title: tr.children[5]?.textContent,
+      })),
+    );
     expect(rows).toEqual([
       { role: 'billing-api', action: 'resume', session: CONVERSATIONS.api.id, title: CONVERSATIONS.api.title },
       { role: 'api-logs', action: 'shell', session: '—', title: '' },
@@ -290,7 +333,11 @@ describe('dashboard in real Chromium against the real core', () => {
     expect(await page.getAttribute('table.result tr[data-role="web-app"]', 'data-outcome')).toBe('verified');
     expect(await page.getAttribute('table.result tr[data-role="api-logs"]', 'data-outcome')).toBe('shell');
     // And tmux agrees: the sessions are back, with their roles.
-    const roles = (await tmux.run('list-panes', '-a', '-F', '#{session_name} #{@fleetkeeper-role}')).split('\n').map((l) => l.trim()).filter(Boolean).sort();
+    const roles = (await tmux.run('list-panes', '-a', '-F', '#{session_name} #{@fleetkeeper-role}'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort();
     expect(roles).toEqual(['api api-logs', 'api billing-api', 'scratch', 'web web-app']);
     await page.locator('#restore').scrollIntoViewIfNeeded();
     await shot('restore-result.png');

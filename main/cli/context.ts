@@ -28,7 +28,10 @@ export function cliLauncherPath(): string {
   return realpathSync(resolve(here, '..', '..', '..', '..', 'bin', 'fleetkeeper.js'));
 }
 
-export function makeContext(flags: { socket?: string; json?: boolean }, env: NodeJS.ProcessEnv = process.env): CliContext {
+export function makeContext(
+  flags: { socket?: string; json?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): CliContext {
   const paths = ensureStateDir(resolveStateDir(env));
   let target = tmuxTargetFrom(flags.socket, env);
   // Inside a pane with no explicit socket, act on the server the pane belongs to.
@@ -44,7 +47,10 @@ export function makeContext(flags: { socket?: string; json?: boolean }, env: Nod
     registry: new RegistryStore(paths),
     claudeSettingsPath: claudeSettingsPath(env),
     hookCommands: hookCommands(process.execPath, cliLauncherPath()),
-    claudeBin: env.FLEETKEEPER_CLAUDE_BIN !== undefined && env.FLEETKEEPER_CLAUDE_BIN !== '' ? env.FLEETKEEPER_CLAUDE_BIN : 'claude',
+    claudeBin:
+      env.FLEETKEEPER_CLAUDE_BIN !== undefined && env.FLEETKEEPER_CLAUDE_BIN !== ''
+        ? env.FLEETKEEPER_CLAUDE_BIN
+        : 'claude',
     json: flags.json === true,
     clock: () => new Date(),
   };

@@ -85,23 +85,32 @@ function optStr(v: unknown): string | undefined {
 }
 
 function parsePayload(kind: JournalEventKind, text: string, timedOut: boolean): Parsed {
-  if (text.trim() === '') return { ok: false, problem: timedOut ? `no input on stdin within ${STDIN_GIVE_UP_MS} ms` : 'empty stdin' };
+  if (text.trim() === '')
+    return { ok: false, problem: timedOut ? `no input on stdin within ${STDIN_GIVE_UP_MS} ms` : 'empty stdin' };
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (err) {
-    return { ok: false, problem: `stdin is not JSON${timedOut ? ' (stdin still open after the give-up time)' : ''}: ${errorMessage(err)}` };
+    return {
+      ok: false,
+      problem: `stdin is not JSON${timedOut ? ' (stdin still open after the give-up time)' : ''}: ${errorMessage(err)}`,
+    };
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: false, problem: 'stdin JSON is not an object' };
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    return { ok: false, problem: 'stdin JSON is not an object' };
   const p = v as Record<string, unknown>;
   if (typeof p.session_id !== 'string' || !isSessionId(p.session_id)) {
     return { ok: false, problem: `session_id ${JSON.stringify(p.session_id)?.slice(0, 80)} is not a UUID` };
   }
-  if (typeof p.transcript_path !== 'string') return { ok: false, problem: 'transcript_path is missing or not a string' };
+  if (typeof p.transcript_path !== 'string')
+    return { ok: false, problem: 'transcript_path is missing or not a string' };
   if (typeof p.cwd !== 'string') return { ok: false, problem: 'cwd is missing or not a string' };
   const expected = kind === 'session-start' ? 'SessionStart' : 'SessionEnd';
   if (p.hook_event_name !== undefined && p.hook_event_name !== expected) {
-    return { ok: false, problem: `hook_event_name ${JSON.stringify(p.hook_event_name)} arrived at \`hook ${kind}\` (expected ${expected}): check the hook configuration` };
+    return {
+      ok: false,
+      problem: `hook_event_name ${JSON.stringify(p.hook_event_name)} arrived at \`hook ${kind}\` (expected ${expected}): check the hook configuration`,
+    };
   }
   const fields: Omit<EventFields, 'kind' | 'at' | 'pane'> = {
     sessionId: p.session_id,
@@ -121,10 +130,12 @@ async function main(): Promise<void> {
   const kind: JournalEventKind | null = arg === 'session-start' || arg === 'session-end' ? arg : null;
 
   // The pane lookup only needs the environment: run it while stdin arrives.
-  const paneP: Promise<PaneContext | null> = lookupPaneContext(process.env, { timeoutMs: PANE_LOOKUP_MS }).catch((err: unknown) => {
-    warn(`pane lookup failed, recording the event as unbound: ${errorMessage(err)}`);
-    return null;
-  });
+  const paneP: Promise<PaneContext | null> = lookupPaneContext(process.env, { timeoutMs: PANE_LOOKUP_MS }).catch(
+    (err: unknown) => {
+      warn(`pane lookup failed, recording the event as unbound: ${errorMessage(err)}`);
+      return null;
+    },
+  );
   const input = await readStdin(STDIN_GIVE_UP_MS);
   inputInHand = !input.timedOut;
 
@@ -136,12 +147,20 @@ async function main(): Promise<void> {
     return;
   }
   const pane = await paneP;
-  const parsed: Parsed = kind === null
-    ? { ok: false, problem: `unknown hook kind ${JSON.stringify(arg)} (expected session-start or session-end)` }
-    : parsePayload(kind, input.text, input.timedOut);
-  const fields: EventFields = parsed.ok && kind !== null
-    ? { kind, at, pane, ...parsed.fields }
-    : { kind: 'malformed', at, pane, problem: parsed.ok ? 'unknown hook kind' : parsed.problem, raw: Buffer.from(input.text, 'utf8').subarray(0, RAW_KEEP).toString('utf8') };
+  const parsed: Parsed =
+    kind === null
+      ? { ok: false, problem: `unknown hook kind ${JSON.stringify(arg)} (expected session-start or session-end)` }
+      : parsePayload(kind, input.text, input.timedOut);
+  const fields: EventFields =
+    parsed.ok && kind !== null
+      ? { kind, at, pane, ...parsed.fields }
+      : {
+          kind: 'malformed',
+          at,
+          pane,
+          problem: parsed.ok ? 'unknown hook kind' : parsed.problem,
+          raw: Buffer.from(input.text, 'utf8').subarray(0, RAW_KEEP).toString('utf8'),
+        };
   if (!parsed.ok) warn(`malformed hook input recorded: ${fields.problem ?? ''}`);
   try {
     await appendEvent(paths, fields);

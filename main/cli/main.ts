@@ -37,7 +37,9 @@ FLEETKEEPER_CLAUDE_BIN (what restore types, default "claude").
 `;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -83,20 +85,43 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const out = makeOutput(json);
     // Each command loads only its own modules: `save` and `status --short` are on the clock.
     switch (command) {
-      case 'save': return await (await import('./commands/save.js')).saveCommand(ctx, out);
-      case 'status': return await (await import('./commands/status.js')).statusCommand(ctx, out, { short: v.short, staleAfter: v['stale-after'] });
-      case 'snapshots': return await (await import('./commands/snapshots.js')).snapshotsCommand(ctx, out);
-      case 'restore': return await (await import('./commands/restore.js')).restoreCommand(ctx, out, rest[0], { dryRun: v['dry-run'], stagger: v.stagger, verifyTimeout: v['verify-timeout'] });
-      case 'registry': return await (await import('./commands/registry.js')).registryCommand(ctx, out);
-      case 'role': return await (await import('./commands/role.js')).roleCommand(ctx, out, rest[0], { pane: v.pane, force: v.force });
-      case 'hooks': return await (await import('./commands/hooks.js')).hooksCommand(ctx, out, rest[0]);
-      case 'daemon': return await (await import('./commands/daemon.js')).daemonCommand(ctx, { interval: v.interval, staleAfter: v['stale-after'] });
+      case 'save':
+        return await (await import('./commands/save.js')).saveCommand(ctx, out);
+      case 'status':
+        return await (
+          await import('./commands/status.js')
+        ).statusCommand(ctx, out, { short: v.short, staleAfter: v['stale-after'] });
+      case 'snapshots':
+        return await (await import('./commands/snapshots.js')).snapshotsCommand(ctx, out);
+      case 'restore':
+        return await (
+          await import('./commands/restore.js')
+        ).restoreCommand(ctx, out, rest[0], {
+          dryRun: v['dry-run'],
+          stagger: v.stagger,
+          verifyTimeout: v['verify-timeout'],
+        });
+      case 'registry':
+        return await (await import('./commands/registry.js')).registryCommand(ctx, out);
+      case 'role':
+        return await (
+          await import('./commands/role.js')
+        ).roleCommand(ctx, out, rest[0], { pane: v.pane, force: v.force });
+      case 'hooks':
+        return await (await import('./commands/hooks.js')).hooksCommand(ctx, out, rest[0]);
+      case 'daemon':
+        return await (
+          await import('./commands/daemon.js')
+        ).daemonCommand(ctx, { interval: v.interval, staleAfter: v['stale-after'] });
       default:
         throw new InvalidInputError(`unknown command ${JSON.stringify(command)}; see fleetkeeper --help`);
     }
   } catch (err) {
     const msg = errorMessage(err).split('\n')[0] ?? 'failed';
-    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: msg, code: err instanceof FleetkeeperError ? err.code : 'error' })}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ ok: false, error: msg, code: err instanceof FleetkeeperError ? err.code : 'error' })}\n`,
+      );
     process.stderr.write(`fleetkeeper ${command}: ${msg}\n`);
     return err instanceof InvalidInputError ? 2 : 1;
   }

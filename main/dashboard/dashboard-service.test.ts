@@ -13,7 +13,15 @@ import { hookCommands } from '../node/claude/settings-file.js';
 
 const instance = { socketPath: '/tmp/tmux-0/x', pid: 1, startTime: 1 };
 const summary = (id: string, savedAt: string, durationMs?: number): SnapshotSummary => ({
-  id, file: `${id}.json`, savedAt, trigger: 'interval', instance, sessions: 1, windows: 1, panes: 1, claudePanes: 0,
+  id,
+  file: `${id}.json`,
+  savedAt,
+  trigger: 'interval',
+  instance,
+  sessions: 1,
+  windows: 1,
+  panes: 1,
+  claudePanes: 0,
   ...(durationMs === undefined ? {} : { durationMs }),
 });
 
@@ -43,17 +51,45 @@ describe('timelinePoints', () => {
 describe('restoreResultView', () => {
   it('gives every created pane a verdict: verified, wrong, silent, or a plain shell', () => {
     const pane = (role: string, action: 'resume' | 'shell', sessionId?: string) => ({
-      role, paneIndex: 0, target: `s:0.${role}`, cwd: '/w', snapshotCwd: '/w', action, active: false, applyRole: true,
+      role,
+      paneIndex: 0,
+      target: `s:0.${role}`,
+      cwd: '/w',
+      snapshotCwd: '/w',
+      action,
+      active: false,
+      applyRole: true,
       ...(sessionId ? { sessionId } : { reason: 'no binding' }),
     });
     const report = {
-      snapshotId: 'id', dryRun: false, ok: false, executed: { warnings: ['pane s:0.c: no shell prompt seen'] },
+      snapshotId: 'id',
+      dryRun: false,
+      ok: false,
+      executed: { warnings: ['pane s:0.c: no shell prompt seen'] },
       plan: {
-        snapshotId: 'id', savedAt: '', counts: { sessions: 1, skipped: 1, panes: 4, resumes: 3, shells: 1 },
+        snapshotId: 'id',
+        savedAt: '',
+        counts: { sessions: 1, skipped: 1, panes: 4, resumes: 3, shells: 1 },
         sessions: [
-          { name: 's', action: 'create', windows: [{ index: 0, name: 'w', layout: '', active: true, zoomed: false, panes: [
-            pane('a', 'resume', 'A'), pane('b', 'resume', 'B'), pane('c', 'resume', 'C'), pane('d', 'shell'),
-          ] }] },
+          {
+            name: 's',
+            action: 'create',
+            windows: [
+              {
+                index: 0,
+                name: 'w',
+                layout: '',
+                active: true,
+                zoomed: false,
+                panes: [
+                  pane('a', 'resume', 'A'),
+                  pane('b', 'resume', 'B'),
+                  pane('c', 'resume', 'C'),
+                  pane('d', 'shell'),
+                ],
+              },
+            ],
+          },
           { name: 'kept', action: 'skip-exists', windows: [] },
         ],
       },
@@ -64,7 +100,10 @@ describe('restoreResultView', () => {
     } as unknown as RestoreReport;
     const v = restoreResultView(report);
     expect(v.panes.map((p) => [p.role, p.outcome, p.expectedSessionId, p.gotSessionId])).toEqual([
-      ['a', 'verified', 'A', 'A'], ['b', 'wrong', 'B', 'X'], ['c', 'silent', 'C', null], ['d', 'shell', null, null],
+      ['a', 'verified', 'A', 'A'],
+      ['b', 'wrong', 'B', 'X'],
+      ['c', 'silent', 'C', null],
+      ['d', 'shell', null, null],
     ]);
     expect(v.counts).toEqual({ verified: 1, wrong: 1, silent: 1, shells: 1 });
     expect(v.skippedSessions).toEqual(['kept']);
@@ -85,7 +124,8 @@ describe('DashboardService against the real core', () => {
     await tmux.run('new-session', '-d', '-s', 'one', '-c', root);
     await tmux.run('split-window', '-t', 'one', '-c', root);
     svc = new DashboardService({
-      paths, target: { socketName: tmux.socket },
+      paths,
+      target: { socketName: tmux.socket },
       settings: new SettingsStore(openSettingsFile(paths)),
       registry: new RegistryStore(paths),
       claudeSettingsPath: join(root, 'claude', 'settings.json'),
@@ -101,11 +141,17 @@ describe('DashboardService against the real core', () => {
 
   it('answers refusals as data and touches nothing', async () => {
     const before = readdirSync(paths.root).sort();
-    expect(await svc.handle('shell:exec', 'rm -rf /')).toEqual({ ok: false, error: { code: 'invalid-input', message: 'unknown channel "shell:exec"' } });
+    expect(await svc.handle('shell:exec', 'rm -rf /')).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: 'unknown channel "shell:exec"' },
+    });
     const bad = await svc.handle('restore:execute', '../../snapshots/x');
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(JSON.stringify(bad)).toContain('../../snapshots/x');
-    expect(await svc.handle('settings:set', { intervalS: -5 })).toMatchObject({ ok: false, error: { message: expect.stringContaining('got -5') } });
+    expect(await svc.handle('settings:set', { intervalS: -5 })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('got -5') },
+    });
     expect(readdirSync(paths.root).sort()).toEqual(before);
     // A well-formed id that names no snapshot is the core's error, also as data.
     const missing = await svc.handle('restore:preview', '20250102T030405678Z-1a2b');
@@ -130,10 +176,16 @@ describe('DashboardService against the real core', () => {
 
   it('stores settings and tells the owner, refusing a bad combination without writing', async () => {
     const file = join(paths.root, 'settings.json');
-    expect(await svc.handle('settings:set', { intervalS: 30, notifications: false })).toMatchObject({ ok: true, value: { intervalS: 30, notifications: false } });
+    expect(await svc.handle('settings:set', { intervalS: 30, notifications: false })).toMatchObject({
+      ok: true,
+      value: { intervalS: 30, notifications: false },
+    });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ intervalS: 30, notifications: false });
     const r = await svc.handle('settings:set', { staleAfterS: 20 });
-    expect(r).toEqual({ ok: false, error: { code: 'invalid-input', message: 'staleAfterS (20) must be greater than intervalS (30)' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: 'staleAfterS (20) must be greater than intervalS (30)' },
+    });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ intervalS: 30, staleAfterS: 300 });
   });
 

@@ -8,8 +8,19 @@ import type { Settings } from '../common/settings/settings-model.js';
 import type { SnapshotSummary } from '../common/snapshot/validate.js';
 import { validateRequest } from '../../shared/ipc-validate.js';
 import type {
-  HealthView, HooksView, InvokeChannel, IpcResult, PlanView, RegistryRow, ResponseOf, RestoredPaneView,
-  RestoreResultView, SettingsPatch, SnapshotRow, SnapshotsView, TimelinePoint,
+  HealthView,
+  HooksView,
+  InvokeChannel,
+  IpcResult,
+  PlanView,
+  RegistryRow,
+  ResponseOf,
+  RestoredPaneView,
+  RestoreResultView,
+  SettingsPatch,
+  SnapshotRow,
+  SnapshotsView,
+  TimelinePoint,
 } from '../../shared/ipc-contract.js';
 import type { StatePaths } from '../node/base/state-dir.js';
 import type { TmuxTarget } from '../node/tmux/exec.js';
@@ -51,8 +62,15 @@ const WRITER_WAIT_MS = 15_000;
 
 export function snapshotRow(s: SnapshotSummary): SnapshotRow {
   return {
-    id: s.id, savedAt: s.savedAt, trigger: s.trigger, instance: s.instance, sessions: s.sessions,
-    windows: s.windows, panes: s.panes, claudePanes: s.claudePanes, durationMs: s.durationMs ?? null,
+    id: s.id,
+    savedAt: s.savedAt,
+    trigger: s.trigger,
+    instance: s.instance,
+    sessions: s.sessions,
+    windows: s.windows,
+    panes: s.panes,
+    claudePanes: s.claudePanes,
+    durationMs: s.durationMs ?? null,
   };
 }
 
@@ -61,16 +79,29 @@ export function snapshotRow(s: SnapshotSummary): SnapshotRow {
  * grown by then. The save just before the window still counts, so the first point in the
  * window has its age too.
  */
-export function timelinePoints(valid: readonly SnapshotSummary[], from: Date, to: Date, thinnedBefore: Date | null = null): TimelinePoint[] {
-  const asc = [...valid].map((s) => ({ s, t: Date.parse(s.savedAt) })).filter((x) => Number.isFinite(x.t)).sort((a, b) => a.t - b.t);
+export function timelinePoints(
+  valid: readonly SnapshotSummary[],
+  from: Date,
+  to: Date,
+  thinnedBefore: Date | null = null,
+): TimelinePoint[] {
+  const asc = [...valid]
+    .map((s) => ({ s, t: Date.parse(s.savedAt) }))
+    .filter((x) => Number.isFinite(x.t))
+    .sort((a, b) => a.t - b.t);
   const points: TimelinePoint[] = [];
   for (let i = 0; i < asc.length; i++) {
     const cur = asc[i]!;
     if (cur.t < from.getTime() || cur.t > to.getTime()) continue;
     const prev = asc[i - 1];
     points.push({
-      snapshotId: cur.s.id, savedAt: cur.s.savedAt, trigger: cur.s.trigger,
-      ageAtSaveS: prev === undefined || (thinnedBefore !== null && prev.t < thinnedBefore.getTime()) ? null : (cur.t - prev.t) / 1000,
+      snapshotId: cur.s.id,
+      savedAt: cur.s.savedAt,
+      trigger: cur.s.trigger,
+      ageAtSaveS:
+        prev === undefined || (thinnedBefore !== null && prev.t < thinnedBefore.getTime())
+          ? null
+          : (cur.t - prev.t) / 1000,
       durationMs: cur.s.durationMs ?? null,
     });
   }
@@ -85,7 +116,13 @@ export function historyPoints(history: readonly SaveRecord[], from: Date, to: Da
     if (!r.ok) continue;
     const t = Date.parse(r.at);
     if (t >= from.getTime() && t <= to.getTime()) {
-      points.push({ snapshotId: r.snapshotId ?? '', savedAt: r.at, trigger: r.trigger, ageAtSaveS: prev === null ? null : (t - prev) / 1000, durationMs: r.durationMs ?? null });
+      points.push({
+        snapshotId: r.snapshotId ?? '',
+        savedAt: r.at,
+        trigger: r.trigger,
+        ageAtSaveS: prev === null ? null : (t - prev) / 1000,
+        durationMs: r.durationMs ?? null,
+      });
     }
     prev = t;
   }
@@ -103,19 +140,33 @@ export function restoreResultView(report: RestoreReport): RestoreResultView {
     }
     for (const w of s.windows) {
       for (const p of w.panes) {
-        const base = { role: p.role, target: p.target, cwd: p.cwd, action: p.action, ...(p.reason ? { reason: p.reason } : {}) };
+        const base = {
+          role: p.role,
+          target: p.target,
+          cwd: p.cwd,
+          action: p.action,
+          ...(p.reason ? { reason: p.reason } : {}),
+        };
         if (p.action === 'shell') {
           panes.push({ ...base, expectedSessionId: null, gotSessionId: null, outcome: 'shell' });
           continue;
         }
         const v = report.verification.find((x) => x.role === p.role && x.expected === p.sessionId);
-        panes.push({ ...base, expectedSessionId: p.sessionId ?? null, gotSessionId: v?.got ?? null, outcome: v?.status ?? 'silent' });
+        panes.push({
+          ...base,
+          expectedSessionId: p.sessionId ?? null,
+          gotSessionId: v?.got ?? null,
+          outcome: v?.status ?? 'silent',
+        });
       }
     }
   }
   const count = (o: RestoredPaneView['outcome']) => panes.filter((p) => p.outcome === o).length;
   return {
-    snapshotId: report.snapshotId, panes, skippedSessions: skipped, warnings: report.executed?.warnings ?? [],
+    snapshotId: report.snapshotId,
+    panes,
+    skippedSessions: skipped,
+    warnings: report.executed?.warnings ?? [],
     counts: { verified: count('verified'), wrong: count('wrong'), silent: count('silent'), shells: count('shell') },
   };
 }
@@ -143,16 +194,26 @@ export class DashboardService {
 
   private dispatch(channel: InvokeChannel, payload: unknown): Promise<ResponseOf<InvokeChannel>> {
     switch (channel) {
-      case 'health:get': return this.health();
-      case 'registry:list': return this.registry();
-      case 'snapshots:list': return this.snapshots();
-      case 'restore:preview': return this.preview(payload as string);
-      case 'restore:execute': return this.restore(payload as string);
-      case 'settings:get': return Promise.resolve(this.deps.settings.get());
-      case 'settings:set': return Promise.resolve(this.setSettings(payload as SettingsPatch));
-      case 'hooks:status': return this.hooksStatus();
-      case 'hooks:install': return this.installHooks();
-      case 'snapshot:save-now': return this.saveNow();
+      case 'health:get':
+        return this.health();
+      case 'registry:list':
+        return this.registry();
+      case 'snapshots:list':
+        return this.snapshots();
+      case 'restore:preview':
+        return this.preview(payload as string);
+      case 'restore:execute':
+        return this.restore(payload as string);
+      case 'settings:get':
+        return Promise.resolve(this.deps.settings.get());
+      case 'settings:set':
+        return Promise.resolve(this.setSettings(payload as SettingsPatch));
+      case 'hooks:status':
+        return this.hooksStatus();
+      case 'hooks:install':
+        return this.installHooks();
+      case 'snapshot:save-now':
+        return this.saveNow();
     }
   }
 
@@ -161,8 +222,12 @@ export class DashboardService {
     const now = this.clock();
     const [report, listing, history] = await Promise.all([
       gatherHealth({
-        paths: this.deps.paths, target: this.deps.target, settings, clock: () => now,
-        settingsPath: this.deps.claudeSettingsPath, hookCommands: this.deps.hookCommands,
+        paths: this.deps.paths,
+        target: this.deps.target,
+        settings,
+        clock: () => now,
+        settingsPath: this.deps.claudeSettingsPath,
+        hookCommands: this.deps.hookCommands,
         wakeGraceUntil: this.deps.wakeGraceUntil?.() ?? null,
       }),
       listSnapshots(this.deps.paths),
@@ -179,7 +244,9 @@ export class DashboardService {
       now: now.toISOString(),
       thresholds: { intervalS: settings.intervalS, graceS: settings.graceS, staleAfterS: settings.staleAfterS },
       timeline: {
-        from: from.toISOString(), to: now.toISOString(), thinnedBefore: thinnedBefore?.toISOString() ?? null,
+        from: from.toISOString(),
+        to: now.toISOString(),
+        thinnedBefore: thinnedBefore?.toISOString() ?? null,
         points: fromLog ? historyPoints(history, from, now) : timelinePoints(listing.valid, from, now, thinnedBefore),
       },
     };
@@ -187,15 +254,17 @@ export class DashboardService {
 
   async registry(): Promise<RegistryRow[]> {
     const bindings: Record<string, Binding> = await this.deps.registry.bindings();
-    const rows = await Promise.all(Object.entries(bindings).map(async ([role, b]): Promise<RegistryRow> => ({
-      role,
-      title: await conversationTitle(b.transcriptPath).catch(() => null),
-      sessionId: b.sessionId,
-      cwd: b.cwd,
-      source: b.source,
-      boundSince: b.boundAt,
-      ended: b.endedAt === undefined ? null : { at: b.endedAt, reason: b.endReason ?? null },
-    })));
+    const rows = await Promise.all(
+      Object.entries(bindings).map(async ([role, b]): Promise<RegistryRow> => ({
+        role,
+        title: await conversationTitle(b.transcriptPath).catch(() => null),
+        sessionId: b.sessionId,
+        cwd: b.cwd,
+        source: b.source,
+        boundSince: b.boundAt,
+        ended: b.endedAt === undefined ? null : { at: b.endedAt, reason: b.endReason ?? null },
+      })),
+    );
     return rows.sort((a, b) => a.role.localeCompare(b.role));
   }
 
@@ -242,15 +311,31 @@ export class DashboardService {
   }
 
   async saveNow(): Promise<SnapshotRow> {
-    const snap = this.deps.saveNow !== undefined
-      ? await this.deps.saveNow('manual')
-      : (await withWriterLock(this.deps.paths, `dashboard save (pid ${process.pid})`, () => saveSnapshot({
-        paths: this.deps.paths, target: this.deps.target, registry: this.deps.registry,
-        settings: this.deps.settings.get(), clock: this.clock,
-      }, 'manual'), { waitMs: WRITER_WAIT_MS })).snapshot;
+    const snap =
+      this.deps.saveNow !== undefined
+        ? await this.deps.saveNow('manual')
+        : (
+            await withWriterLock(
+              this.deps.paths,
+              `dashboard save (pid ${process.pid})`,
+              () =>
+                saveSnapshot(
+                  {
+                    paths: this.deps.paths,
+                    target: this.deps.target,
+                    registry: this.deps.registry,
+                    settings: this.deps.settings.get(),
+                    clock: this.clock,
+                  },
+                  'manual',
+                ),
+              { waitMs: WRITER_WAIT_MS },
+            )
+          ).snapshot;
     const listing = await listSnapshots(this.deps.paths);
     const summary = listing.valid.find((s) => s.id === snap.id);
-    if (summary === undefined) throw new FleetkeeperError(`snapshot ${snap.id} was written but does not read back as valid`, 'write-failed');
+    if (summary === undefined)
+      throw new FleetkeeperError(`snapshot ${snap.id} was written but does not read back as valid`, 'write-failed');
     return snapshotRow(summary);
   }
 }

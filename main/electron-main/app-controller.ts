@@ -71,7 +71,12 @@ export class AppController {
     this.computedAt = this.clock();
     this.policy = new NotificationPolicy(() => {
       const s = deps.settings();
-      return { renotifyMinutes: s.renotifyMinutes, wakeGraceS: s.graceS + s.intervalS, enabled: s.notifications, tzOffsetMinutes: this.tz() };
+      return {
+        renotifyMinutes: s.renotifyMinutes,
+        wakeGraceS: s.graceS + s.intervalS,
+        enabled: s.notifications,
+        tzOffsetMinutes: this.tz(),
+      };
     }, this.clock);
     this.shell = new TrayShell(deps.surface, deps.iconDir, deps.platform, (id) => void this.dispatch(id));
   }
@@ -118,7 +123,13 @@ export class AppController {
     await this.deliver({ kind: 'health', report });
     const prev = this.offer.snapshots.find((s) => s.id === this.offer.previousInstanceId);
     if (prev && prev.sessions > 0) {
-      await this.deliver({ kind: 'restore-available', snapshotId: prev.id, sessions: prev.sessions, conversations: prev.claudePanes, savedAt: prev.savedAt });
+      await this.deliver({
+        kind: 'restore-available',
+        snapshotId: prev.id,
+        sessions: prev.sessions,
+        conversations: prev.claudePanes,
+        savedAt: prev.savedAt,
+      });
     }
     this.render();
     const view = await this.deps.dashboard.handle('health:get', undefined);
@@ -152,14 +163,18 @@ export class AppController {
       snapshots: this.offer.snapshots,
       previousInstanceId: this.offer.previousInstanceId,
       hooks: this.hooks,
-      autostart: this.autostart === null ? null : { supported: this.autostart.supported, enabled: this.autostart.enabled },
+      autostart:
+        this.autostart === null ? null : { supported: this.autostart.supported, enabled: this.autostart.enabled },
       busy: this.busy,
     };
   }
 
   render(): void {
     const state = this.menuState();
-    this.shell.apply(trayModel(this.health, { now: state.now, computedAt: this.computedAt, busy: this.busy }), menuTemplate(state));
+    this.shell.apply(
+      trayModel(this.health, { now: state.now, computedAt: this.computedAt, busy: this.busy }),
+      menuTemplate(state),
+    );
   }
 
   /** Every menu click and notification click lands here, by id. */
@@ -199,7 +214,12 @@ export class AppController {
       }
     } catch (err) {
       this.log(`${intent.kind} failed: ${errorMessage(err)}`);
-      await this.notify({ title: `Fleetkeeper: ${intent.kind} failed`, body: errorMessage(err), urgency: 'critical', action: 'open-dashboard' });
+      await this.notify({
+        title: `Fleetkeeper: ${intent.kind} failed`,
+        body: errorMessage(err),
+        urgency: 'critical',
+        action: 'open-dashboard',
+      });
     }
     this.render();
   }
@@ -220,7 +240,12 @@ export class AppController {
     for (const n of this.policy.handle(e)) await this.notify(n);
   }
 
-  private async notify(n: { title: string; body: string; urgency: 'low' | 'normal' | 'critical'; action: ActionId }): Promise<void> {
+  private async notify(n: {
+    title: string;
+    body: string;
+    urgency: 'low' | 'normal' | 'critical';
+    action: ActionId;
+  }): Promise<void> {
     this.lastNotificationAction = n.action;
     try {
       await this.deps.surface.notify({ title: n.title, body: n.body, urgency: n.urgency });
@@ -234,7 +259,9 @@ export class AppController {
   }
 
   async refreshAutostart(): Promise<void> {
-    this.autostart = await this.deps.autostart.read().catch((err: unknown) => ({ supported: false, enabled: false, detail: errorMessage(err) }));
+    this.autostart = await this.deps.autostart
+      .read()
+      .catch((err: unknown) => ({ supported: false, enabled: false, detail: errorMessage(err) }));
   }
 
   async refreshSnapshots(): Promise<void> {

@@ -11,7 +11,13 @@ import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/base/s
 import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux/exec.js';
 import { SettingsStore, openSettingsFile, type SettingsBackend } from '../node/settings/settings-store.js';
 import { RegistryStore, openRegistryFile, type ConfLike } from '../node/journal/registry-store.js';
-import { claudeSettingsPath, hookCommands, hooksStatus, installHooks, type HookCommands } from '../node/claude/settings-file.js';
+import {
+  claudeSettingsPath,
+  hookCommands,
+  hooksStatus,
+  installHooks,
+  type HookCommands,
+} from '../node/claude/settings-file.js';
 import { Daemon } from '../node/daemon/daemon.js';
 import { DashboardService } from '../dashboard/dashboard-service.js';
 import { handledInstances, listSnapshots, restoreCandidates, instanceKey } from '../node/snapshot/store.js';
@@ -58,7 +64,10 @@ export async function restoreOffer(paths: StatePaths, target: TmuxTarget): Promi
   ]);
   const candidates = restoreCandidates(listing, current, handled);
   const first = candidates[0];
-  const fromPrevious = first !== undefined && (current === null || instanceKey(first.instance) !== instanceKey(current)) && !handled.has(instanceKey(first.instance));
+  const fromPrevious =
+    first !== undefined &&
+    (current === null || instanceKey(first.instance) !== instanceKey(current)) &&
+    !handled.has(instanceKey(first.instance));
   return { snapshots: listing.valid, previousInstanceId: fromPrevious ? first.id : null };
 }
 
@@ -67,12 +76,24 @@ export async function restoreOffer(paths: StatePaths, target: TmuxTarget): Promi
  * unpacked CLI with the app's own binary as Node. Dev: a real Node (npm's, else the first on
  * PATH) on bin/fleetkeeper.js, the same command `fleetkeeper hooks install` writes.
  */
-export function appHookCommands(opts: { packaged: boolean; resourcesPath: string; appPath: string; env: NodeJS.ProcessEnv }): HookCommands {
+export function appHookCommands(opts: {
+  packaged: boolean;
+  resourcesPath: string;
+  appPath: string;
+  env: NodeJS.ProcessEnv;
+}): HookCommands {
   if (opts.packaged) return hookCommands('/bin/sh', join(opts.resourcesPath, 'bin', 'fleetkeeper'));
   const fromNpm = opts.env.npm_node_execpath;
-  const onPath = (opts.env.PATH ?? '').split(delimiter).map((d) => join(d, 'node')).find((p) => isAbsolute(p) && existsSync(p));
+  const onPath = (opts.env.PATH ?? '')
+    .split(delimiter)
+    .map((d) => join(d, 'node'))
+    .find((p) => isAbsolute(p) && existsSync(p));
   const node = fromNpm !== undefined && isAbsolute(fromNpm) ? fromNpm : onPath;
-  if (node === undefined) throw new FleetkeeperError('no Node found (npm_node_execpath or node on PATH) for the Claude hook command', 'no-node');
+  if (node === undefined)
+    throw new FleetkeeperError(
+      'no Node found (npm_node_execpath or node on PATH) for the Claude hook command',
+      'no-node',
+    );
   return hookCommands(node, join(opts.appPath, 'bin', 'fleetkeeper.js'));
 }
 
@@ -81,11 +102,17 @@ export function wireApp(o: AppWiringOptions): WiredApp {
   const target = tmuxTargetFrom(undefined, o.env);
   const clock = o.clock ?? (() => new Date());
   const settings = new SettingsStore(o.openStore ? o.openStore('settings', paths) : openSettingsFile(paths));
-  const registry = new RegistryStore(paths, o.openStore ? () => o.openStore!('registry', paths) : () => openRegistryFile(paths));
+  const registry = new RegistryStore(
+    paths,
+    o.openStore ? () => o.openStore!('registry', paths) : () => openRegistryFile(paths),
+  );
   const claudeSettings = claudeSettingsPath(o.env);
   let controller: AppController | null = null;
   const d = new Daemon({
-    paths, target, registry, clock,
+    paths,
+    target,
+    registry,
+    clock,
     settings: () => settings.get(),
     claudeSettingsPath: claudeSettings,
     hookCommands: o.hookCommands,
@@ -95,11 +122,16 @@ export function wireApp(o: AppWiringOptions): WiredApp {
   });
   const saveNow = async (trigger: Parameters<Daemon['saveNow']>[0]): Promise<Snapshot> => {
     const r = await d.saveNow(trigger);
-    if (r === null) throw new FleetkeeperError(d.health?.reason ?? 'the save did not complete (no tmux server?)', 'save-failed');
+    if (r === null)
+      throw new FleetkeeperError(d.health?.reason ?? 'the save did not complete (no tmux server?)', 'save-failed');
     return r.snapshot;
   };
   const dashboard = new DashboardService({
-    paths, target, settings, registry, clock,
+    paths,
+    target,
+    settings,
+    registry,
+    clock,
     claudeSettingsPath: claudeSettings,
     hookCommands: o.hookCommands,
     claudeBin: o.env.FLEETKEEPER_CLAUDE_BIN || 'claude',
@@ -110,7 +142,8 @@ export function wireApp(o: AppWiringOptions): WiredApp {
       controller?.render();
     },
   });
-  const autostart = o.autostart ?? createAutostart({ platform: o.platform, launch: o.launch, loginItems: o.loginItems });
+  const autostart =
+    o.autostart ?? createAutostart({ platform: o.platform, launch: o.launch, loginItems: o.loginItems });
   controller = new AppController({
     surface: o.surface,
     daemon: d,

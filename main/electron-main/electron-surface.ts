@@ -40,7 +40,10 @@ export interface ElectronSurface {
 }
 
 /** Our menu data → Electron's template, every click routed through one dispatcher by id. */
-export function toElectronTemplate(items: readonly MenuItemData[], dispatch: (id: ActionId) => void): ElectronMenuItem[] {
+export function toElectronTemplate(
+  items: readonly MenuItemData[],
+  dispatch: (id: ActionId) => void,
+): ElectronMenuItem[] {
   return items.map((item) => {
     const out: ElectronMenuItem = { label: item.label, type: item.type ?? 'normal' };
     if (item.id !== undefined) {

@@ -17,8 +17,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The project root in dev, the app.asar root when packaged. */
 const appRoot = join(here, '..', '..', '..');
 const preloadPath = join(appRoot, 'dist', 'preload', 'preload.cjs');
-const dashboardHtml = [join(appRoot, 'dist', 'renderer', 'index.html'), join(appRoot, 'renderer', 'index.html')].find((p) => existsSync(p))
-  ?? join(appRoot, 'dist', 'renderer', 'index.html');
+const dashboardHtml =
+  [join(appRoot, 'dist', 'renderer', 'index.html'), join(appRoot, 'renderer', 'index.html')].find((p) =>
+    existsSync(p),
+  ) ?? join(appRoot, 'dist', 'renderer', 'index.html');
 const iconDir = app.isPackaged ? join(process.resourcesPath, 'icons') : join(appRoot, 'build', 'icons');
 const log = (line: string): void => void process.stderr.write(`fleetkeeper: ${line}\n`);
 
@@ -31,16 +33,28 @@ function main(): void {
   // A tray app: closing the dashboard does not quit; no Dock icon on macOS.
   app.on('window-all-closed', () => undefined);
   app.dock?.hide();
-  void app.whenReady().then(start).catch((err: unknown) => {
-    log(`cannot start: ${errorMessage(err)}`);
-    app.exit(1);
-  });
+  void app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      log(`cannot start: ${errorMessage(err)}`);
+      app.exit(1);
+    });
 }
 
 async function start(): Promise<void> {
   let wired: WiredApp | null = null;
   let win: BrowserWindow | null = null;
-  const tray = new Tray(join(iconDir, process.platform === 'darwin' ? 'mac/tray-greyTemplate.png' : process.platform === 'win32' ? 'win/tray-grey.ico' : 'linux/tray-grey-22.png'));
+  const tray = new Tray(
+    join(
+      iconDir,
+      process.platform === 'darwin'
+        ? 'mac/tray-greyTemplate.png'
+        : process.platform === 'win32'
+          ? 'win/tray-grey.ico'
+          : 'linux/tray-grey-22.png',
+    ),
+  );
   tray.setToolTip('Fleetkeeper — starting…');
   const notifier = createNodeNotifier({
     appName: 'Fleetkeeper',
@@ -101,7 +115,12 @@ async function start(): Promise<void> {
     platform: process.platform,
     launch: { packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), env: process.env },
     iconDir,
-    hookCommands: appHookCommands({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: appRoot, env: process.env }),
+    hookCommands: appHookCommands({
+      packaged: app.isPackaged,
+      resourcesPath: process.resourcesPath,
+      appPath: appRoot,
+      env: process.env,
+    }),
     openStore,
     loginItems: app,
     log,

@@ -18,7 +18,10 @@ export interface ClaudeSandbox {
  * its own CLAUDE_CONFIG_DIR with onboarding done and every project dir trusted, no API key,
  * no auto-update, and Fleetkeeper's own state dir.
  */
-export function claudeSandbox(projectDirs: readonly string[], root = mkdtempSync(join(tmpdir(), 'fk-e2e-'))): ClaudeSandbox {
+export function claudeSandbox(
+  projectDirs: readonly string[],
+  root = mkdtempSync(join(tmpdir(), 'fk-e2e-')),
+): ClaudeSandbox {
   const configDir = join(root, 'claude');
   const stateDir = join(root, 'state');
   const home = join(root, 'home');

@@ -10,7 +10,12 @@ export interface CliResult {
 }
 
 /** Runs the real CLI (built dist/) as a subprocess. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, stdin?: string, timeoutMs = 180_000): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stdin?: string,
+  timeoutMs = 180_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -22,14 +22,26 @@ export function buildDashboard(outDir = mkdtempSync(join(tmpdir(), 'fk-dash-buil
   const parsed = ts.parseJsonConfigFileContent(cfg.config, ts.sys, REPO);
   const rendererDir = join(REPO, 'renderer');
   const roots = [
-    ...readdirSync(rendererDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => join(rendererDir, f)),
+    ...readdirSync(rendererDir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => join(rendererDir, f)),
     join(REPO, 'preload', 'preload.cts'),
   ];
-  const program = ts.createProgram(roots, { ...parsed.options, outDir, rootDir: REPO, sourceMap: false, noEmitOnError: true });
+  const program = ts.createProgram(roots, {
+    ...parsed.options,
+    outDir,
+    rootDir: REPO,
+    sourceMap: false,
+    noEmitOnError: true,
+  });
   const emitted = program.emit();
-  const errors = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics].filter((d) => d.category === ts.DiagnosticCategory.Error);
+  const errors = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics].filter(
+    (d) => d.category === ts.DiagnosticCategory.Error,
+  );
   if (errors.length > 0 || emitted.emitSkipped) {
-    throw new Error(`dashboard does not compile:\n${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => REPO, getNewLine: () => '\n' })}`);
+    throw new Error(
+      `dashboard does not compile:\n${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => REPO, getNewLine: () => '\n' })}`,
+    );
   }
   const outRenderer = join(outDir, 'renderer');
   for (const f of ['index.html', 'styles.css']) copyFileSync(join(rendererDir, f), join(outRenderer, f));

@@ -27,7 +27,12 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       }
       try {
         const body = await readFile(file);
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+        res
+          .writeHead(200, {
+            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+            'cache-control': 'no-store',
+          })
+          .end(body);
       } catch {
         res.writeHead(404).end();
       }
@@ -38,9 +43,10 @@ export async function serveStatic(root: string): Promise<StaticServer> {
   if (addr === null || typeof addr === 'string') throw new Error('static server has no port');
   return {
     url: `http://127.0.0.1:${addr.port}/`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -26,7 +26,9 @@ export interface DbusSession {
   stop(): Promise<void>;
 }
 
-const CONFIG = (dir: string): string => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+const CONFIG = (
+  dir: string,
+): string => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
@@ -61,7 +63,10 @@ export async function startDbusSession(timeoutMs = 10_000): Promise<DbusSession>
     const address = await new Promise<string>((resolve, reject) => {
       let out = '';
       let err = '';
-      const timer = setTimeout(() => reject(new Error(`dbus-daemon printed no address in ${timeoutMs} ms: ${err}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`dbus-daemon printed no address in ${timeoutMs} ms: ${err}`)),
+        timeoutMs,
+      );
       child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
       child.stdout?.on('data', (c: Buffer) => {
         out += c.toString();

@@ -28,8 +28,16 @@ class NotificationsInterface extends dbus.interface.Interface {
     super('org.freedesktop.Notifications');
   }
 
-  Notify(appName: string, replacesId: number, appIcon: string, summary: string, body: string, actions: string[],
-    hints: Record<string, dbus.Variant>, expireTimeout: number): number {
+  Notify(
+    appName: string,
+    replacesId: number,
+    appIcon: string,
+    summary: string,
+    body: string,
+    actions: string[],
+    hints: Record<string, dbus.Variant>,
+    expireTimeout: number,
+  ): number {
     const id = replacesId !== 0 ? replacesId : this.nextId++;
     const plain = Object.fromEntries(Object.entries(hints).map(([k, v]) => [k, v.value]));
     this.received.push({ id, appName, replacesId, appIcon, summary, body, actions, hints: plain, expireTimeout });
@@ -83,7 +91,8 @@ export async function startNotificationServer(busAddress: string): Promise<Notif
   try {
     bus.export('/org/freedesktop/Notifications', iface);
     const reply = await bus.requestName('org.freedesktop.Notifications', dbus.NameFlag.DO_NOT_QUEUE);
-    if (reply !== dbus.RequestNameReply.PRIMARY_OWNER) throw new Error(`could not own org.freedesktop.Notifications (reply ${reply})`);
+    if (reply !== dbus.RequestNameReply.PRIMARY_OWNER)
+      throw new Error(`could not own org.freedesktop.Notifications (reply ${reply})`);
   } catch (e) {
     bus.disconnect();
     throw e;

@@ -40,7 +40,12 @@ export class TmuxHarness {
   }
 }
 
-export async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 200): Promise<void> {
+export async function waitFor(
+  pred: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 200,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     if (await pred()) return;

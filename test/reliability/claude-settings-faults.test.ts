@@ -3,12 +3,35 @@
 // instants: nothing of the user's is lost, a backup of the original exists, errors are clear.
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { hookCommands, hooksStatus, installHooks, uninstallHooks } from '../../main/node/claude/settings-file.js';
-import { BIN, LineProc, ensureBuilt, figures, rng, scaled, seedFromEnv, sleep, startWorker, tempState, type TempState } from './helpers/harness.js';
+import {
+  BIN,
+  LineProc,
+  ensureBuilt,
+  figures,
+  rng,
+  scaled,
+  seedFromEnv,
+  sleep,
+  startWorker,
+  tempState,
+  type TempState,
+} from './helpers/harness.js';
 
 const cmds = hookCommands('/usr/bin/node', '/opt/fleetkeeper/bin/fleetkeeper.js');
 let st: TempState | null = null;
@@ -23,7 +46,9 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** A random settings document a user might have: unknown keys anywhere, other hooks, odd text. */
 function randomSettings(rand: () => number): Record<string, Json> {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-  const text = (): string => pick(['', 'x', 'é ü 日本 🚀', '$(rm -rf ~)', '`id`; echo "q"', 'a\nb\tc', '\\', '{"json":1}']) + Math.floor(rand() * 1000);
+  const text = (): string =>
+    pick(['', 'x', 'é ü 日本 🚀', '$(rm -rf ~)', '`id`; echo "q"', 'a\nb\tc', '\\', '{"json":1}']) +
+    Math.floor(rand() * 1000);
   const value = (depth: number): Json => {
     const r = rand();
     if (depth > 2 || r < 0.3) return pick<Json>([null, true, false, 0, -1.5, 1e21, text()]);
@@ -31,14 +56,21 @@ function randomSettings(rand: () => number): Record<string, Json> {
     return Object.fromEntries(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => [text(), value(depth + 1)]));
   };
   const group = (): Json => {
-    const g: Record<string, Json> = { hooks: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({ type: 'command', command: `user-${text()}`, ...(rand() < 0.5 ? { timeout: 3 } : {}) })) };
+    const g: Record<string, Json> = {
+      hooks: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({
+        type: 'command',
+        command: `user-${text()}`,
+        ...(rand() < 0.5 ? { timeout: 3 } : {}),
+      })),
+    };
     const m = pick([undefined, '', '*', 'startup', 'resume', 'Bash']);
     if (m !== undefined) g.matcher = m;
     if (rand() < 0.3) g[`x-${text()}`] = value(1);
     return g;
   };
   const doc: Record<string, Json> = {};
-  for (let i = 0; i < 1 + Math.floor(rand() * 4); i++) doc[pick(['model', 'env', 'permissions', `unknown-${text()}`, 'statusLine'])] = value(0);
+  for (let i = 0; i < 1 + Math.floor(rand() * 4); i++)
+    doc[pick(['model', 'env', 'permissions', `unknown-${text()}`, 'statusLine'])] = value(0);
   if (rand() < 0.8) {
     const hooks: Record<string, Json> = {};
     for (const ev of ['SessionStart', 'SessionEnd', 'PreToolUse', 'Stop', `Future${Math.floor(rand() * 9)}`]) {
@@ -49,10 +81,11 @@ function randomSettings(rand: () => number): Record<string, Json> {
   return doc;
 }
 
-const backupsIn = (dir: string): string[] => readdirSync(dir).filter((f) => f.includes('.fleetkeeper-backup-') && !f.startsWith('.tmp-'));
+const backupsIn = (dir: string): string[] =>
+  readdirSync(dir).filter((f) => f.includes('.fleetkeeper-backup-') && !f.startsWith('.tmp-'));
 
 describe('Claude settings under faults', () => {
-  it('install + uninstall over 200 random user settings: everything of the user\'s round-trips, the original is backed up byte for byte', async () => {
+  it("install + uninstall over 200 random user settings: everything of the user's round-trips, the original is backed up byte for byte", async () => {
     st = tempState('settings-rt');
     const seed = seedFromEnv();
     const rand = rng(seed);
@@ -74,10 +107,15 @@ describe('Claude settings under faults', () => {
       const un = await uninstallHooks(file);
       expect(un.changed).toBe(true);
       const back = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      if (!isDeepStrictEqual(back, doc)) throw new Error(`case ${i} (seed ${seed}): not round-tripped\nbefore ${JSON.stringify(doc)}\nafter  ${JSON.stringify(back)}`);
+      if (!isDeepStrictEqual(back, doc))
+        throw new Error(
+          `case ${i} (seed ${seed}): not round-tripped\nbefore ${JSON.stringify(doc)}\nafter  ${JSON.stringify(back)}`,
+        );
       expect(backupsIn(dir).length).toBe(2);
     }
-    figures(`claude-settings: ${n} random user settings (unknown keys, other hooks and matchers, hostile text) (seed ${seed}): install → idempotent re-install → uninstall round-trips every one, original backed up byte for byte`);
+    figures(
+      `claude-settings: ${n} random user settings (unknown keys, other hooks and matchers, hostile text) (seed ${seed}): install → idempotent re-install → uninstall round-trips every one, original backed up byte for byte`,
+    );
   });
 
   it('invalid JSON, a wrongly shaped file, a read-only file: the CLI refuses in one clear line, the file is byte-identical, no backup', async () => {
@@ -89,14 +127,21 @@ describe('Claude settings under faults', () => {
     const cases: Array<[string, string, number | null, RegExp]> = [
       ['invalid JSON', '{"model": "opus",, }', null, /not valid JSON.*untouched/],
       ['hooks is an array', '{"hooks": []}', null, /"hooks" is not an object.*untouched/],
-      ['a group without hooks', '{"hooks": {"SessionStart": [{"matcher": ""}]}}', null, /hooks.SessionStart\[0\].hooks" is not an array/],
+      [
+        'a group without hooks',
+        '{"hooks": {"SessionStart": [{"matcher": ""}]}}',
+        null,
+        /hooks.SessionStart\[0\].hooks" is not an array/,
+      ],
       ['read-only file', '{"model": "opus"}', 0o444, /read-only/],
     ];
     for (const [what, content, mode, reason] of cases) {
       writeFileSync(file, content);
       chmodSync(file, mode ?? 0o600);
       for (const verb of ['install', 'uninstall']) {
-        const lp = new LineProc(spawn(process.execPath, [BIN, 'hooks', verb], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+        const lp = new LineProc(
+          spawn(process.execPath, [BIN, 'hooks', verb], { env, stdio: ['ignore', 'pipe', 'pipe'] }),
+        );
         const { code } = await lp.exited;
         if (what === 'read-only file' && verb === 'uninstall') {
           expect(code, `${what} ${verb}`).toBe(0); // nothing of ours to remove: nothing to write
@@ -113,15 +158,20 @@ describe('Claude settings under faults', () => {
       const status = spawnSync(process.execPath, [BIN, 'hooks', 'status'], { env, encoding: 'utf8' });
       expect(status.status).not.toBe(0);
     }
-    figures(`claude-settings: ${cases.length} unusable settings files (invalid JSON, wrong shapes, read-only): CLI install/uninstall refuse in one line naming the file, file byte-identical, 0 backups`);
+    figures(
+      `claude-settings: ${cases.length} unusable settings files (invalid JSON, wrong shapes, read-only): CLI install/uninstall refuse in one line naming the file, file byte-identical, 0 backups`,
+    );
   });
 
-  it('a symlinked settings file (dotfiles repo): written through, the link kept, the target\'s other content kept', async () => {
+  it("a symlinked settings file (dotfiles repo): written through, the link kept, the target's other content kept", async () => {
     st = tempState('settings-link');
     const dotfiles = join(st.dir, 'dotfiles');
     mkdirSync(dotfiles);
     const real = join(dotfiles, 'claude-settings.json');
-    const doc = { model: 'opus', hooks: { SessionStart: [{ matcher: 'resume', hooks: [{ type: 'command', command: 'echo hi' }] }] } };
+    const doc = {
+      model: 'opus',
+      hooks: { SessionStart: [{ matcher: 'resume', hooks: [{ type: 'command', command: 'echo hi' }] }] },
+    };
     writeFileSync(real, JSON.stringify(doc));
     const cfg = join(st.dir, 'claude');
     mkdirSync(cfg);
@@ -134,7 +184,9 @@ describe('Claude settings under faults', () => {
     await uninstallHooks(link);
     expect(JSON.parse(readFileSync(real, 'utf8'))).toEqual(doc);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    figures('claude-settings: symlinked settings.json: install and uninstall write through, the link survives, the target round-trips');
+    figures(
+      'claude-settings: symlinked settings.json: install and uninstall write through, the link survives, the target round-trips',
+    );
   });
 
   it('killed at random instants while installing and uninstalling: the file always parses as the original or the installed version', async () => {
@@ -163,7 +215,10 @@ describe('Claude settings under faults', () => {
       await w.exited;
       ops += w.lines.filter((l) => l.startsWith('did ')).length;
       const now = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      expect(isDeepStrictEqual(now, doc) || isDeepStrictEqual(now, installed), `kill ${k}: ${JSON.stringify(now).slice(0, 200)}`).toBe(true);
+      expect(
+        isDeepStrictEqual(now, doc) || isDeepStrictEqual(now, installed),
+        `kill ${k}: ${JSON.stringify(now).slice(0, 200)}`,
+      ).toBe(true);
     }
     next.kill();
     await next.exited;
@@ -180,9 +235,18 @@ describe('Claude settings under faults', () => {
     // reused at once; such a temp is kept until it is old (10 min), never deleted under a live pid.
     const left = readdirSync(cfg).filter((n) => n.startsWith('.tmp-'));
     const pidOf = (n: string): number => Number(/\.(\d+)\.[0-9a-f]{8}$/.exec(n)?.[1] ?? NaN);
-    const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     expect(left.filter((n) => !alive(pidOf(n)))).toEqual([]);
-    figures(`claude-settings: ${kills} SIGKILLs during ${ops} install/uninstall operations (seed ${seed}): settings.json always the original or the installed version, ${backups.length} backups all whole, ${temps.length} temp files present after the last kill (each install sweeps those of dead writers), 0 after the next install`);
+    figures(
+      `claude-settings: ${kills} SIGKILLs during ${ops} install/uninstall operations (seed ${seed}): settings.json always the original or the installed version, ${backups.length} backups all whole, ${temps.length} temp files present after the last kill (each install sweeps those of dead writers), 0 after the next install`,
+    );
   });
 
   it('a full disk: install fails with a clear error and the settings file stays byte-identical', async (ctx) => {
@@ -209,7 +273,10 @@ describe('Claude settings under faults', () => {
           size = Math.floor(size / 2);
         }
       }
-      const err = await installHooks(file, cmds).then(() => null, (e: unknown) => e as Error);
+      const err = await installHooks(file, cmds).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
       expect(err).not.toBeNull();
       expect(String(err?.message)).toMatch(/ENOSPC|no space/i);
       expect(readFileSync(file, 'utf8')).toBe(original);
@@ -217,7 +284,9 @@ describe('Claude settings under faults', () => {
       rmSync(filler);
       expect((await installHooks(file, cmds)).changed).toBe(true);
       expect((await hooksStatus(file, cmds)).state).toBe('installed');
-      figures(`claude-settings: full 64 KB tmpfs: install fails naming ENOSPC, settings.json byte-identical, no temp left; succeeds once space is back${existsSync(file) ? '' : ''}`);
+      figures(
+        `claude-settings: full 64 KB tmpfs: install fails naming ENOSPC, settings.json byte-identical, no temp left; succeeds once space is back${existsSync(file) ? '' : ''}`,
+      );
     } finally {
       spawnSync('umount', [mnt]);
       rmSync(mnt, { recursive: true, force: true });

@@ -22,7 +22,13 @@ describe('8 clock and sleep: the wake detector', () => {
     let wall = Date.parse('2026-03-01T08:00:00Z');
     let mono = 1000;
     const wakes: number[] = [];
-    const d = new WakeDetector((ms) => wakes.push(ms), 5000, 30_000, () => wall, () => mono);
+    const d = new WakeDetector(
+      (ms) => wakes.push(ms),
+      5000,
+      30_000,
+      () => wall,
+      () => mono,
+    );
     d.start();
     d.dispose(); // driven by hand below
     const tick = (wallMs: number, monoMs: number) => {
@@ -40,7 +46,9 @@ describe('8 clock and sleep: the wake detector', () => {
     tick(-2 * H + 5000, 5000); // backwards: not a sleep
     tick(5000, 5000);
     expect(wakes).toHaveLength(2);
-    figures(`8 wake detector: 8 h suspend → wake (${(wakes[0]! / H).toFixed(2)} h), +2 h jump → wake, −2 h jump and 100 normal ticks → none`);
+    figures(
+      `8 wake detector: 8 h suspend → wake (${(wakes[0]! / H).toFixed(2)} h), +2 h jump → wake, −2 h jump and 100 normal ticks → none`,
+    );
   });
 });
 
@@ -91,7 +99,13 @@ describe('8 clock and sleep: a real daemon with an injected clock', () => {
     // The daemon's own detector runs on the real clocks; this one sees the injected wall
     // clock and calls the same entry point (what Electron's powerMonitor 'resume' calls).
     let mono = 0;
-    const wake = new WakeDetector(() => daemon!.notifyResume(), 5000, 30_000, () => clock().getTime(), () => mono);
+    const wake = new WakeDetector(
+      () => daemon!.notifyResume(),
+      5000,
+      30_000,
+      () => clock().getTime(),
+      () => mono,
+    );
     wake.start();
     wake.dispose();
 
@@ -101,11 +115,18 @@ describe('8 clock and sleep: a real daemon with an injected clock', () => {
       move();
       const t = Date.now();
       wake.check();
-      await waitFor(async () => (await snaps()).some((s) => !before.has(s.id) && s.trigger === 'wake'), 5000, `a wake save after ${label}`);
+      await waitFor(
+        async () => (await snaps()).some((s) => !before.has(s.id) && s.trigger === 'wake'),
+        5000,
+        `a wake save after ${label}`,
+      );
       const ms = Date.now() - t;
       await waitFor(() => reports.length > from && reports.at(-1)!.r.state === 'fresh', 5000, `fresh after ${label}`);
       const red = reports.slice(from).filter((x) => x.r.colour === 'red');
-      expect(red.map((x) => x.r.reason), label).toEqual([]);
+      expect(
+        red.map((x) => x.r.reason),
+        label,
+      ).toEqual([]);
       return ms;
     };
 
@@ -138,9 +159,16 @@ describe('8 clock and sleep: a real daemon with an injected clock', () => {
     // catches up with the future-dated snapshot.
     const lastSave = Date.parse(manual!.snapshot.savedAt);
     let firstRed: number | null = null;
-    for (let t = 0; t <= 3 * H / 1000; t += 30) {
+    for (let t = 0; t <= (3 * H) / 1000; t += 30) {
       offset = lastSave + t * 1000 - Date.now();
-      const r = await gatherHealth({ paths: st.paths, target: { socketName: tmux.socket }, settings, clock, settingsPath: claude(), hookCommands: HOOKS });
+      const r = await gatherHealth({
+        paths: st.paths,
+        target: { socketName: tmux.socket },
+        settings,
+        clock,
+        settingsPath: claude(),
+        hookCommands: HOOKS,
+      });
       if (r.colour === 'red') {
         firstRed = t;
         break;
@@ -149,7 +177,9 @@ describe('8 clock and sleep: a real daemon with an injected clock', () => {
     expect(firstRed).not.toBeNull();
     expect(firstRed!).toBeGreaterThan(settings.staleAfterS);
     expect(firstRed! - settings.staleAfterS).toBeLessThanOrEqual(31);
-    figures(`8 daemon with injected clock: wake save ${suspend} ms after an 8 h suspend, ${forward} ms after a +2 h jump (bound 5000 ms); 0 red reports around either; after a −2 h jump a save counts as newest (fresh), and with the saver stopped red comes ${firstRed! - settings.staleAfterS} s after stale-after (not held back by the future-dated snapshot)`);
+    figures(
+      `8 daemon with injected clock: wake save ${suspend} ms after an 8 h suspend, ${forward} ms after a +2 h jump (bound 5000 ms); 0 red reports around either; after a −2 h jump a save counts as newest (fresh), and with the saver stopped red comes ${firstRed! - settings.staleAfterS} s after stale-after (not held back by the future-dated snapshot)`,
+    );
   }, 60_000);
 
   it('stale found at wake is held back only for the grace, then alarms by grace + tick', async () => {
@@ -187,7 +217,9 @@ describe('8 clock and sleep: a real daemon with an injected clock', () => {
       await waitFor(() => reports.at(-1)!.r.colour === 'red', 15_000, 'red after the grace');
       const heldMs = Date.now() - passed;
       expect(heldMs).toBeLessThan(1000);
-      figures(`8 wake with a hung server: amber (late) for the whole grace (${graceMs / 1000} s injected), red ${heldMs} ms after the grace ended (watchdog 150 ms); wake at +${Date.now() - t0} ms`);
+      figures(
+        `8 wake with a hung server: amber (late) for the whole grace (${graceMs / 1000} s injected), red ${heldMs} ms after the grace ended (watchdog 150 ms); wake at +${Date.now() - t0} ms`,
+      );
     } finally {
       process.kill(pid, 'SIGCONT');
     }

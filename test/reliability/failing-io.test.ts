@@ -13,7 +13,13 @@ import { nodeFs, writeFileDurable, type DurableFs } from '../../main/node/base/d
 import { ensureStateDir, type StatePaths } from '../../main/node/base/state-dir.js';
 import { appendEvent, readSpool } from '../../main/node/journal/spool.js';
 import { RegistryStore } from '../../main/node/journal/registry-store.js';
-import { buildSnapshot, listSnapshots, restoreDefault, sweepSnapshotTemps, writeSnapshot } from '../../main/node/snapshot/store.js';
+import {
+  buildSnapshot,
+  listSnapshots,
+  restoreDefault,
+  sweepSnapshotTemps,
+  writeSnapshot,
+} from '../../main/node/snapshot/store.js';
 import { INSTANCE, bindingsFor, eventFields, sampleFleet } from './helpers/fixtures.js';
 import { LineProc, WORKERS, ensureBuilt, figures, tempState, type TempState } from './helpers/harness.js';
 
@@ -43,7 +49,15 @@ function faultyFs(k: number, mode: Mode): { fs: DurableFs; calls: Op[]; faulted:
       throw Object.assign(new Error(`EIO: injected failure of call ${k} (${op})`), { code: 'EIO' });
     }) as DurableFs[K];
   const fs = Object.fromEntries((Object.keys(nodeFs) as Op[]).map((op) => [op, wrap(op)])) as unknown as DurableFs;
-  return { fs, get calls() { return state.calls; }, get faulted() { return state.faulted; } };
+  return {
+    fs,
+    get calls() {
+      return state.calls;
+    },
+    get faulted() {
+      return state.faulted;
+    },
+  };
 }
 
 /** Calls whose failure must fail the write: everything but the cleanup of a temp file. */
@@ -73,7 +87,10 @@ describe('the k-th filesystem call fails, for every k', () => {
         let err: unknown = null;
         await writeFileDurable(target, after, f.fs).catch((e: unknown) => (err = e));
         const now = readFileSync(target);
-        const faultBites = f.faulted !== null && MUST_FAIL.has(f.faulted) && (mode === 'throw' || f.faulted === 'write' || f.faulted === 'readFile');
+        const faultBites =
+          f.faulted !== null &&
+          MUST_FAIL.has(f.faulted) &&
+          (mode === 'throw' || f.faulted === 'write' || f.faulted === 'readFile');
         if (err === null) {
           expect(faultBites, `k=${k} ${mode} ${f.faulted}: resolved after a failed ${f.faulted}`).toBe(false);
           expect(now.equals(after)).toBe(true);
@@ -83,20 +100,32 @@ describe('the k-th filesystem call fails, for every k', () => {
           expect(now.equals(before) || now.equals(after), `k=${k} ${mode}: target torn`).toBe(true);
           failed++;
         }
-        expect(readdirSync(st.dir).filter((x) => x.startsWith('.tmp-')), `k=${k} ${mode}: temp left`).toEqual([]);
+        expect(
+          readdirSync(st.dir).filter((x) => x.startsWith('.tmp-')),
+          `k=${k} ${mode}: temp left`,
+        ).toEqual([]);
       }
     }
-    figures(`failing-io: writeFileDurable makes ${n} fs calls; ${2 * n} runs (each call failing, or lying about a write/read): ${failed} reported failures, ${ok} ok (only where the faulted call was harmless), 0 torn, 0 temp files left`);
+    figures(
+      `failing-io: writeFileDurable makes ${n} fs calls; ${2 * n} runs (each call failing, or lying about a write/read): ${failed} reported failures, ${ok} ok (only where the faulted call was harmless), 0 torn, 0 temp files left`,
+    );
   });
 
   it('writeSnapshot: a failed save is reported, the previous snapshot stays byte-identical and the restore default', async () => {
     const fleet = sampleFleet({ sessions: 3, windows: 2, panes: 3, titleBytes: 2000 });
     const bindings = bindingsFor(fleet);
-    const prev = await writeSnapshot(st.paths, buildSnapshot(fleet, bindings, 'interval', new Date(Date.now() - 60_000)));
+    const prev = await writeSnapshot(
+      st.paths,
+      buildSnapshot(fleet, bindings, 'interval', new Date(Date.now() - 60_000)),
+    );
     const prevFile = join(st.paths.snapshots, `${prev.id}.json`);
     const prevBytes = readFileSync(prevFile);
     const clean = faultyFs(0, 'throw');
-    const first = await writeSnapshot(st.paths, buildSnapshot(fleet, bindings, 'interval', new Date(Date.now() - 30_000)), clean.fs);
+    const first = await writeSnapshot(
+      st.paths,
+      buildSnapshot(fleet, bindings, 'interval', new Date(Date.now() - 30_000)),
+      clean.fs,
+    );
     rmSync(join(st.paths.snapshots, `${first.id}.json`));
     const n = clean.calls.length;
     let failed = 0;
@@ -106,12 +135,21 @@ describe('the k-th filesystem call fails, for every k', () => {
         const f = faultyFs(k, mode);
         let saved: Snapshot | null = null;
         let err: unknown = null;
-        await writeSnapshot(st.paths, buildSnapshot(fleet, bindings, 'interval', new Date()), f.fs).then((s) => (saved = s), (e: unknown) => (err = e));
+        await writeSnapshot(st.paths, buildSnapshot(fleet, bindings, 'interval', new Date()), f.fs).then(
+          (s) => (saved = s),
+          (e: unknown) => (err = e),
+        );
         const listing = await listSnapshots(st.paths);
         expect(listing.corrupt, `k=${k} ${mode}`).toEqual([]);
         expect(readFileSync(prevFile).equals(prevBytes)).toBe(true);
-        expect(readdirSync(st.paths.snapshots).filter((x) => x.startsWith('.tmp-')), `k=${k} ${mode}: temp left`).toEqual([]);
-        const faultBites = f.faulted !== null && MUST_FAIL.has(f.faulted) && (mode === 'throw' || f.faulted === 'write' || f.faulted === 'readFile');
+        expect(
+          readdirSync(st.paths.snapshots).filter((x) => x.startsWith('.tmp-')),
+          `k=${k} ${mode}: temp left`,
+        ).toEqual([]);
+        const faultBites =
+          f.faulted !== null &&
+          MUST_FAIL.has(f.faulted) &&
+          (mode === 'throw' || f.faulted === 'write' || f.faulted === 'readFile');
         if (saved === null) {
           expect(err, `k=${k} ${mode}`).toBeInstanceOf(WriteFailedError);
           expect(listing.valid.map((s) => s.id)).toEqual([prev.id]);
@@ -126,7 +164,9 @@ describe('the k-th filesystem call fails, for every k', () => {
         }
       }
     }
-    figures(`failing-io: writeSnapshot makes ${n} fs calls; ${2 * n} runs (each failing or lying): ${failed} reported failures with the previous snapshot byte-identical and still the default, ${ok} verified saves, 0 "ok" after a failed write/fsync/read-back`);
+    figures(
+      `failing-io: writeSnapshot makes ${n} fs calls; ${2 * n} runs (each failing or lying): ${failed} reported failures with the previous snapshot byte-identical and still the default, ${ok} verified saves, 0 "ok" after a failed write/fsync/read-back`,
+    );
   });
 });
 
@@ -136,17 +176,33 @@ describe('short writes and a full disk', () => {
   it('ulimit -f (SIGXFSZ/EFBIG mid-write): the save fails loudly, the previous snapshot stays, the temp file is swept', async () => {
     const fleet = sampleFleet({ sessions: 4, windows: 3, panes: 4, titleBytes: 1500 });
     const bindings = bindingsFor(fleet);
-    const prev = await writeSnapshot(st.paths, buildSnapshot(fleet, bindings, 'interval', new Date(Date.now() - 60_000)));
+    const prev = await writeSnapshot(
+      st.paths,
+      buildSnapshot(fleet, bindings, 'interval', new Date(Date.now() - 60_000)),
+    );
     const prevBytes = readFileSync(join(st.paths.snapshots, `${prev.id}.json`));
     const draftFile = join(st.dir, 'draft.json');
     writeFileSync(draftFile, JSON.stringify(buildSnapshot(fleet, bindings, 'interval', new Date())));
     const outcomes: string[] = [];
     let swept = 0;
     for (const kb of [1, 4, 16, Math.floor(prevBytes.length / 1024) - 1]) {
-      const child = spawn('bash', ['-c', `ulimit -f ${kb}; exec "$0" "$@"`, process.execPath, join(WORKERS, 'save.mjs'), st.root, draftFile, 'once'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        'bash',
+        [
+          '-c',
+          `ulimit -f ${kb}; exec "$0" "$@"`,
+          process.execPath,
+          join(WORKERS, 'save.mjs'),
+          st.root,
+          draftFile,
+          'once',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       const lp = new LineProc(child);
       const exit = await lp.exited;
-      const verdict = lp.lines.find((l) => l.startsWith('ok ') || l.startsWith('failed ')) ?? `killed by ${exit.signal}`;
+      const verdict =
+        lp.lines.find((l) => l.startsWith('ok ') || l.startsWith('failed ')) ?? `killed by ${exit.signal}`;
       outcomes.push(`${kb} KB: ${verdict.slice(0, 60)}`);
       expect(verdict.startsWith('ok '), `ulimit -f ${kb}: ${verdict}`).toBe(false);
       if (verdict.startsWith('failed ')) expect(verdict).toMatch(/WriteFailedError/);
@@ -157,7 +213,9 @@ describe('short writes and a full disk', () => {
       swept += await sweepSnapshotTemps(st.paths);
       expect(readdirSync(st.paths.snapshots)).toEqual([`${prev.id}.json`]);
     }
-    figures(`failing-io: ulimit -f short writes of a ${Math.round(prevBytes.length / 1024)} KB snapshot: ${outcomes.join('; ')}; previous byte-identical every time, ${swept} temp files swept`);
+    figures(
+      `failing-io: ulimit -f short writes of a ${Math.round(prevBytes.length / 1024)} KB snapshot: ${outcomes.join('; ')}; previous byte-identical every time, ${swept} temp files swept`,
+    );
   });
 
   describe('full disk (tmpfs)', () => {
@@ -188,7 +246,10 @@ describe('short writes and a full disk', () => {
       const paths: StatePaths = ensureStateDir(join(mnt, 'state'));
       const fleet = sampleFleet({ sessions: 2, windows: 2, panes: 3 });
       const bindings = bindingsFor(fleet);
-      const prev = await writeSnapshot(paths, buildSnapshot(fleet, bindings, 'interval', new Date(Date.now() - 60_000)));
+      const prev = await writeSnapshot(
+        paths,
+        buildSnapshot(fleet, bindings, 'interval', new Date(Date.now() - 60_000)),
+      );
       const prevBytes = readFileSync(join(paths.snapshots, `${prev.id}.json`));
       const store = new RegistryStore(paths);
       const firstEvent = await appendEvent(paths, eventFields(0));
@@ -208,11 +269,16 @@ describe('short writes and a full disk', () => {
       }
       const big = sampleFleet({ sessions: 2, windows: 2, panes: 3, titleBytes: 4000 });
       const errors: string[] = [];
-      await expect(writeSnapshot(paths, buildSnapshot(big, bindings, 'interval', new Date()))).rejects.toThrow(WriteFailedError);
+      await expect(writeSnapshot(paths, buildSnapshot(big, bindings, 'interval', new Date()))).rejects.toThrow(
+        WriteFailedError,
+      );
       errors.push('snapshot');
       await expect(appendEvent(paths, eventFields(2))).rejects.toThrow(WriteFailedError);
       errors.push('event');
-      const foldErr = await store.foldSpool().then(() => null, (e: unknown) => e);
+      const foldErr = await store.foldSpool().then(
+        () => null,
+        (e: unknown) => e,
+      );
       if (foldErr !== null) errors.push('fold');
       // Nothing old lost, nothing half-written visible.
       const listing = await listSnapshots(paths);
@@ -234,7 +300,9 @@ describe('short writes and a full disk', () => {
       expect(Object.keys(folded.doc.applied)).toContain(firstEvent.id);
       expect(Object.keys(folded.doc.applied).length).toBe(3);
       expect((await listSnapshots(paths)).valid.map((s) => s.id)).toEqual([next.id, prev.id]);
-      figures(`failing-io: full 512 KB tmpfs: ${errors.join(', ')} writes failed with WriteFailedError (fold ${foldErr === null ? 'had room to succeed' : 'failed, registry byte-identical'}); previous snapshot byte-identical, 0 temp files, all writes succeed and 0 events lost once space is back`);
+      figures(
+        `failing-io: full 512 KB tmpfs: ${errors.join(', ')} writes failed with WriteFailedError (fold ${foldErr === null ? 'had room to succeed' : 'failed, registry byte-identical'}); previous snapshot byte-identical, 0 temp files, all writes succeed and 0 events lost once space is back`,
+      );
     });
   });
 });

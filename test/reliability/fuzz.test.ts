@@ -11,7 +11,14 @@ import { appendEvent, newEventId, parseEventFile, readJournal, readSpool } from 
 import { RegistryStore } from '../../main/node/journal/registry-store.js';
 import { emptyRegistry, foldEvents } from '../../main/common/journal/registry-fold.js';
 import { canonicalJson } from '../../main/common/base/canonical-json.js';
-import { buildSnapshot, listSnapshots, newestValidSnapshot, parseSnapshot, restoreDefault, writeSnapshot } from '../../main/node/snapshot/store.js';
+import {
+  buildSnapshot,
+  listSnapshots,
+  newestValidSnapshot,
+  parseSnapshot,
+  restoreDefault,
+  writeSnapshot,
+} from '../../main/node/snapshot/store.js';
 import { INSTANCE, bindingsFor, eventFields, sampleFleet } from './helpers/fixtures.js';
 import { figures, rng, seedFromEnv, tempState, type TempState } from './helpers/harness.js';
 
@@ -46,7 +53,8 @@ function exhaust(good: Buffer, original: unknown, parse: (b: Buffer) => Verdict)
       t.rejected++;
       return;
     }
-    if (!isDeepStrictEqual(v.value, original)) throw new Error(`${kind}: accepted a changed record: ${b.toString('utf8').slice(0, 200)}`);
+    if (!isDeepStrictEqual(v.value, original))
+      throw new Error(`${kind}: accepted a changed record: ${b.toString('utf8').slice(0, 200)}`);
     t.acceptedIdentical++;
   };
   for (let len = 0; len < good.length; len++) run('truncation', good.subarray(0, len));
@@ -65,14 +73,28 @@ function exhaust(good: Buffer, original: unknown, parse: (b: Buffer) => Verdict)
     }
   }
   run('zero-filled file', Buffer.alloc(good.length));
-  for (const junk of ['', 'null', '[]', '42', '"x"', '{}', '{"format":"fleetkeeper-event"}', '\u00ff\u00fe', 'x'.repeat(5000)]) run('not a record', Buffer.from(junk));
+  for (const junk of [
+    '',
+    'null',
+    '[]',
+    '42',
+    '"x"',
+    '{}',
+    '{"format":"fleetkeeper-event"}',
+    '\u00ff\u00fe',
+    'x'.repeat(5000),
+  ])
+    run('not a record', Buffer.from(junk));
   run('doubled content', Buffer.concat([good, good]));
   return out;
 }
 
 function describeTally(t: Record<string, Tally>): string {
   return Object.entries(t)
-    .map(([k, v]) => `${k} ${v.cases} (${v.rejected} rejected${v.acceptedIdentical > 0 ? `, ${v.acceptedIdentical} identical accepted` : ''})`)
+    .map(
+      ([k, v]) =>
+        `${k} ${v.cases} (${v.rejected} rejected${v.acceptedIdentical > 0 ? `, ${v.acceptedIdentical} identical accepted` : ''})`,
+    )
     .join(', ');
 }
 
@@ -95,7 +117,8 @@ describe('spool fuzz', () => {
     const seed = seedFromEnv();
     const rand = rng(seed);
     const events: JournalEvent[] = [];
-    for (let i = 0; i < 200; i++) events.push(await appendEvent(st.paths, eventFields(i, new Date(Date.UTC(2026, 10, 23, 20, 0, 0, i)))));
+    for (let i = 0; i < 200; i++)
+      events.push(await appendEvent(st.paths, eventFields(i, new Date(Date.UTC(2026, 10, 23, 20, 0, 0, i)))));
     const damaged = new Set<string>();
     const kinds = ['truncate', 'flip', 'zero', 'garbage', 'empty'] as const;
     const counts: Record<string, number> = {};
@@ -115,7 +138,8 @@ describe('spool fuzz', () => {
       } else if (kind === 'zero') {
         const off = Math.floor(rand() * body);
         writeFileSync(file, b.fill(0, off, Math.min(body, off + 1 + Math.floor(rand() * 64))));
-      } else if (kind === 'garbage') writeFileSync(file, Buffer.from(Array.from({ length: 300 }, () => Math.floor(rand() * 256))));
+      } else if (kind === 'garbage')
+        writeFileSync(file, Buffer.from(Array.from({ length: 300 }, () => Math.floor(rand() * 256))));
       else writeFileSync(file, '');
     }
     const untouched = events.filter((e) => !damaged.has(e.id));
@@ -123,7 +147,10 @@ describe('spool fuzz', () => {
     const dup = untouched[0] as JournalEvent;
     copyFileSync(join(st.paths.spoolNew, `${dup.id}.json`), join(st.paths.archive, `${dup.id}.json`));
     const alias = newEventId(new Date(Date.UTC(2026, 10, 23, 21)));
-    copyFileSync(join(st.paths.spoolNew, `${(untouched[1] as JournalEvent).id}.json`), join(st.paths.spoolNew, `${alias}.json`));
+    copyFileSync(
+      join(st.paths.spoolNew, `${(untouched[1] as JournalEvent).id}.json`),
+      join(st.paths.spoolNew, `${alias}.json`),
+    );
     // Foreign entries: not an event name, a directory, a dangling symlink, a FIFO, a huge file.
     writeFileSync(join(st.paths.spoolNew, 'notes.txt'), 'hello');
     const dirEntry = newEventId(new Date(Date.UTC(2026, 10, 23, 22)));
@@ -137,12 +164,23 @@ describe('spool fuzz', () => {
 
     // A FIFO nobody writes to must not hang the reader (and with it the daemon's every save).
     const withDeadline = <T>(p: Promise<T>, what: string): Promise<T> =>
-      Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`${what} hung on a FIFO in spool/new`)), 5_000))]);
+      Promise.race([
+        p,
+        new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`${what} hung on a FIFO in spool/new`)), 5_000)),
+      ]);
     const read = await withDeadline(readJournal(st.paths), 'readJournal');
     expect(read.events.map((e) => e.id)).toEqual(untouched.map((e) => e.id));
     for (const e of read.events) expect(e).toEqual(untouched.find((u) => u.id === e.id));
     const reported = new Set(read.corrupt.map((c) => c.file.split('/').pop()));
-    const expectedBad = [...[...damaged].map((id) => `${id}.json`), `${alias}.json`, 'notes.txt', `${dirEntry}.json`, `${dangling}.json`, `${fifo}.json`, `${huge}.json`];
+    const expectedBad = [
+      ...[...damaged].map((id) => `${id}.json`),
+      `${alias}.json`,
+      'notes.txt',
+      `${dirEntry}.json`,
+      `${dangling}.json`,
+      `${fifo}.json`,
+      `${huge}.json`,
+    ];
     expect([...reported].sort()).toEqual(expectedBad.sort());
     expect(read.corrupt.every((c) => c.reason.length > 0)).toBe(true);
 
@@ -156,7 +194,9 @@ describe('spool fuzz', () => {
     expect(readdirSync(st.paths.spoolNew).sort()).toEqual(expectedBad.sort());
     expect((await readSpool(st.paths)).events).toEqual([]);
     figures(
-      `fuzz: spool of 200 events with ${damaged.size} damaged (${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}), ` +
+      `fuzz: spool of 200 events with ${damaged.size} damaged (${Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}), ` +
         `1 duplicate, 1 alias, 5 foreign entries (name, dir, dangling link, FIFO, 8 MB) (seed ${seed}): ` +
         `${read.events.length}/${untouched.length} untouched kept, ${read.corrupt.length} reported, 0 throws`,
     );
@@ -183,7 +223,12 @@ describe('snapshot fuzz', () => {
     const base = Date.UTC(2026, 10, 23, 12);
     for (let i = 0; i < 30; i++) {
       const fleet = sampleFleet({ sessions: 1 + (i % 3), windows: 1, panes: 2 });
-      snaps.push(await writeSnapshot(st.paths, buildSnapshot(fleet, bindingsFor(fleet), 'interval', new Date(base + i * 60_000))));
+      snaps.push(
+        await writeSnapshot(
+          st.paths,
+          buildSnapshot(fleet, bindingsFor(fleet), 'interval', new Date(base + i * 60_000)),
+        ),
+      );
     }
     const damaged = new Set<string>([(snaps[29] as Snapshot).id, (snaps[28] as Snapshot).id]);
     while (damaged.size < 10) damaged.add((snaps[Math.floor(rand() * snaps.length)] as Snapshot).id);
@@ -211,9 +256,13 @@ describe('snapshot fuzz', () => {
     const listing = await listSnapshots(st.paths);
     const untouched = snaps.filter((s) => !damaged.has(s.id)).reverse();
     expect(listing.valid.map((s) => s.id)).toEqual(untouched.map((s) => s.id));
-    expect(listing.corrupt.map((c) => c.file).sort()).toEqual([...[...damaged].map((id) => `${id}.json`), `${aliasId}.json`, `${fifoId}.json`, `${dirId}.json`].sort());
+    expect(listing.corrupt.map((c) => c.file).sort()).toEqual(
+      [...[...damaged].map((id) => `${id}.json`), `${aliasId}.json`, `${fifoId}.json`, `${dirId}.json`].sort(),
+    );
     expect((await newestValidSnapshot(st.paths))?.id).toBe(newestGood.id);
     expect(restoreDefault(listing, INSTANCE, new Set())?.id).toBe(newestGood.id);
-    figures(`fuzz: snapshot dir of 30 with 10 damaged incl. the 2 newest, 1 alias, a FIFO and a dir (seed ${seed}): ${listing.valid.length} valid kept, ${listing.corrupt.length} reported, default = newest valid`);
+    figures(
+      `fuzz: snapshot dir of 30 with 10 damaged incl. the 2 newest, 1 alias, a FIFO and a dir (seed ${seed}): ${listing.valid.length} valid kept, ${listing.corrupt.length} reported, default = newest valid`,
+    );
   });
 });

@@ -17,7 +17,13 @@ import { json, runCli } from '../helpers/cli.js';
 
 const HOOKS = hookCommands('/usr/bin/node', '/opt/fleetkeeper/bin/fleetkeeper.js');
 
-interface Config { I: number; G: number; S: number; T: number; R: number }
+interface Config {
+  I: number;
+  G: number;
+  S: number;
+  T: number;
+  R: number;
+}
 
 interface Timeline {
   firstLate: number | null;
@@ -39,10 +45,19 @@ async function simulate(st: TempState, c: Config, saveAt: number): Promise<Timel
   const clock = () => new Date(now);
   const fleet = handFleet(2);
   await writeSnapshot(st.paths, buildSnapshot(fleet, {}, 'interval', new Date(t0)));
-  const settings: Settings = { ...DEFAULT_SETTINGS, intervalS: c.I, graceS: c.G, staleAfterS: c.S, renotifyMinutes: c.R };
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    intervalS: c.I,
+    graceS: c.G,
+    staleAfterS: c.S,
+    renotifyMinutes: c.R,
+  };
   const claude = join(st.dir, 'claude-settings.json');
   await installHooks(claude, HOOKS);
-  const policy = new NotificationPolicy(() => ({ renotifyMinutes: c.R, wakeGraceS: c.G + c.I, enabled: true, tzOffsetMinutes: 0 }), clock);
+  const policy = new NotificationPolicy(
+    () => ({ renotifyMinutes: c.R, wakeGraceS: c.G + c.I, enabled: true, tzOffsetMinutes: 0 }),
+    clock,
+  );
   const tl: Timeline = { firstLate: null, firstRed: null, alarms: [], recoveredAt: null, redBeforeS: 0 };
   const dishonest = saveAt / 2;
   let planted = false;
@@ -62,14 +77,23 @@ async function simulate(st: TempState, c: Config, saveAt: number): Promise<Timel
       expect((await listSnapshots(st.paths)).corrupt.map((x) => x.file).join()).toContain(bad.id);
     }
     if (t === saveAt) await writeSnapshot(st.paths, buildSnapshot(fleet, {}, 'interval', new Date(now)));
-    const report: HealthReport = await gatherHealth({ paths: st.paths, target: { socketName: 'fk-h10-unused' }, settings, clock, settingsPath: claude, hookCommands: HOOKS, live: fleet });
+    const report: HealthReport = await gatherHealth({
+      paths: st.paths,
+      target: { socketName: 'fk-h10-unused' },
+      settings,
+      clock,
+      settingsPath: claude,
+      hookCommands: HOOKS,
+      live: fleet,
+    });
     const notes: PolicyNotification[] = policy.handle({ kind: 'health', report });
     if (report.state === 'late' && tl.firstLate === null) tl.firstLate = t;
     if ((report.state === 'stale' || report.state === 'failing') && t < saveAt) {
       tl.firstRed ??= t;
       if (t <= c.S) tl.redBeforeS++;
     }
-    if (t < saveAt && report.state === 'fresh' && t > c.I + c.G) throw new Error(`fresh at t=${t} s with no save since t=0: ${report.reason}`);
+    if (t < saveAt && report.state === 'fresh' && t > c.I + c.G)
+      throw new Error(`fresh at t=${t} s with no save since t=0: ${report.reason}`);
     for (const n of notes) {
       if (n.urgency === 'critical') tl.alarms.push(t);
       else if (/fresh again/.test(n.title)) tl.recoveredAt ??= t;
@@ -139,7 +163,9 @@ describe('7 honest freshness', () => {
         st.dispose();
       }
     }
-    figures(`7 freshness (injected clock): ${configs.length} configs (seed ${seed}); red never before stale-after, first red ≤ S + ${worstRedDelay} s (T + 1 allowed), amber ≤ I+G + ${worstLateDelay} s; ${renotifyChecks} re-notify gaps on schedule; a bad-checksum newest and an old file touched to now never cleared it; cleared on the tick of the verified save`);
+    figures(
+      `7 freshness (injected clock): ${configs.length} configs (seed ${seed}); red never before stale-after, first red ≤ S + ${worstRedDelay} s (T + 1 allowed), amber ≤ I+G + ${worstLateDelay} s; ${renotifyChecks} re-notify gaps on schedule; a bad-checksum newest and an old file touched to now never cleared it; cleared on the tick of the verified save`,
+    );
   }, 60_000);
 });
 
@@ -178,7 +204,11 @@ describe('7 honest freshness: a hung saver and a server that stops answering, th
     const I = 1;
     const S = 3;
     daemon = new DaemonProc(['--interval', String(I), '--stale-after', String(S), '--socket', tmux.socket], env);
-    await waitFor(async () => (await status()).report.state === 'fresh', 20_000, 'a fresh report from the running daemon');
+    await waitFor(
+      async () => (await status()).report.state === 'fresh',
+      20_000,
+      'a fresh report from the running daemon',
+    );
     process.kill(daemon.pid, 'SIGSTOP');
     const stoppedAt = Date.now();
     // The newest snapshot's savedAt is the honest start of the clock.
@@ -210,7 +240,9 @@ describe('7 honest freshness: a hung saver and a server that stops answering, th
 
     process.kill(daemon.pid, 'SIGCONT');
     await waitFor(async () => (await status()).report.state === 'fresh', 15_000, 'fresh after SIGCONT');
-    figures(`7 hung saver (SIGSTOP daemon, I=${I} s, stale-after ${S} s): status stale at snapshot age ${(staleSeenMs / 1000).toFixed(2)} s (bound ${(bound / 1000).toFixed(2)} s; last non-stale read at ${(lastNonStale / 1000).toFixed(2)} s; one status run ${first!.ms} ms), short line "${line}", exit 1; fresh again after SIGCONT`);
+    figures(
+      `7 hung saver (SIGSTOP daemon, I=${I} s, stale-after ${S} s): status stale at snapshot age ${(staleSeenMs / 1000).toFixed(2)} s (bound ${(bound / 1000).toFixed(2)} s; last non-stale read at ${(lastNonStale / 1000).toFixed(2)} s; one status run ${first!.ms} ms), short line "${line}", exit 1; fresh again after SIGCONT`,
+    );
   }, 60_000);
 
   it('a tmux server that stops answering turns status red (failing or stale), never grey or green', async () => {
@@ -236,7 +268,9 @@ describe('7 honest freshness: a hung saver and a server that stops answering, th
       expect(red!.report.colour).toBe('red');
       const line = await short();
       expect(line, seen.join(' ')).toMatch(/^FK (FAIL|STALE \d+s)$/);
-      figures(`7 unanswering tmux (SIGSTOP server, daemon connected): status red after ${redAfter.toFixed(1)} s, each status run waiting out tmux's 10 s timeout (${seen.join(', ')}); "${red!.report.reason.slice(0, 90)}"; short "${line}"`);
+      figures(
+        `7 unanswering tmux (SIGSTOP server, daemon connected): status red after ${redAfter.toFixed(1)} s, each status run waiting out tmux's 10 s timeout (${seen.join(', ')}); "${red!.report.reason.slice(0, 90)}"; short "${line}"`,
+      );
     } finally {
       process.kill(pid, 'SIGCONT');
     }

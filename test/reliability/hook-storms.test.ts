@@ -9,7 +9,16 @@ import { RegistryStore } from '../../main/node/journal/registry-store.js';
 import { readJournal } from '../../main/node/journal/spool.js';
 import { emptyRegistry, foldEvents } from '../../main/common/journal/registry-fold.js';
 import { canonicalJson } from '../../main/common/base/canonical-json.js';
-import { BIN, LineProc, ensureBuilt, figures, scaled, startWorker, tempState, type TempState } from './helpers/harness.js';
+import {
+  BIN,
+  LineProc,
+  ensureBuilt,
+  figures,
+  scaled,
+  startWorker,
+  tempState,
+  type TempState,
+} from './helpers/harness.js';
 
 let st: TempState | null = null;
 const procs: LineProc[] = [];
@@ -103,7 +112,9 @@ describe('hook storms', () => {
     const folder = foldLoop(store);
     for (let b = 1; b <= bursts; b++) {
       for (const w of workers) w.send('go');
-      await Promise.all(workers.map((w) => w.waitLine(() => w.lines.filter((l) => l.startsWith('ok ')).length >= b, 60_000)));
+      await Promise.all(
+        workers.map((w) => w.waitLine(() => w.lines.filter((l) => l.startsWith('ok ')).length >= b, 60_000)),
+      );
     }
     // The real hook binary, as Claude starts it: 20 at once, a few times over.
     const realBursts = Math.max(1, Math.round(scaled(100) / 20));
@@ -113,8 +124,16 @@ describe('hook storms', () => {
       const runs = Array.from({ length: width }, () => {
         const sid = randomUUID();
         sessionIds.add(sid);
-        const payload = JSON.stringify({ session_id: sid, transcript_path: `/t/${sid}.jsonl`, cwd: '/w', hook_event_name: 'SessionStart', source: 'startup' });
-        const lp = new LineProc(spawn(process.execPath, [BIN, 'hook', 'session-start'], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
+        const payload = JSON.stringify({
+          session_id: sid,
+          transcript_path: `/t/${sid}.jsonl`,
+          cwd: '/w',
+          hook_event_name: 'SessionStart',
+          source: 'startup',
+        });
+        const lp = new LineProc(
+          spawn(process.execPath, [BIN, 'hook', 'session-start'], { env, stdio: ['pipe', 'pipe', 'pipe'] }),
+        );
         lp.child.stdin?.end(payload);
         return lp;
       });
@@ -128,7 +147,9 @@ describe('hook storms', () => {
     const acked = new Set(workers.flatMap((p) => p.lines.filter((l) => l.startsWith('ok ')).map((l) => l.slice(3))));
     expect(acked.size).toBe(bursts * width);
     const journal = await readJournal(st.paths);
-    const hookIds = journal.events.filter((e) => e.sessionId !== undefined && sessionIds.has(e.sessionId)).map((e) => e.id);
+    const hookIds = journal.events
+      .filter((e) => e.sessionId !== undefined && sessionIds.has(e.sessionId))
+      .map((e) => e.id);
     expect(hookIds.length).toBe(realBursts * width);
     const all = new Set([...acked, ...hookIds]);
     expect(folded.applied).toBe(all.size);

@@ -45,12 +45,42 @@ function hostile(canary: string): string[] {
   ];
 }
 
-const POOL = ['$', '(', ')', '`', ';', '"', "'", '\\', '\n', '\t', '#', '{', '}', '[', ']', '-', ' ', 'é', '🚀', '|', '&', '<', '>', '*', '~', 'a', 'z', '0'];
+const POOL = [
+  '$',
+  '(',
+  ')',
+  '`',
+  ';',
+  '"',
+  "'",
+  '\\',
+  '\n',
+  '\t',
+  '#',
+  '{',
+  '}',
+  '[',
+  ']',
+  '-',
+  ' ',
+  'é',
+  '🚀',
+  '|',
+  '&',
+  '<',
+  '>',
+  '*',
+  '~',
+  'a',
+  'z',
+  '0',
+];
 
 function randomName(canary: string): string {
   let s = rand() < 0.5 ? `$(touch ${canary}-rnd)` : `#(touch ${canary}-rnd)`;
   const n = 1 + Math.floor(rand() * 12);
-  for (let i = 0; i < n; i++) s = rand() < 0.5 ? s + POOL[Math.floor(rand() * POOL.length)]! : POOL[Math.floor(rand() * POOL.length)]! + s;
+  for (let i = 0; i < n; i++)
+    s = rand() < 0.5 ? s + POOL[Math.floor(rand() * POOL.length)]! : POOL[Math.floor(rand() * POOL.length)]! + s;
   return s;
 }
 
@@ -59,13 +89,18 @@ function asDirName(s: string): string {
   return s.replace(/\//g, '∕');
 }
 
-interface Shape { session: string; windows: Array<{ name: string; cwd: string; role: string }> }
+interface Shape {
+  session: string;
+  windows: Array<{ name: string; cwd: string; role: string }>;
+}
 
 function shape(f: FleetState): Shape[] {
-  return f.sessions.map((s) => ({
-    session: s.name,
-    windows: s.windows.map((w) => ({ name: w.name, cwd: w.panes[0]!.cwd, role: w.panes[0]!.role })),
-  })).sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));
+  return f.sessions
+    .map((s) => ({
+      session: s.name,
+      windows: s.windows.map((w) => ({ name: w.name, cwd: w.panes[0]!.cwd, role: w.panes[0]!.role })),
+    }))
+    .sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));
 }
 
 describe('11 hostile names', () => {
@@ -104,8 +139,30 @@ describe('11 hostile names', () => {
       const window = names[(i + 3) % names.length]!;
       try {
         // Our own setup escapes exactly like restore does; the canary would catch it if not.
-        await tmux.run('new-session', '-d', '-s', tmuxArg(formatLiteral(session)), '-n', tmuxArg(formatLiteral(window)), '-c', tmuxArg(formatLiteral(cwd)), '-x', '80', '-y', '24');
-        await tmux.run('new-window', '-d', '-t', `${(await tmux.run('list-sessions', '-F', '#{session_id}')).trim().split('\n').at(-1)!}:`, '-n', tmuxArg(formatLiteral(`${window}2`)), '-c', tmuxArg(formatLiteral(cwd)));
+        await tmux.run(
+          'new-session',
+          '-d',
+          '-s',
+          tmuxArg(formatLiteral(session)),
+          '-n',
+          tmuxArg(formatLiteral(window)),
+          '-c',
+          tmuxArg(formatLiteral(cwd)),
+          '-x',
+          '80',
+          '-y',
+          '24',
+        );
+        await tmux.run(
+          'new-window',
+          '-d',
+          '-t',
+          `${(await tmux.run('list-sessions', '-F', '#{session_id}')).trim().split('\n').at(-1)!}:`,
+          '-n',
+          tmuxArg(formatLiteral(`${window}2`)),
+          '-c',
+          tmuxArg(formatLiteral(cwd)),
+        );
         planned.push({ session, window, cwd });
       } catch {
         refusedByTmux++;
@@ -133,7 +190,9 @@ describe('11 hostile names', () => {
     expect(shape(after!)).toEqual(shape(held!));
     expect(canaries()).toEqual([]);
     const sessions = held!.sessions.length;
-    figures(`11 names: ${names.length} hostile session/window names and cwds (${extra} random, seed ${seed}), ${sessions} sessions × 2 windows (${refusedByTmux} refused by tmux itself): snapshot = what tmux held, restore = what tmux held, roles kept; 0 canaries`);
+    figures(
+      `11 names: ${names.length} hostile session/window names and cwds (${extra} random, seed ${seed}), ${sessions} sessions × 2 windows (${refusedByTmux} refused by tmux itself): snapshot = what tmux held, restore = what tmux held, roles kept; 0 canaries`,
+    );
   }, 60_000);
 
   it('hostile roles are refused with a clear error; a hostile role set behind our back never executes', async () => {
@@ -166,7 +225,9 @@ describe('11 hostile names', () => {
       expect(save.stderr.trim().split('\n')).toHaveLength(1);
       expect(save.stderr).toContain('touch');
     }
-    figures(`11 roles: ${refused}/${roles.length} hostile roles refused by \`role\` (exit 2, one line), ${accepted} valid ones ('-leading', '--help') held exactly; a hostile role set directly in tmux: ${outcome.slice(0, 160)}; status ${json<{ state: string }>(status).state}; 0 canaries`);
+    figures(
+      `11 roles: ${refused}/${roles.length} hostile roles refused by \`role\` (exit 2, one line), ${accepted} valid ones ('-leading', '--help') held exactly; a hostile role set directly in tmux: ${outcome.slice(0, 160)}; status ${json<{ state: string }>(status).state}; 0 canaries`,
+    );
   }, 60_000);
 
   it('hook payloads: hostile cwd and transcript_path stored exactly in the spool, never executed', async () => {
@@ -177,7 +238,13 @@ describe('11 hostile names', () => {
     for (const v of values) {
       const id = randomUUID();
       ids.set(id, v);
-      const payload = JSON.stringify({ session_id: id, transcript_path: v, cwd: v, hook_event_name: 'SessionStart', source: v });
+      const payload = JSON.stringify({
+        session_id: id,
+        transcript_path: v,
+        cwd: v,
+        hook_event_name: 'SessionStart',
+        source: v,
+      });
       const r = await runCli(['hook', 'session-start'], env, payload);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('');
@@ -195,6 +262,8 @@ describe('11 hostile names', () => {
     expect(spool.corrupt).toEqual([]);
     expect(canaries()).toEqual([]);
     expect(existsSync(`${canary}-dollar`)).toBe(false);
-    figures(`11 hook payloads: ${values.length} hostile cwd/transcript_path/source strings through \`hook session-start\`: ${exact} stored exactly, 0 corrupt, 0 canaries`);
+    figures(
+      `11 hook payloads: ${values.length} hostile cwd/transcript_path/source strings through \`hook session-start\`: ${exact} stored exactly, 0 corrupt, 0 canaries`,
+    );
   }, 60_000);
 });

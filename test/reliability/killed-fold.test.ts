@@ -10,7 +10,17 @@ import { RegistryStore } from '../../main/node/journal/registry-store.js';
 import { emptyRegistry, foldEvents, parseRegistryDoc } from '../../main/common/journal/registry-fold.js';
 import { canonicalJson } from '../../main/common/base/canonical-json.js';
 import { eventFields } from './helpers/fixtures.js';
-import { ensureBuilt, figures, rng, scaled, seedFromEnv, sleep, startWorker, tempState, type TempState } from './helpers/harness.js';
+import {
+  ensureBuilt,
+  figures,
+  rng,
+  scaled,
+  seedFromEnv,
+  sleep,
+  startWorker,
+  tempState,
+  type TempState,
+} from './helpers/harness.js';
 
 let st: TempState;
 beforeAll(() => {
@@ -92,7 +102,9 @@ describe('killed during the fold', () => {
     const second = tempState('killed-fold-b');
     try {
       const lanes = [st, second];
-      const results = await Promise.all(lanes.map((s, i) => lane(s, Math.ceil(kills / 2) - (i === 1 && kills % 2 === 1 ? 1 : 0), rand)));
+      const results = await Promise.all(
+        lanes.map((s, i) => lane(s, Math.ceil(kills / 2) - (i === 1 && kills % 2 === 1 ? 1 : 0), rand)),
+      );
       let strayTemps = 0;
       for (const [i, s] of lanes.entries()) {
         const store = new RegistryStore(s.paths);
@@ -128,7 +140,10 @@ describe('killed during the fold', () => {
     await appendEvent(st.paths, eventFields(1));
     await store.foldSpool();
     const damages: Array<[string, () => void]> = [
-      ...[0, 1, 100, Math.floor(good.length / 2), good.length - 2].map((n): [string, () => void] => [`truncated to ${n} bytes`, () => writeFileSync(registryFile, good.subarray(0, n))]),
+      ...[0, 1, 100, Math.floor(good.length / 2), good.length - 2].map((n): [string, () => void] => [
+        `truncated to ${n} bytes`,
+        () => writeFileSync(registryFile, good.subarray(0, n)),
+      ]),
       ['zero-filled', () => writeFileSync(registryFile, Buffer.alloc(good.length))],
       ['not JSON', () => writeFileSync(registryFile, 'registry? no')],
       ['wrong shape', () => writeFileSync(registryFile, JSON.stringify({ version: 1, roles: [], applied: {} }))],
@@ -149,6 +164,8 @@ describe('killed during the fold', () => {
     expect(Object.keys(full.applied).length).toBeGreaterThan(0);
     const kept = readdirSync(st.root).filter((n) => n.startsWith('registry.json.damaged-'));
     expect(kept.length).toBe(damages.length);
-    figures(`killed-fold: ${rebuilt}/${damages.length} damaged store files (truncations, zero fill, junk, wrong shape, rollback) rebuilt loudly from the journal, every damaged file kept`);
+    figures(
+      `killed-fold: ${rebuilt}/${damages.length} damaged store files (truncations, zero fill, junk, wrong shape, rollback) rebuilt loudly from the journal, every damaged file kept`,
+    );
   }, 120_000);
 });

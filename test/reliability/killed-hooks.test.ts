@@ -9,7 +9,18 @@ import { RegistryStore } from '../../main/node/journal/registry-store.js';
 import { readJournal, sweepSpoolTmp } from '../../main/node/journal/spool.js';
 import { emptyRegistry, foldEvents } from '../../main/common/journal/registry-fold.js';
 import { canonicalJson } from '../../main/common/base/canonical-json.js';
-import { BIN, LineProc, ensureBuilt, figures, rng, scaled, seedFromEnv, sleep, tempState, type TempState } from './helpers/harness.js';
+import {
+  BIN,
+  LineProc,
+  ensureBuilt,
+  figures,
+  rng,
+  scaled,
+  seedFromEnv,
+  sleep,
+  tempState,
+  type TempState,
+} from './helpers/harness.js';
 
 let st: TempState;
 beforeAll(() => {
@@ -54,7 +65,8 @@ describe('killed hooks', () => {
     const parallel = 6;
     // Calibrate under the same load: kill instants then span a whole hook's life, start to exit.
     const warm: HookRun[] = [];
-    for (let i = 0; i < 3; i++) warm.push(...(await Promise.all(Array.from({ length: parallel }, () => runHook(env, null)))));
+    for (let i = 0; i < 3; i++)
+      warm.push(...(await Promise.all(Array.from({ length: parallel }, () => runHook(env, null)))));
     expect(warm.every((r) => r.code === 0 && r.stdout === '')).toBe(true);
     const durations = warm.map((r) => r.ms).sort((a, b) => a - b);
     const span = 1.2 * (durations[Math.floor(durations.length * 0.9)] as number);
@@ -106,7 +118,9 @@ describe('killed hooks', () => {
     applied += (await store.foldSpool()).applied;
     expect(applied).toBe(journal.events.length);
     const { doc } = await store.load();
-    expect(canonicalJson(doc)).toBe(canonicalJson(foldEvents(emptyRegistry(), (await readJournal(st.paths)).events).doc));
+    expect(canonicalJson(doc)).toBe(
+      canonicalJson(foldEvents(emptyRegistry(), (await readJournal(st.paths)).events).doc),
+    );
     const swept = await sweepSpoolTmp(st.paths, 0);
     expect(swept).toBe(tornTemps);
     expect(readdirSync(st.paths.spoolTmp)).toEqual([]);

@@ -5,9 +5,25 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSnapshot, listSnapshots, newestValidSnapshot, restoreDefault, sweepSnapshotTemps } from '../../main/node/snapshot/store.js';
+import {
+  buildSnapshot,
+  listSnapshots,
+  newestValidSnapshot,
+  restoreDefault,
+  sweepSnapshotTemps,
+} from '../../main/node/snapshot/store.js';
 import { INSTANCE, bindingsFor, sampleFleet } from './helpers/fixtures.js';
-import { ensureBuilt, figures, rng, scaled, seedFromEnv, sleep, startWorker, tempState, type TempState } from './helpers/harness.js';
+import {
+  ensureBuilt,
+  figures,
+  rng,
+  scaled,
+  seedFromEnv,
+  sleep,
+  startWorker,
+  tempState,
+  type TempState,
+} from './helpers/harness.js';
 
 const states: TempState[] = [];
 beforeAll(() => ensureBuilt(), 180_000);
@@ -25,7 +41,12 @@ interface LaneResult {
   killedBeforeFirstSave: number;
 }
 
-async function lane(label: string, fleetOpts: Parameters<typeof sampleFleet>[0], kills: number, rand: () => number): Promise<LaneResult> {
+async function lane(
+  label: string,
+  fleetOpts: Parameters<typeof sampleFleet>[0],
+  kills: number,
+  rand: () => number,
+): Promise<LaneResult> {
   const s = tempState(`killed-save-${label}`);
   states.push(s);
   const fleet = sampleFleet(fleetOpts);
@@ -74,7 +95,10 @@ async function lane(label: string, fleetOpts: Parameters<typeof sampleFleet>[0],
       expect((await newestValidSnapshot(s.paths))?.id).toBe(def?.id);
     }
     swept += await sweepSnapshotTemps(s.paths);
-    expect(readdirSync(s.paths.snapshots).filter((n) => n.startsWith('.tmp-')), `${label} kill ${k}: temp left after the sweep`).toEqual([]);
+    expect(
+      readdirSync(s.paths.snapshots).filter((n) => n.startsWith('.tmp-')),
+      `${label} kill ${k}: temp left after the sweep`,
+    ).toEqual([]);
     // Keep the disk small (2 MB × hundreds): retention-like, keep the newest three.
     for (const v of listing.valid.slice(3)) {
       rmSync(join(s.paths.snapshots, v.file));
@@ -99,7 +123,10 @@ describe('killed mid-save', () => {
     figures(
       `killed-mid-save: ${results.reduce((a, r) => a + r.kills, 0)} kills (seed ${seed}): ` +
         results
-          .map((r) => `${r.kills} × ${r.label} (${Math.round(r.bytes / 1024)} KB, one save ≈ ${Math.round(r.saveMs)} ms, kills over 0-${Math.round(r.saveMs * 1.8)} ms; ${r.killedBeforeFirstSave} before their first save completed) ${r.swept} temp files swept`)
+          .map(
+            (r) =>
+              `${r.kills} × ${r.label} (${Math.round(r.bytes / 1024)} KB, one save ≈ ${Math.round(r.saveMs)} ms, kills over 0-${Math.round(r.saveMs * 1.8)} ms; ${r.killedBeforeFirstSave} before their first save completed) ${r.swept} temp files swept`,
+          )
           .join('; ') +
         '; 0 invalid or empty restore defaults, default = newest valid after every kill, 0 acknowledged saves lost',
     );

@@ -31,14 +31,25 @@ function walk(dir: string): Array<{ path: string; mode: number; dir: boolean }> 
   return out;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<{ code: number | null; out: string; err: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdin = '',
+): Promise<{ code: number | null; out: string; err: string }> {
   const lp = new LineProc(spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] }));
   lp.child.stdin?.end(stdin);
   return lp.exited.then(({ code }) => ({ code, out: lp.lines.join('\n'), err: lp.stderr }));
 }
 
 const hookPayload = (): string =>
-  JSON.stringify({ session_id: randomUUID(), transcript_path: '/t/x.jsonl', cwd: '/w', hook_event_name: 'SessionStart', source: 'startup' });
+  JSON.stringify({
+    session_id: randomUUID(),
+    transcript_path: '/t/x.jsonl',
+    cwd: '/w',
+    hook_event_name: 'SessionStart',
+    source: 'startup',
+  });
 
 describe('permissions', () => {
   it('under umask 000 every writer creates 0700 dirs and 0600 files', async () => {
@@ -48,19 +59,35 @@ describe('permissions', () => {
     const draftFile = join(st.dir, 'draft.json');
     writeFileSync(draftFile, JSON.stringify(buildSnapshot(fleet, bindingsFor(fleet), 'manual', new Date())));
     const env = { PATH: process.env.PATH, HOME: st.dir };
-    const r = await run('bash', ['-c', 'umask 000; exec "$0" "$@"', process.execPath, join(WORKERS, 'perms.mjs'), fresh, draftFile], env);
+    const r = await run(
+      'bash',
+      ['-c', 'umask 000; exec "$0" "$@"', process.execPath, join(WORKERS, 'perms.mjs'), fresh, draftFile],
+      env,
+    );
     expect(r.out, r.err).toMatch(/done$/);
     expect(r.out).toMatch(/lock-mode 384/); // 0600 while held
     // The hook too, as Claude runs it, into another fresh dir.
     const hookHome = join(st.dir, 'hook-state');
-    const h = await run('bash', ['-c', 'umask 000; exec "$0" "$@"', process.execPath, BIN, 'hook', 'session-start'], { ...env, FLEETKEEPER_HOME: hookHome }, hookPayload());
+    const h = await run(
+      'bash',
+      ['-c', 'umask 000; exec "$0" "$@"', process.execPath, BIN, 'hook', 'session-start'],
+      { ...env, FLEETKEEPER_HOME: hookHome },
+      hookPayload(),
+    );
     expect(h).toMatchObject({ code: 0, out: '', err: '' });
-    const entries = [{ path: fresh, mode: lstatSync(fresh).mode & 0o7777, dir: true }, ...walk(fresh), { path: hookHome, mode: lstatSync(hookHome).mode & 0o7777, dir: true }, ...walk(hookHome)];
+    const entries = [
+      { path: fresh, mode: lstatSync(fresh).mode & 0o7777, dir: true },
+      ...walk(fresh),
+      { path: hookHome, mode: lstatSync(hookHome).mode & 0o7777, dir: true },
+      ...walk(hookHome),
+    ];
     const bad = entries.filter((e) => e.mode !== (e.dir ? 0o700 : 0o600)).map((e) => `${e.path} ${e.mode.toString(8)}`);
     expect(bad).toEqual([]);
     const files = entries.filter((e) => !e.dir);
     expect(files.length).toBeGreaterThanOrEqual(15);
-    figures(`permissions: umask 000: ${entries.length - files.length} dirs all 0700, ${files.length} files all 0600 (events, archive, registry, snapshot, daemon status, handled, settings, lock)`);
+    figures(
+      `permissions: umask 000: ${entries.length - files.length} dirs all 0700, ${files.length} files all 0600 (events, archive, registry, snapshot, daemon status, handled, settings, lock)`,
+    );
   });
 
   it('a state dir that group or others can write is refused with a clear message; a readable one is tightened', async () => {
@@ -74,7 +101,12 @@ describe('permissions', () => {
       expect(() => ensureStateDir(root)).toThrow(InvalidInputError);
       expect(() => ensureStateDir(root)).toThrow(/writable by group or others.*chmod 700/);
       // The hook records nothing there, says why on stderr, and never fails Claude.
-      const h = await run(process.execPath, [BIN, 'hook', 'session-start'], { ...env, FLEETKEEPER_HOME: root }, hookPayload());
+      const h = await run(
+        process.execPath,
+        [BIN, 'hook', 'session-start'],
+        { ...env, FLEETKEEPER_HOME: root },
+        hookPayload(),
+      );
       expect(h.code).toBe(0);
       expect(h.out).toBe('');
       expect(h.err).toMatch(/state dir.*writable by group or others/);
@@ -99,6 +131,8 @@ describe('permissions', () => {
     chmodSync(readable, 0o755);
     ensureStateDir(readable);
     expect(lstatSync(readable).mode & 0o777).toBe(0o700);
-    figures(`permissions: state dirs of mode ${refused.join(', ')} and a symlink to a 777 dir refused by the library, the hook (exit 0, nothing recorded, reason on stderr) and the CLI (non-zero, one line); 755 tightened to 700`);
+    figures(
+      `permissions: state dirs of mode ${refused.join(', ')} and a symlink to a 777 dir refused by the library, the hook (exit 0, nothing recorded, reason on stderr) and the CLI (non-zero, one line); 755 tightened to 700`,
+    );
   });
 });

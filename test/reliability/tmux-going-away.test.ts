@@ -59,7 +59,13 @@ describe('9 tmux going away', () => {
       const tmux = new TmuxHarness(cliEnv(st.dir));
       const sessions = 2 + (r % 4);
       const pid = await fleetOn(tmux, sessions);
-      const deps = { paths: st.paths, target: { socketName: tmux.socket }, registry, settings: DEFAULT_SETTINGS, clock: () => new Date() };
+      const deps = {
+        paths: st.paths,
+        target: { socketName: tmux.socket },
+        registry,
+        settings: DEFAULT_SETTINGS,
+        clock: () => new Date(),
+      };
       const healthy = await saveSnapshot(deps, 'manual');
       let stop = false;
       const loop = (async () => {
@@ -90,7 +96,9 @@ describe('9 tmux going away', () => {
       expect(Date.parse(d!.savedAt)).toBeGreaterThanOrEqual(Date.parse(healthy.snapshot.savedAt));
       expect(listing.corrupt).toEqual([]);
     }
-    figures(`9 killed mid-save: ${rounds} servers SIGKILLed during back-to-back saves (seed ${seed}): ${attempts} save attempts, ${ok} ok, ${failed} refused/failed at the kill; 0 empty snapshots, 0 corrupt, default always a whole snapshot of the dead server`);
+    figures(
+      `9 killed mid-save: ${rounds} servers SIGKILLed during back-to-back saves (seed ${seed}): ${attempts} save attempts, ${ok} ok, ${failed} refused/failed at the kill; 0 empty snapshots, 0 corrupt, default always a whole snapshot of the dead server`,
+    );
   }, 120_000);
 
   it('server SIGKILLed while restore executes: a clear error, the default unchanged, a later restore works', async () => {
@@ -143,7 +151,9 @@ describe('9 tmux going away', () => {
       noEmpty(listing.valid);
       // Nothing was saved of the half-restored server (no saver ran), and the default stays.
       expect((await defaultOf(st))?.id).toBe(saved.id);
-      const dry = json<{ snapshotId: string }>(await runCli(['restore', '--dry-run', '--json', '--socket', tmux.socket], env));
+      const dry = json<{ snapshotId: string }>(
+        await runCli(['restore', '--dry-run', '--json', '--socket', tmux.socket], env),
+      );
       expect(dry.snapshotId).toBe(saved.id);
       const leftover = await tmux.serverPid();
       if (leftover !== null) await tmux.kill();
@@ -151,8 +161,12 @@ describe('9 tmux going away', () => {
     expect(interrupted).toBeGreaterThan(0);
     const whole = await runCli(['restore', '--json', '--stagger', '0', '--socket', tmux.socket], env);
     expect(whole.code, whole.stderr).toBe(0);
-    expect((await tmux.run('list-sessions', '-F', '#{session_name}')).trim().split('\n').sort()).toEqual(Array.from({ length: N }, (_, i) => `s${i}`).sort());
-    figures(`9 killed during restore: ${rounds} restores (${N} sessions, stagger 150 ms) with the new server SIGKILLed 0-100 ms after restore started it: ${interrupted} reported failed (exit 1: ${[...reasons].join(' / ')}), ${finished} finished whole first; default stayed ${saved.id}; a full restore afterwards recreated all ${N} sessions`);
+    expect((await tmux.run('list-sessions', '-F', '#{session_name}')).trim().split('\n').sort()).toEqual(
+      Array.from({ length: N }, (_, i) => `s${i}`).sort(),
+    );
+    figures(
+      `9 killed during restore: ${rounds} restores (${N} sessions, stagger 150 ms) with the new server SIGKILLed 0-100 ms after restore started it: ${interrupted} reported failed (exit 1: ${[...reasons].join(' / ')}), ${finished} finished whole first; default stayed ${saved.id}; a full restore afterwards recreated all ${N} sessions`,
+    );
   }, 120_000);
 
   it('a running daemon: server killed, gone, a new one appears, killed again; it reconnects and never crashes', async () => {
@@ -170,16 +184,24 @@ describe('9 tmux going away', () => {
       const t = Date.now();
       const pid = await fleetOn(tmux, 1 + (r % 3));
       pids.push(pid);
-      await waitFor(async () => (await listSnapshots(st.paths)).valid.some((s) => s.instance.pid === pid), 15_000, `a save of server ${r + 1}`);
+      await waitFor(
+        async () => (await listSnapshots(st.paths)).valid.some((s) => s.instance.pid === pid),
+        15_000,
+        `a save of server ${r + 1}`,
+      );
       reconnectMs.push(Date.now() - t);
       // Kill it mid-save: the daemon saves every second, the kill lands at a random instant.
       await sleep(300 + rand() * 1500);
       sigkill(pid);
       await waitFor(() => processGone(pid), 10_000, 'the server to go');
-      await waitFor(async () => {
-        const s = json<{ state: string }>(await runCli(['status', '--json', '--socket', tmux.socket], env));
-        return s.state === 'no-server';
-      }, 10_000, 'status no-server');
+      await waitFor(
+        async () => {
+          const s = json<{ state: string }>(await runCli(['status', '--json', '--socket', tmux.socket], env));
+          return s.state === 'no-server';
+        },
+        10_000,
+        'status no-server',
+      );
       expect(daemon.alive, daemon.log).toBe(true);
       const listing = await listSnapshots(st.paths);
       noEmpty(listing.valid);
@@ -190,6 +212,8 @@ describe('9 tmux going away', () => {
     }
     expect(daemon.alive).toBe(true);
     expect(daemon.log).not.toMatch(/TypeError|ReferenceError|unhandled|\n\s+at /i);
-    figures(`9 daemon through ${rounds} server deaths (SIGKILL at random instants): a save of each new server ${Math.min(...reconnectMs)}-${Math.max(...reconnectMs)} ms after it appeared, status no-server after each kill, the default always the dead server's last whole snapshot, daemon alive, 0 errors logged beyond expected ones`);
+    figures(
+      `9 daemon through ${rounds} server deaths (SIGKILL at random instants): a save of each new server ${Math.min(...reconnectMs)}-${Math.max(...reconnectMs)} ms after it appeared, status no-server after each kill, the default always the dead server's last whole snapshot, daemon alive, 0 errors logged beyond expected ones`,
+    );
   }, 120_000);
 });

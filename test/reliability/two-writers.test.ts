@@ -10,7 +10,18 @@ import { RegistryStore } from '../../main/node/journal/registry-store.js';
 import { emptyRegistry, foldEvents } from '../../main/common/journal/registry-fold.js';
 import { canonicalJson } from '../../main/common/base/canonical-json.js';
 import { eventFields } from './helpers/fixtures.js';
-import { ensureBuilt, figures, rng, scaled, seedFromEnv, sleep, startWorker, tempState, type LineProc, type TempState } from './helpers/harness.js';
+import {
+  ensureBuilt,
+  figures,
+  rng,
+  scaled,
+  seedFromEnv,
+  sleep,
+  startWorker,
+  tempState,
+  type LineProc,
+  type TempState,
+} from './helpers/harness.js';
 
 let st: TempState;
 beforeAll(() => {
@@ -64,6 +75,8 @@ describe('two writers', () => {
     expect(journal.corrupt).toEqual([]);
     expect(journal.events.length).toBe(events);
     expect(canonicalJson(final.doc)).toBe(canonicalJson(foldEvents(emptyRegistry(), journal.events).doc));
-    figures(`two-writers: ${all.length} writer processes (4 at a time), ${entries} lock entries, ${killsInside} holders SIGKILLed inside the lock and taken over, ${events} events: 0 overlaps, 0 lost updates, registry = fold of the journal (seed ${seed})`);
+    figures(
+      `two-writers: ${all.length} writer processes (4 at a time), ${entries} lock entries, ${killsInside} holders SIGKILLed inside the lock and taken over, ${events} events: 0 overlaps, 0 lost updates, registry = fold of the journal (seed ${seed})`,
+    );
   }, 300_000);
 });

@@ -9,7 +9,8 @@ import { InvalidInputError, errorMessage } from '../../common/base/errors.js';
 function seconds(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidInputError(`${name} must be a positive number of seconds, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidInputError(`${name} must be a positive number of seconds, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -18,18 +19,29 @@ function seconds(name: string, v: string | undefined): number | undefined {
  * with notifications through node-notifier. One daemon per state dir (its own lock file;
  * the writer lock is taken per save so the CLI can interleave).
  */
-export async function daemonCommand(ctx: CliContext, flags: { interval?: string; staleAfter?: string }): Promise<number> {
+export async function daemonCommand(
+  ctx: CliContext,
+  flags: { interval?: string; staleAfter?: string },
+): Promise<number> {
   const intervalS = seconds('--interval', flags.interval);
   const staleAfterS = seconds('--stale-after', flags.staleAfter);
   if (intervalS !== undefined && staleAfterS !== undefined && staleAfterS <= intervalS) {
     throw new InvalidInputError(`--stale-after (${staleAfterS}) must be greater than --interval (${intervalS})`);
   }
-  const single = await acquireWriterLock({ ...ctx.paths, lockFile: join(ctx.paths.root, 'daemon.lock') }, `daemon (pid ${process.pid})`);
+  const single = await acquireWriterLock(
+    { ...ctx.paths, lockFile: join(ctx.paths.root, 'daemon.lock') },
+    `daemon (pid ${process.pid})`,
+  );
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} fleetkeeper daemon: ${line}\n`);
   const notifier = createNodeNotifier({ appName: 'Fleetkeeper' });
   const policy = new NotificationPolicy(() => {
     const s = ctx.settings.get();
-    return { renotifyMinutes: s.renotifyMinutes, wakeGraceS: s.graceS + (intervalS ?? s.intervalS), enabled: s.notifications, tzOffsetMinutes: -new Date().getTimezoneOffset() };
+    return {
+      renotifyMinutes: s.renotifyMinutes,
+      wakeGraceS: s.graceS + (intervalS ?? s.intervalS),
+      enabled: s.notifications,
+      tzOffsetMinutes: -new Date().getTimezoneOffset(),
+    };
   });
   const deliver = (events: ReturnType<NotificationPolicy['handle']>) => {
     for (const n of events) {

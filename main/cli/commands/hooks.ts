@@ -13,13 +13,22 @@ export async function hooksCommand(ctx: CliContext, out: Output, verb: string | 
     }
     case 'install': {
       const r = await installHooks(path, ctx.hookCommands);
-      out.result({ ...r, settingsPath: path, commands: ctx.hookCommands },
-        r.changed ? `installed Fleetkeeper hooks in ${path}${r.backupPath ? ` (backup: ${r.backupPath})` : ''}` : `already installed in ${path}; nothing changed`);
+      out.result(
+        { ...r, settingsPath: path, commands: ctx.hookCommands },
+        r.changed
+          ? `installed Fleetkeeper hooks in ${path}${r.backupPath ? ` (backup: ${r.backupPath})` : ''}`
+          : `already installed in ${path}; nothing changed`,
+      );
       return 0;
     }
     case 'uninstall': {
       const r = await uninstallHooks(path);
-      out.result({ ...r, settingsPath: path }, r.changed ? `removed Fleetkeeper hooks from ${path}${r.backupPath ? ` (backup: ${r.backupPath})` : ''}` : `no Fleetkeeper hooks in ${path}; nothing changed`);
+      out.result(
+        { ...r, settingsPath: path },
+        r.changed
+          ? `removed Fleetkeeper hooks from ${path}${r.backupPath ? ` (backup: ${r.backupPath})` : ''}`
+          : `no Fleetkeeper hooks in ${path}; nothing changed`,
+      );
       return 0;
     }
     default:

@@ -7,8 +7,17 @@ export async function registryCommand(ctx: CliContext, out: Output): Promise<num
   out.result(bindings, () => {
     const rows = Object.entries(bindings)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([role, b]) => [role, b.sessionId, b.source, b.boundAt, b.endedAt ? `ended ${b.endReason ?? ''}`.trim() : 'live', b.cwd]);
-    return rows.length === 0 ? 'no bindings yet (are the Claude hooks installed? fleetkeeper hooks status)' : table(['ROLE', 'SESSION', 'SOURCE', 'BOUND', 'STATE', 'CWD'], rows);
+      .map(([role, b]) => [
+        role,
+        b.sessionId,
+        b.source,
+        b.boundAt,
+        b.endedAt ? `ended ${b.endReason ?? ''}`.trim() : 'live',
+        b.cwd,
+      ]);
+    return rows.length === 0
+      ? 'no bindings yet (are the Claude hooks installed? fleetkeeper hooks status)'
+      : table(['ROLE', 'SESSION', 'SOURCE', 'BOUND', 'STATE', 'CWD'], rows);
   });
   return 0;
 }

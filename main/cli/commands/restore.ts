@@ -7,27 +7,39 @@ import type { RestorePlan } from '../../common/restore/plan.js';
 function positive(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidInputError(`${name} must be a non-negative number, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new InvalidInputError(`${name} must be a non-negative number, got ${JSON.stringify(v)}`);
   return n;
 }
 
 export function renderPlan(plan: RestorePlan): string {
   const lines = [`restore plan for snapshot ${plan.snapshotId} (saved ${plan.savedAt})`];
   for (const s of plan.sessions) {
-    lines.push(s.action === 'create' ? `session ${JSON.stringify(s.name)}: create` : `session ${JSON.stringify(s.name)}: SKIPPED (a session of that name exists; not touched)`);
+    lines.push(
+      s.action === 'create'
+        ? `session ${JSON.stringify(s.name)}: create`
+        : `session ${JSON.stringify(s.name)}: SKIPPED (a session of that name exists; not touched)`,
+    );
     if (s.action !== 'create') continue;
     for (const w of s.windows) {
-      lines.push(`  window ${w.index} ${JSON.stringify(w.name)}${w.active ? ' (active)' : ''}${w.zoomed ? ' (zoomed)' : ''}`);
+      lines.push(
+        `  window ${w.index} ${JSON.stringify(w.name)}${w.active ? ' (active)' : ''}${w.zoomed ? ' (zoomed)' : ''}`,
+      );
       for (const p of w.panes) {
-        const what = p.action === 'resume'
-          ? `resume ${p.sessionId ?? '?'} ${p.title ? `"${p.title}"` : '(untitled)'}`
-          : `shell — ${p.reason ?? ''}`;
-        lines.push(`    ${p.target}  role ${p.role}  cwd ${JSON.stringify(p.cwd)}  ${what}${p.action === 'resume' && p.reason ? ` (${p.reason})` : ''}`);
+        const what =
+          p.action === 'resume'
+            ? `resume ${p.sessionId ?? '?'} ${p.title ? `"${p.title}"` : '(untitled)'}`
+            : `shell — ${p.reason ?? ''}`;
+        lines.push(
+          `    ${p.target}  role ${p.role}  cwd ${JSON.stringify(p.cwd)}  ${what}${p.action === 'resume' && p.reason ? ` (${p.reason})` : ''}`,
+        );
       }
     }
   }
   const c = plan.counts;
-  lines.push(`${c.sessions} sessions (${c.skipped} skipped) · ${c.panes} panes · ${c.resumes} resumes · ${c.shells} shells`);
+  lines.push(
+    `${c.sessions} sessions (${c.skipped} skipped) · ${c.panes} panes · ${c.resumes} resumes · ${c.shells} shells`,
+  );
   return lines.join('\n');
 }
 
@@ -35,7 +47,9 @@ function renderReport(r: RestoreReport): string {
   const lines = [renderPlan(r.plan)];
   if (r.dryRun) return `${lines.join('\n')}\n(dry run: nothing was changed)`;
   for (const v of r.verification) {
-    lines.push(`${v.status.toUpperCase().padEnd(8)} ${v.role} (${v.paneId}) expected ${v.expected}${v.got !== null && v.got !== v.expected ? ` got ${v.got}` : ''}`);
+    lines.push(
+      `${v.status.toUpperCase().padEnd(8)} ${v.role} (${v.paneId}) expected ${v.expected}${v.got !== null && v.got !== v.expected ? ` got ${v.got}` : ''}`,
+    );
   }
   const verified = r.verification.filter((v) => v.status === 'verified').length;
   lines.push(`verified ${verified} of ${r.verification.length} resumed conversations`);

@@ -3,7 +3,12 @@ import type { Output } from '../output.js';
 import { getRole, setRole } from '../../node/tmux/roles.js';
 import { InvalidInputError } from '../../common/base/errors.js';
 
-export async function roleCommand(ctx: CliContext, out: Output, name: string | undefined, flags: { pane?: string; force?: boolean }): Promise<number> {
+export async function roleCommand(
+  ctx: CliContext,
+  out: Output,
+  name: string | undefined,
+  flags: { pane?: string; force?: boolean },
+): Promise<number> {
   const pane = flags.pane ?? ctx.env.TMUX_PANE;
   if (pane === undefined || pane === '') {
     throw new InvalidInputError('not inside a tmux pane: pass --pane TARGET (e.g. --pane %3 or --pane work:1.0)');

@@ -15,7 +15,10 @@ export async function snapshotsCommand(ctx: CliContext, out: Output): Promise<nu
       String(s.claudePanes),
       `${s.instance.socketPath} pid ${s.instance.pid}`,
     ]);
-    const body = rows.length === 0 ? 'no snapshots yet' : table(['ID', 'SAVED', 'TRIGGER', 'SESSIONS', 'PANES', 'CLAUDE', 'SERVER'], rows);
+    const body =
+      rows.length === 0
+        ? 'no snapshots yet'
+        : table(['ID', 'SAVED', 'TRIGGER', 'SESSIONS', 'PANES', 'CLAUDE', 'SERVER'], rows);
     const bad = listing.corrupt.map((c) => `corrupt: ${c.file}: ${c.reason}`);
     return [body, ...bad].join('\n');
   });

@@ -9,9 +9,7 @@ export function isValidRole(name: string): boolean {
 
 export function assertValidRole(name: string): string {
   if (!isValidRole(name)) {
-    throw new InvalidInputError(
-      `invalid role ${JSON.stringify(name)}: use 1-64 characters of A-Z a-z 0-9 . _ -`,
-    );
+    throw new InvalidInputError(`invalid role ${JSON.stringify(name)}: use 1-64 characters of A-Z a-z 0-9 . _ -`);
   }
   return name;
 }
@@ -36,9 +34,7 @@ export function defaultRole(
   paneIndex: number,
   taken: ReadonlySet<string>,
 ): string {
-  const base = `${sessionName}-${windowIndex}.${paneIndex}`
-    .replace(/[^A-Za-z0-9._-]/g, '_')
-    .slice(0, 56);
+  const base = `${sessionName}-${windowIndex}.${paneIndex}`.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 56);
   const safe = base.length > 0 ? base : 'pane';
   if (!taken.has(safe)) return safe;
   for (let n = 2; ; n++) {

@@ -58,7 +58,9 @@ export function isOurHookCommand(cmd: string): boolean {
   const w = shellWords(cmd);
   if (w === null || w.length < 3 || w.length > 4) return false;
   const n = w.length;
-  return w[n - 2] === 'hook' && /^session-(start|end)$/.test(w[n - 1] as string) && /fleetkeeper/i.test(w[n - 3] as string);
+  return (
+    w[n - 2] === 'hook' && /^session-(start|end)$/.test(w[n - 1] as string) && /fleetkeeper/i.test(w[n - 3] as string)
+  );
 }
 
 // SessionStart's matcher filters on source (startup/resume/...): only a catch-all group sees all.
@@ -86,7 +88,10 @@ export function validateShape(data: unknown, path: string): asserts data is Obj 
   }
 }
 
-export function assess(data: Obj, expected: HookCommands): { state: 'installed' | 'missing' | 'outdated'; detail: string } {
+export function assess(
+  data: Obj,
+  expected: HookCommands,
+): { state: 'installed' | 'missing' | 'outdated'; detail: string } {
   const hooks = isObj(data.hooks) ? data.hooks : {};
   const problems: string[] = [];
   let found = 0;
@@ -102,9 +107,12 @@ export function assess(data: Obj, expected: HookCommands): { state: 'installed' 
     const one = ours[0];
     if (one === undefined) problems.push(`${event}: no Fleetkeeper hook`);
     else if (ours.length > 1) problems.push(`${event}: ${ours.length} Fleetkeeper hooks (expected 1)`);
-    else if (one.h.command !== want) problems.push(`${event}: runs ${JSON.stringify(one.h.command)}, expected ${JSON.stringify(want)}`);
-    else if (one.h.type !== 'command') problems.push(`${event}: hook type is ${JSON.stringify(one.h.type)}, expected "command"`);
-    else if (!isCatchAll(one.g)) problems.push(`${event}: matcher ${JSON.stringify(one.g.matcher)} would miss some sessions`);
+    else if (one.h.command !== want)
+      problems.push(`${event}: runs ${JSON.stringify(one.h.command)}, expected ${JSON.stringify(want)}`);
+    else if (one.h.type !== 'command')
+      problems.push(`${event}: hook type is ${JSON.stringify(one.h.type)}, expected "command"`);
+    else if (!isCatchAll(one.g))
+      problems.push(`${event}: matcher ${JSON.stringify(one.g.matcher)} would miss some sessions`);
   }
   if (problems.length === 0) return { state: 'installed', detail: 'SessionStart and SessionEnd hooks installed' };
   if (found === 0) return { state: 'missing', detail: 'no Fleetkeeper hooks in Claude settings' };

@@ -10,15 +10,31 @@ const STALE = 300;
 
 function newest(ageS: number): SnapshotSummary {
   return {
-    id: '20261123T115900000Z-0001', file: 'x.json', savedAt: new Date(NOW.getTime() - ageS * 1000).toISOString(),
-    trigger: 'interval', instance: { socketPath: '/s', pid: 1, startTime: 1 }, sessions: 3, windows: 5, panes: 9, claudePanes: 4,
+    id: '20261123T115900000Z-0001',
+    file: 'x.json',
+    savedAt: new Date(NOW.getTime() - ageS * 1000).toISOString(),
+    trigger: 'interval',
+    instance: { socketPath: '/s', pid: 1, startTime: 1 },
+    sessions: 3,
+    windows: 5,
+    panes: 9,
+    claudePanes: 4,
   };
 }
 
 function input(over: Partial<HealthInput> = {}): HealthInput {
   return {
-    now: NOW, newest: newest(10), intervalS: I, graceS: G, staleAfterS: STALE, server: 'running',
-    lastSaveError: null, hooks: 'installed', unboundClaudePanes: 0, problems: [], ...over,
+    now: NOW,
+    newest: newest(10),
+    intervalS: I,
+    graceS: G,
+    staleAfterS: STALE,
+    server: 'running',
+    lastSaveError: null,
+    hooks: 'installed',
+    unboundClaudePanes: 0,
+    problems: [],
+    ...over,
   };
 }
 
@@ -45,7 +61,9 @@ describe('computeHealth: the freshness table at exact boundaries', () => {
   }
 
   it('sub-second ages round down so the shown age and the state agree', () => {
-    const r = computeHealth(input({ newest: { ...newest(0), savedAt: new Date(NOW.getTime() - (I + G) * 1000 - 999).toISOString() } }));
+    const r = computeHealth(
+      input({ newest: { ...newest(0), savedAt: new Date(NOW.getTime() - (I + G) * 1000 - 999).toISOString() } }),
+    );
     expect([r.state, r.ageSeconds]).toEqual(['fresh', I + G]);
   });
 
@@ -127,7 +145,10 @@ describe('computeHealth: other states', () => {
   });
 
   it('passes problems through without duplicating codes the caller already raised', () => {
-    const problems = [{ code: 'hooks-missing' as const, message: 'from caller' }, { code: 'snapshot-corrupt' as const, message: 'f: bad' }];
+    const problems = [
+      { code: 'hooks-missing' as const, message: 'from caller' },
+      { code: 'snapshot-corrupt' as const, message: 'f: bad' },
+    ];
     const r = at(10, { hooks: 'missing', problems });
     expect(r.problems).toEqual(problems);
   });

@@ -83,12 +83,18 @@ export function computeHealth(input: HealthInput): HealthReport {
 
   if (future) {
     const ahead = formatAge(Math.floor(-(rawAgeS as number)));
-    return report('late', `the newest snapshot is dated ${ahead} in the future (the clock moved back?), so its age is unknown; treat the backup as unverified until the next save`);
+    return report(
+      'late',
+      `the newest snapshot is dated ${ahead} in the future (the clock moved back?), so its age is unknown; treat the backup as unverified until the next save`,
+    );
   }
 
   const freshLimit = input.intervalS + input.graceS;
   if (ageSeconds === null || ageSeconds > input.staleAfterS) {
-    const why = ageSeconds === null ? 'no valid snapshot on disk' : `last snapshot ${ageText} ago, older than ${formatAge(input.staleAfterS)}`;
+    const why =
+      ageSeconds === null
+        ? 'no valid snapshot on disk'
+        : `last snapshot ${ageText} ago, older than ${formatAge(input.staleAfterS)}`;
     const waking = input.wakeGraceUntil != null && now.getTime() < input.wakeGraceUntil.getTime();
     if (waking) return report('late', `${why}; just woke from sleep, waiting for the first save`);
     return report('stale', `${why}, while the tmux server has sessions`);
@@ -100,13 +106,19 @@ export function computeHealth(input: HealthInput): HealthReport {
   const gaps: string[] = [];
   if (input.hooks === 'missing') gaps.push('Claude hooks are not installed');
   else if (input.hooks === 'outdated') gaps.push('Claude hooks are outdated');
-  else if (input.hooks === 'invalid') gaps.push("Claude's settings.json could not be read, so the hooks cannot be checked");
+  else if (input.hooks === 'invalid')
+    gaps.push("Claude's settings.json could not be read, so the hooks cannot be checked");
   if (input.unboundClaudePanes > 0) gaps.push(`${plural(input.unboundClaudePanes, 'Claude pane')} without a binding`);
   if (gaps.length > 0) {
-    if (input.hooks === 'missing' || input.hooks === 'invalid') problems = withProblem(problems, { code: 'hooks-missing', message: gaps[0] as string });
-    if (input.hooks === 'outdated') problems = withProblem(problems, { code: 'hooks-outdated', message: gaps[0] as string });
+    if (input.hooks === 'missing' || input.hooks === 'invalid')
+      problems = withProblem(problems, { code: 'hooks-missing', message: gaps[0] as string });
+    if (input.hooks === 'outdated')
+      problems = withProblem(problems, { code: 'hooks-outdated', message: gaps[0] as string });
     if (input.unboundClaudePanes > 0) {
-      problems = withProblem(problems, { code: 'unbound-claude-pane', message: `${plural(input.unboundClaudePanes, 'Claude pane')} without a binding` });
+      problems = withProblem(problems, {
+        code: 'unbound-claude-pane',
+        message: `${plural(input.unboundClaudePanes, 'Claude pane')} without a binding`,
+      });
     }
     return report('hooks-missing', `${gaps.join('; ')}; ${last}`);
   }

@@ -6,7 +6,12 @@ const T0 = Date.parse('2025-06-03T10:00:00Z');
 
 function h(state: HealthState, reason = '', ageSeconds: number | null = 30): PolicyEvent {
   const report: HealthReport = {
-    state, colour: 'green', reason, ageSeconds, newestSnapshotId: 's', problems: [],
+    state,
+    colour: 'green',
+    reason,
+    ageSeconds,
+    newestSnapshotId: 's',
+    problems: [],
     counts: { sessions: 1, windows: 1, panes: 2, claudePanes: 1 },
   };
   return { kind: 'health', report };
@@ -38,21 +43,40 @@ describe('notification policy: red, re-notify, recovery', () => {
       [360, h('stale', 'no save for 6 min', 360), [STALE]],
       [390, h('stale', 'no save for 6 min', 390), []],
       [360 + 14 * 60 + 59, h('stale', 'no save for 21 min', 1259), []],
-      [360 + 15 * 60, h('stale', 'no save for 21 min', 1260), ['critical|Fleetkeeper: backups still stale|no save for 21 min (last snapshot 21 min old); red for 15 min']],
+      [
+        360 + 15 * 60,
+        h('stale', 'no save for 21 min', 1260),
+        ['critical|Fleetkeeper: backups still stale|no save for 21 min (last snapshot 21 min old); red for 15 min'],
+      ],
       [360 + 20 * 60, h('stale', 'x', 1560), []],
-      [360 + 30 * 60, { kind: 'tick' }, ['critical|Fleetkeeper: backups still stale|x (last snapshot 36 min old); red for 30 min']],
-      [360 + 31 * 60, h('fresh', '', 5), ['normal|Fleetkeeper: backups are fresh again|last snapshot 5 s old; was red for 31 min']],
+      [
+        360 + 30 * 60,
+        { kind: 'tick' },
+        ['critical|Fleetkeeper: backups still stale|x (last snapshot 36 min old); red for 30 min'],
+      ],
+      [
+        360 + 31 * 60,
+        h('fresh', '', 5),
+        ['normal|Fleetkeeper: backups are fresh again|last snapshot 5 s old; was red for 31 min'],
+      ],
       [360 + 32 * 60, h('fresh', '', 65), []],
       [360 + 60 * 60, { kind: 'tick' }, []],
     ]);
   });
 
   it('uses the re-notify setting', () => {
-    run([
-      [0, h('failing', 'disk full'), ['critical|Fleetkeeper: saves are FAILING|disk full (last snapshot 30 s old)']],
-      [299, h('failing', 'disk full'), []],
-      [300, h('failing', 'disk full'), ['critical|Fleetkeeper: saves still failing|disk full (last snapshot 30 s old); red for 5 min']],
-    ], { renotifyMinutes: 5 });
+    run(
+      [
+        [0, h('failing', 'disk full'), ['critical|Fleetkeeper: saves are FAILING|disk full (last snapshot 30 s old)']],
+        [299, h('failing', 'disk full'), []],
+        [
+          300,
+          h('failing', 'disk full'),
+          ['critical|Fleetkeeper: saves still failing|disk full (last snapshot 30 s old); red for 5 min'],
+        ],
+      ],
+      { renotifyMinutes: 5 },
+    );
   });
 
   it('announces a change from stale to failing at once and keeps counting red from the start', () => {
@@ -60,7 +84,11 @@ describe('notification policy: red, re-notify, recovery', () => {
       [0, h('stale', 'old'), ['critical|Fleetkeeper: backups are STALE|old (last snapshot 30 s old)']],
       [60, h('failing', 'EACCES'), ['critical|Fleetkeeper: saves are FAILING|EACCES (last snapshot 30 s old)']],
       [120, h('failing', 'EACCES'), []],
-      [600, h('late', 'saving again'), ['normal|Fleetkeeper: saving again (still late)|last snapshot 30 s old; was red for 10 min']],
+      [
+        600,
+        h('late', 'saving again'),
+        ['normal|Fleetkeeper: saving again (still late)|last snapshot 30 s old; was red for 10 min'],
+      ],
     ]);
   });
 
@@ -76,16 +104,23 @@ describe('notification policy: red, re-notify, recovery', () => {
   it('reports red → no server as leaving red', () => {
     run([
       [0, h('stale', 'old', 400), ['critical|Fleetkeeper: backups are STALE|old (last snapshot 6 min old)']],
-      [10, h('no-server', 'no tmux server', 410), ['normal|Fleetkeeper: tmux server gone, last snapshot kept|last snapshot 6 min old; was red for 10 s']],
+      [
+        10,
+        h('no-server', 'no tmux server', 410),
+        ['normal|Fleetkeeper: tmux server gone, last snapshot kept|last snapshot 6 min old; was red for 10 s'],
+      ],
     ]);
   });
 
   it('tracks state but sends nothing when notifications are off', () => {
-    run([
-      [0, h('stale', 'old'), []],
-      [1000, h('stale', 'old'), []],
-      [1001, h('fresh'), []],
-    ], { enabled: false });
+    run(
+      [
+        [0, h('stale', 'old'), []],
+        [1000, h('stale', 'old'), []],
+        [1001, h('fresh'), []],
+      ],
+      { enabled: false },
+    );
   });
 });
 
@@ -96,7 +131,11 @@ describe('notification policy: sleep and start grace', () => {
       [3600, { kind: 'wake' }, []],
       [3601, h('stale', 'no save for 1 h', 3600), []],
       [3689, h('stale', 'no save for 1 h', 3689), []],
-      [3690, h('stale', 'no save for 1 h', 3690), ['critical|Fleetkeeper: backups are STALE|no save for 1 h (last snapshot 1 h 1 min old)']],
+      [
+        3690,
+        h('stale', 'no save for 1 h', 3690),
+        ['critical|Fleetkeeper: backups are STALE|no save for 1 h (last snapshot 1 h 1 min old)'],
+      ],
     ]);
   });
 
@@ -113,7 +152,11 @@ describe('notification policy: sleep and start grace', () => {
   it('still reports a real failure during the wake grace', () => {
     run([
       [0, { kind: 'wake' }, []],
-      [5, h('failing', 'tmux: permission denied'), ['critical|Fleetkeeper: saves are FAILING|tmux: permission denied (last snapshot 30 s old)']],
+      [
+        5,
+        h('failing', 'tmux: permission denied'),
+        ['critical|Fleetkeeper: saves are FAILING|tmux: permission denied (last snapshot 30 s old)'],
+      ],
     ]);
   });
 
@@ -122,7 +165,11 @@ describe('notification policy: sleep and start grace', () => {
       [0, h('stale', 'old'), ['critical|Fleetkeeper: backups are STALE|old (last snapshot 30 s old)']],
       [3600, { kind: 'wake' }, []],
       [3610, h('stale', 'old'), []],
-      [3700, h('stale', 'old'), ['critical|Fleetkeeper: backups still stale|old (last snapshot 30 s old); red for 1 h 1 min']],
+      [
+        3700,
+        h('stale', 'old'),
+        ['critical|Fleetkeeper: backups still stale|old (last snapshot 30 s old); red for 1 h 1 min'],
+      ],
     ]);
   });
 
@@ -138,30 +185,64 @@ describe('notification policy: sleep and start grace', () => {
 describe('notification policy: restore', () => {
   it('offers a restore after a reboot once per snapshot, with a click that previews it', () => {
     let now = T0;
-    const p = new NotificationPolicy(() => ({ renotifyMinutes: 15, wakeGraceS: 0, enabled: true, tzOffsetMinutes: 60 }), () => new Date(now));
-    const offer: PolicyEvent = { kind: 'restore-available', snapshotId: '20250602T215800000Z-0009', sessions: 3, conversations: 8, savedAt: '2025-06-02T21:58:00Z' };
-    expect(p.handle(offer)).toEqual([{
-      title: 'Fleetkeeper: restore available',
-      body: 'Restore available: 3 sessions, 8 conversations from yesterday 22:58',
-      urgency: 'normal',
-      action: 'restore-preview:20250602T215800000Z-0009',
-    }]);
+    const p = new NotificationPolicy(
+      () => ({ renotifyMinutes: 15, wakeGraceS: 0, enabled: true, tzOffsetMinutes: 60 }),
+      () => new Date(now),
+    );
+    const offer: PolicyEvent = {
+      kind: 'restore-available',
+      snapshotId: '20250602T215800000Z-0009',
+      sessions: 3,
+      conversations: 8,
+      savedAt: '2025-06-02T21:58:00Z',
+    };
+    expect(p.handle(offer)).toEqual([
+      {
+        title: 'Fleetkeeper: restore available',
+        body: 'Restore available: 3 sessions, 8 conversations from yesterday 22:58',
+        urgency: 'normal',
+        action: 'restore-preview:20250602T215800000Z-0009',
+      },
+    ]);
     now += 60_000;
     expect(p.handle(offer)).toEqual([]);
-    expect(p.handle({ ...offer, snapshotId: '20250602T215800000Z-0010', sessions: 1, conversations: 1 })[0]!.body).toBe('Restore available: 1 session, 1 conversation from yesterday 22:58');
+    expect(p.handle({ ...offer, snapshotId: '20250602T215800000Z-0010', sessions: 1, conversations: 1 })[0]!.body).toBe(
+      'Restore available: 1 session, 1 conversation from yesterday 22:58',
+    );
   });
 
   it('falls back to opening the dashboard when the snapshot id is not one of ours', () => {
-    const p = new NotificationPolicy(() => ({ renotifyMinutes: 15, wakeGraceS: 0, enabled: true, tzOffsetMinutes: 0 }), () => new Date(T0));
-    const [n] = p.handle({ kind: 'restore-available', snapshotId: '../x', sessions: 1, conversations: 0, savedAt: '2025-06-03T09:00:00Z' });
+    const p = new NotificationPolicy(
+      () => ({ renotifyMinutes: 15, wakeGraceS: 0, enabled: true, tzOffsetMinutes: 0 }),
+      () => new Date(T0),
+    );
+    const [n] = p.handle({
+      kind: 'restore-available',
+      snapshotId: '../x',
+      sessions: 1,
+      conversations: 0,
+      savedAt: '2025-06-03T09:00:00Z',
+    });
     expect(n!.action).toBe('open-dashboard');
   });
 
   it.each([
-    [{ verified: 8, wrong: 0, silent: 0, shells: 4 }, 'normal|Fleetkeeper: restore finished|verified 8 of 8; 4 shells opened'],
-    [{ verified: 6, wrong: 1, silent: 1, shells: 0 }, 'critical|Fleetkeeper: restore needs attention|verified 6 of 8 (1 wrong, 1 silent)'],
-    [{ verified: 2, wrong: 0, silent: 1, shells: 1 }, 'critical|Fleetkeeper: restore needs attention|verified 2 of 3 (1 silent); 1 shell opened'],
-    [{ verified: 0, wrong: 0, silent: 0, shells: 3 }, 'normal|Fleetkeeper: restore finished|no conversations to resume; 3 shells opened'],
+    [
+      { verified: 8, wrong: 0, silent: 0, shells: 4 },
+      'normal|Fleetkeeper: restore finished|verified 8 of 8; 4 shells opened',
+    ],
+    [
+      { verified: 6, wrong: 1, silent: 1, shells: 0 },
+      'critical|Fleetkeeper: restore needs attention|verified 6 of 8 (1 wrong, 1 silent)',
+    ],
+    [
+      { verified: 2, wrong: 0, silent: 1, shells: 1 },
+      'critical|Fleetkeeper: restore needs attention|verified 2 of 3 (1 silent); 1 shell opened',
+    ],
+    [
+      { verified: 0, wrong: 0, silent: 0, shells: 3 },
+      'normal|Fleetkeeper: restore finished|no conversations to resume; 3 shells opened',
+    ],
   ])('restore result %j', (counts, line) => {
     run([[0, { kind: 'restore-result', snapshotId: 's', ...counts }, [line]]]);
   });

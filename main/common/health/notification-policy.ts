@@ -68,7 +68,12 @@ function inGrace(s: PolicyState, now: number): boolean {
   return s.graceUntil !== null && now < s.graceUntil;
 }
 
-function onHealth(s: PolicyState, r: HealthReport, now: number, cfg: PolicyConfig): [PolicyState, PolicyNotification[]] {
+function onHealth(
+  s: PolicyState,
+  r: HealthReport,
+  now: number,
+  cfg: PolicyConfig,
+): [PolicyState, PolicyNotification[]] {
   const kind = redKind(r.state);
   // A sleeping laptop is not a stale backup: hold stale back until the grace passes. A real
   // failure after wake is not held back.
@@ -85,7 +90,10 @@ function onHealth(s: PolicyState, r: HealthReport, now: number, cfg: PolicyConfi
     if (now - s.red.lastNotifiedAt >= cfg.renotifyMinutes * 60_000) {
       next.red = { ...s.red, lastNotifiedAt: now };
       const red = `red for ${formatAgo((now - s.red.since) / 1000)}`;
-      return [next, [{ title: RED_TITLE[kind][1], body: `${body}; ${red}`, urgency: 'critical', action: 'open-dashboard' }]];
+      return [
+        next,
+        [{ title: RED_TITLE[kind][1], body: `${body}; ${red}`, urgency: 'critical', action: 'open-dashboard' }],
+      ];
     }
     return [next, []];
   }
@@ -102,9 +110,10 @@ function restoreResult(e: Extract<PolicyEvent, { kind: 'restore-result' }>): Pol
   const n = e.verified + e.wrong + e.silent;
   const problems = [e.wrong > 0 ? `${e.wrong} wrong` : '', e.silent > 0 ? `${e.silent} silent` : ''].filter(Boolean);
   const shells = e.shells > 0 ? `; ${plural(e.shells, 'shell')} opened` : '';
-  const body = n === 0
-    ? `no conversations to resume${shells}`
-    : `verified ${e.verified} of ${n}${problems.length ? ` (${problems.join(', ')})` : ''}${shells}`;
+  const body =
+    n === 0
+      ? `no conversations to resume${shells}`
+      : `verified ${e.verified} of ${n}${problems.length ? ` (${problems.join(', ')})` : ''}${shells}`;
   return {
     title: problems.length ? 'Fleetkeeper: restore needs attention' : 'Fleetkeeper: restore finished',
     body,
@@ -142,12 +151,16 @@ export function policyStep(
       if (!s.offered.includes(e.snapshotId)) {
         state = { ...s, offered: [...s.offered, e.snapshotId].slice(-20) };
         const when = formatLocalTime(e.savedAt, now, cfg.tzOffsetMinutes);
-        out = [{
-          title: 'Fleetkeeper: restore available',
-          body: `Restore available: ${plural(e.sessions, 'session')}, ${plural(e.conversations, 'conversation')} from ${when}`,
-          urgency: 'normal',
-          action: isSnapshotIdLike(e.snapshotId) ? actionId({ kind: 'restore-preview', snapshotId: e.snapshotId }) : 'open-dashboard',
-        }];
+        out = [
+          {
+            title: 'Fleetkeeper: restore available',
+            body: `Restore available: ${plural(e.sessions, 'session')}, ${plural(e.conversations, 'conversation')} from ${when}`,
+            urgency: 'normal',
+            action: isSnapshotIdLike(e.snapshotId)
+              ? actionId({ kind: 'restore-preview', snapshotId: e.snapshotId })
+              : 'open-dashboard',
+          },
+        ];
       }
       break;
     case 'restore-result':

@@ -5,15 +5,32 @@ import { formatAge, shortStatus, tmuxStatus } from './status-line.js';
 
 function report(state: HealthState, ageSeconds: number | null): HealthReport {
   return {
-    state, colour: STATE_COLOUR[state], reason: 'r', ageSeconds, newestSnapshotId: null,
-    counts: { sessions: 0, windows: 0, panes: 0, claudePanes: 0 }, problems: [],
+    state,
+    colour: STATE_COLOUR[state],
+    reason: 'r',
+    ageSeconds,
+    newestSnapshotId: null,
+    counts: { sessions: 0, windows: 0, panes: 0, claudePanes: 0 },
+    problems: [],
   };
 }
 
 describe('formatAge', () => {
   const table: Array<[number, string]> = [
-    [0, '0s'], [42, '42s'], [59.9, '59s'], [60, '1m'], [119, '1m'], [3599, '59m'], [3600, '1h'],
-    [3660, '1h1m'], [86_399, '23h59m'], [86_400, '1d'], [90_000, '1d1h'], [-1, '?'], [NaN, '?'], [Infinity, '?'],
+    [0, '0s'],
+    [42, '42s'],
+    [59.9, '59s'],
+    [60, '1m'],
+    [119, '1m'],
+    [3599, '59m'],
+    [3600, '1h'],
+    [3660, '1h1m'],
+    [86_399, '23h59m'],
+    [86_400, '1d'],
+    [90_000, '1d1h'],
+    [-1, '?'],
+    [NaN, '?'],
+    [Infinity, '?'],
   ];
   for (const [s, text] of table) it(`${s} → ${text}`, () => expect(formatAge(s)).toBe(text));
 });

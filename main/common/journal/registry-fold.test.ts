@@ -9,13 +9,28 @@ const S2 = '22222222-2222-4222-8222-222222222222';
 const S3 = '33333333-3333-4333-8333-333333333333';
 
 function pane(role: string, paneId = '%1'): PaneContext {
-  return { instance: { socketPath: '/tmp/tmux-1/default', pid: 10, startTime: 1700000000 }, paneId, role, sessionName: 's', windowIndex: 0, paneIndex: 0 };
+  return {
+    instance: { socketPath: '/tmp/tmux-1/default', pid: 10, startTime: 1700000000 },
+    paneId,
+    role,
+    sessionName: 's',
+    windowIndex: 0,
+    paneIndex: 0,
+  };
 }
 
 function ev(kind: JournalEvent['kind'], at: string, extra: Partial<JournalEvent> = {}): JournalEvent {
   seq++;
   const id = `20240501T${String(seq).padStart(9, '0')}Z-0000000001-${seq.toString(16).padStart(16, '0')}`;
-  const base: JournalEvent = { format: 'fleetkeeper-event', version: 1, id, kind, at, pane: pane('api'), checksum: 'sha256:x' };
+  const base: JournalEvent = {
+    format: 'fleetkeeper-event',
+    version: 1,
+    id,
+    kind,
+    at,
+    pane: pane('api'),
+    checksum: 'sha256:x',
+  };
   if (kind === 'malformed') return { ...base, pane: null, problem: 'bad', raw: '{', ...extra };
   const session = { sessionId: S1, transcriptPath: `/t/${extra.sessionId ?? S1}.jsonl`, cwd: '/w' };
   return kind === 'session-start'
@@ -83,7 +98,12 @@ describe('foldEvents', () => {
 
   it("SessionEnd reason 'other' (a reboot) marks ended but keeps the binding", () => {
     const b = bindingsOf(foldEvents(emptyRegistry(), history).doc);
-    expect(b.web).toMatchObject({ sessionId: S2, endedAt: '2024-05-01T11:00:00.000Z', endReason: 'other', paneId: '%2' });
+    expect(b.web).toMatchObject({
+      sessionId: S2,
+      endedAt: '2024-05-01T11:00:00.000Z',
+      endReason: 'other',
+      paneId: '%2',
+    });
   });
 
   it('an end older than the start, or for another session, does not end the binding', () => {
@@ -92,7 +112,10 @@ describe('foldEvents', () => {
       ev('session-end', '2024-05-01T11:59:59.999Z', { sessionId: S1 }),
     ];
     expect(bindingsOf(foldEvents(emptyRegistry(), events).doc).api?.endedAt).toBeUndefined();
-    const other = [ev('session-start', '2024-05-01T12:00:00.000Z', { sessionId: S1 }), ev('session-end', '2024-05-01T12:01:00.000Z', { sessionId: S2 })];
+    const other = [
+      ev('session-start', '2024-05-01T12:00:00.000Z', { sessionId: S1 }),
+      ev('session-end', '2024-05-01T12:01:00.000Z', { sessionId: S2 }),
+    ];
     expect(bindingsOf(foldEvents(emptyRegistry(), other).doc).api?.endedAt).toBeUndefined();
   });
 

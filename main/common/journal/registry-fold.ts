@@ -78,9 +78,11 @@ function paneProblem(v: unknown): string | null {
   if (!isObj(v)) return 'pane is neither null nor an object';
   const inst = instanceProblem(v.instance);
   if (inst !== null) return `pane.${inst}`;
-  if (!isStr(v.paneId) || !/^%\d+$/.test(v.paneId)) return `pane.paneId ${JSON.stringify(v.paneId)} is not a tmux pane id`;
+  if (!isStr(v.paneId) || !/^%\d+$/.test(v.paneId))
+    return `pane.paneId ${JSON.stringify(v.paneId)} is not a tmux pane id`;
   if (!isStr(v.role) || v.role === '') return 'pane.role is not a non-empty string';
-  if (!isStr(v.sessionName) || !isInt(v.windowIndex) || !isInt(v.paneIndex)) return 'pane session/window/pane fields are invalid';
+  if (!isStr(v.sessionName) || !isInt(v.windowIndex) || !isInt(v.paneIndex))
+    return 'pane session/window/pane fields are invalid';
   return null;
 }
 
@@ -139,7 +141,10 @@ export function foldEvents(doc: RegistryDoc, events: readonly JournalEvent[]): {
     const rec = next.roles[role] ?? {};
     const sessionId = e.sessionId as string;
     if (e.kind === 'session-start') {
-      if (rec.start === undefined || compareEvents({ at: e.at, id: e.id }, { at: rec.start.at, id: rec.start.eventId }) > 0) {
+      if (
+        rec.start === undefined ||
+        compareEvents({ at: e.at, id: e.id }, { at: rec.start.at, id: rec.start.eventId }) > 0
+      ) {
         const start: StartRecord = {
           eventId: e.id,
           at: e.at,
@@ -152,7 +157,10 @@ export function foldEvents(doc: RegistryDoc, events: readonly JournalEvent[]): {
         };
         next.roles[role] = { ...rec, start };
       }
-    } else if (rec.end === undefined || compareEvents({ at: e.at, id: e.id }, { at: rec.end.at, id: rec.end.eventId }) > 0) {
+    } else if (
+      rec.end === undefined ||
+      compareEvents({ at: e.at, id: e.id }, { at: rec.end.at, id: rec.end.eventId }) > 0
+    ) {
       next.roles[role] = { ...rec, end: { eventId: e.id, at: e.at, sessionId, reason: e.reason ?? 'unknown' } };
     }
   }

@@ -35,7 +35,19 @@ export function chain(commands: readonly (readonly string[])[]): string[] {
   return out;
 }
 
-const CSTYLE: Record<string, string> = { '\\': '\\', $: '$', n: '\n', t: '\t', r: '\r', b: '\b', a: '\x07', v: '\v', f: '\f', s: ' ', E: '\x1b' };
+const CSTYLE: Record<string, string> = {
+  '\\': '\\',
+  $: '$',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  a: '\x07',
+  v: '\v',
+  f: '\f',
+  s: ' ',
+  E: '\x1b',
+};
 
 /**
  * tmux stores session names vis(3)-encoded ('\\' for a backslash, '\$', '\t', '\001') and
@@ -52,7 +64,8 @@ export const TEMP_SESSION_PREFIX = 'fk-restore-';
 
 /** The name a session is built under before its final rename: only hex, so it is safe to target. */
 export function tempSessionName(hex: string): string {
-  if (!/^[0-9a-f]{8,64}$/.test(hex)) throw new InvalidInputError(`temporary session suffix must be 8-64 hex digits, got ${JSON.stringify(hex)}`);
+  if (!/^[0-9a-f]{8,64}$/.test(hex))
+    throw new InvalidInputError(`temporary session suffix must be 8-64 hex digits, got ${JSON.stringify(hex)}`);
   return `${TEMP_SESSION_PREFIX}${hex}`;
 }
 
@@ -71,10 +84,20 @@ export function parseCreated(line: string): CreatedSession {
   const f = line.replace(/\n$/, '').split('\t');
   const [tag, sessionId, firstPaneId, pid, startTime] = f;
   const socketPath = f.slice(5).join('\t');
-  if (f.length < 6 || tag !== 'new' || !/^\$\d+$/.test(sessionId ?? '') || !/^%\d+$/.test(firstPaneId ?? '') || socketPath === '') {
+  if (
+    f.length < 6 ||
+    tag !== 'new' ||
+    !/^\$\d+$/.test(sessionId ?? '') ||
+    !/^%\d+$/.test(firstPaneId ?? '') ||
+    socketPath === ''
+  ) {
     throw new InvalidInputError(`unexpected new-session output ${JSON.stringify(line)}`);
   }
-  return { sessionId: sessionId as string, firstPaneId: firstPaneId as string, instance: { socketPath, pid: Number(pid), startTime: Number(startTime) } };
+  return {
+    sessionId: sessionId as string,
+    firstPaneId: firstPaneId as string,
+    instance: { socketPath, pid: Number(pid), startTime: Number(startTime) },
+  };
 }
 
 /**
@@ -84,8 +107,14 @@ export function parseCreated(line: string): CreatedSession {
  * (always run, best effort). rename: to the planned name (fails: the name was taken meanwhile).
  */
 export type BuildStep = 'create' | 'build' | 'finish' | 'cleanup' | 'rename';
-export interface BuildCommand { step: BuildStep; argv: string[] }
-export interface SessionBuild { commands: BuildCommand[]; warnings: string[] }
+export interface BuildCommand {
+  step: BuildStep;
+  argv: string[];
+}
+export interface SessionBuild {
+  commands: BuildCommand[];
+  warnings: string[];
+}
 
 /**
  * Everything that builds one planned session, addressed by its temporary name (`=tmp:index`,
@@ -101,8 +130,10 @@ export interface SessionBuild { commands: BuildCommand[]; warnings: string[] }
 export function sessionCommands(s: PlannedSession, tmp: string): SessionBuild {
   const first = s.windows[0];
   const firstPane = first?.panes[0];
-  if (!first || !firstPane) throw new InvalidInputError(`session ${JSON.stringify(s.name)} has no window or pane to create`);
-  if (!tmp.startsWith(TEMP_SESSION_PREFIX)) throw new InvalidInputError(`not a temporary session name: ${JSON.stringify(tmp)}`);
+  if (!first || !firstPane)
+    throw new InvalidInputError(`session ${JSON.stringify(s.name)} has no window or pane to create`);
+  if (!tmp.startsWith(TEMP_SESSION_PREFIX))
+    throw new InvalidInputError(`not a temporary session name: ${JSON.stringify(tmp)}`);
   const sess = `=${tmp}:`;
   const out: BuildCommand[] = [];
   const add = (step: BuildStep, argv: string[]): void => {
@@ -136,8 +167,14 @@ export function sessionCommands(s: PlannedSession, tmp: string): SessionBuild {
     cleanup.push(['set-option', '-w', '-u', '-t', win, 'pane-base-index']);
     const parsed = parseLayout(w.layout);
     if (parsed && parsed.panes >= w.panes.length) finish.push(['select-layout', '-t', win, w.layout]);
-    else if (w.panes.length > 1) warnings.push(`window ${s.name}:${w.index}: saved layout ${JSON.stringify(w.layout)} is not a valid layout for ${w.panes.length} panes; left tiled`);
-    const activePos = Math.max(0, w.panes.findIndex((p) => p.active));
+    else if (w.panes.length > 1)
+      warnings.push(
+        `window ${s.name}:${w.index}: saved layout ${JSON.stringify(w.layout)} is not a valid layout for ${w.panes.length} panes; left tiled`,
+      );
+    const activePos = Math.max(
+      0,
+      w.panes.findIndex((p) => p.active),
+    );
     if (w.panes.length > 1) finish.push(['select-pane', '-t', `${win}.${activePos}`]);
     if (w.zoomed && w.panes.length > 1) finish.push(['resize-pane', '-Z', '-t', win]);
   }
@@ -169,14 +206,19 @@ export interface Invocation {
  * `tail`. A session too big for one gets consecutive invocations of its own; a single command
  * over the limit still gets an invocation, for tmux to refuse with its own message.
  */
-export function packInvocations(sessions: readonly (readonly (readonly string[])[])[], tail: readonly string[], maxBytes = MAX_COMMAND_BYTES): Invocation[] {
+export function packInvocations(
+  sessions: readonly (readonly (readonly string[])[])[],
+  tail: readonly string[],
+  maxBytes = MAX_COMMAND_BYTES,
+): Invocation[] {
   const out: Invocation[] = [];
   const tailBytes = argvBytes(tail) + 2;
   let cmds: (readonly string[])[] = [];
   let inv: Omit<Invocation, 'argv'> = { sessions: [], completes: [] };
   let bytes = tailBytes;
   const flush = (): void => {
-    if (cmds.length > 0) out.push({ argv: [...cmds, tail].flatMap((c, i) => (i === 0 ? [...c] : [';', ...c])), ...inv });
+    if (cmds.length > 0)
+      out.push({ argv: [...cmds, tail].flatMap((c, i) => (i === 0 ? [...c] : [';', ...c])), ...inv });
     cmds = [];
     inv = { sessions: [], completes: [] };
     bytes = tailBytes;

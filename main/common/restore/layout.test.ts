@@ -21,7 +21,10 @@ describe('tmux layout strings', () => {
 
   it('refuses what tmux would refuse or crash on', () => {
     const bad = [
-      'garbage', 'x', '', 'even-horizontal',
+      'garbage',
+      'x',
+      '',
+      'even-horizontal',
       NESTED.replace('8da8', '8da9'), // checksum
       `${layoutChecksum('80x24,0,0{40x24,0,0,1,40x24,41,0,2}')},80x24,0,0{40x24,0,0,1,40x24,41,0,2}`, // 40+1+40 != 80
       `${layoutChecksum('80x24,0,0{40x24,0,0,1,39x23,41,0,2}')},80x24,0,0{40x24,0,0,1,39x23,41,0,2}`, // height mismatch

@@ -89,10 +89,17 @@ export function planRestore(snapshot: Snapshot, env: PlanEnv): RestorePlan {
     const renamed = name !== s.name ? { renamedFrom: s.name } : {};
     let skipReason: string | null = null;
     if (env.existingSessions.has(name)) skipReason = `session ${JSON.stringify(name)} already exists: left untouched`;
-    else if (namesTaken.has(name)) skipReason = `another session in the snapshot is also stored by tmux as ${JSON.stringify(name)}`;
+    else if (namesTaken.has(name))
+      skipReason = `another session in the snapshot is also stored by tmux as ${JSON.stringify(name)}`;
     namesTaken.add(name);
     if (skipReason !== null) {
-      sessions.push({ name, action: 'skip-exists', ...renamed, reason: skipReason, windows: planWindows(s, name, state, skipReason) });
+      sessions.push({
+        name,
+        action: 'skip-exists',
+        ...renamed,
+        reason: skipReason,
+        windows: planWindows(s, name, state, skipReason),
+      });
     } else {
       sessions.push({ name, action: 'create', ...renamed, windows: planWindows(s, name, state, null) });
     }
@@ -129,7 +136,17 @@ function planWindows(s: SessionSnapshot, name: string, state: PlanState, skipRea
         const target = `${name}:${w.index}.${p.index}`;
         const active = p === activePane;
         if (skipReason !== null) {
-          return { role: p.role, paneIndex: p.index, target, cwd: p.cwd, snapshotCwd: p.cwd, action: 'shell', reason: skipReason, active, applyRole: false };
+          return {
+            role: p.role,
+            paneIndex: p.index,
+            target,
+            cwd: p.cwd,
+            snapshotCwd: p.cwd,
+            action: 'shell',
+            reason: skipReason,
+            active,
+            applyRole: false,
+          };
         }
         return planPane(p, target, active, state);
       }),
@@ -159,21 +176,36 @@ function planPane(p: PaneSnapshot, target: string, active: boolean, state: PlanS
   }
   if (applyRole) {
     const holder = state.rolesTaken.get(p.role);
-    if (holder !== undefined) return shell(`role ${JSON.stringify(p.role)} is also held by ${holder} in the snapshot: not applied twice`, false);
+    if (holder !== undefined)
+      return shell(
+        `role ${JSON.stringify(p.role)} is also held by ${holder} in the snapshot: not applied twice`,
+        false,
+      );
     state.rolesTaken.set(p.role, target);
   }
 
   const b = p.binding;
   if (b === null) {
-    return shell(p.currentCommand === 'claude' ? 'no Claude binding (Claude was running but its hook never reported)' : 'no Claude binding', applyRole);
+    return shell(
+      p.currentCommand === 'claude'
+        ? 'no Claude binding (Claude was running but its hook never reported)'
+        : 'no Claude binding',
+      applyRole,
+    );
   }
   const title = env.transcriptExists(b.transcriptPath) ? env.titleOf(b.transcriptPath) : null;
   const info = { sessionId: b.sessionId, title };
-  if (endedByUser(b)) return shell(`Claude was exited before the snapshot (${b.endReason ?? 'ended'})`, applyRole, info);
-  if (!isSessionId(b.sessionId)) return shell(`session id ${JSON.stringify(b.sessionId)} is not a UUID`, applyRole, { title });
+  if (endedByUser(b))
+    return shell(`Claude was exited before the snapshot (${b.endReason ?? 'ended'})`, applyRole, info);
+  if (!isSessionId(b.sessionId))
+    return shell(`session id ${JSON.stringify(b.sessionId)} is not a UUID`, applyRole, { title });
   if (!env.transcriptExists(b.transcriptPath)) return shell(`transcript ${b.transcriptPath} is gone`, applyRole, info);
   if (!b.cwd.startsWith('/') || !env.dirExists(b.cwd)) {
-    return shell(`the conversation's directory ${JSON.stringify(b.cwd)} no longer exists (claude --resume must run there)`, applyRole, info);
+    return shell(
+      `the conversation's directory ${JSON.stringify(b.cwd)} no longer exists (claude --resume must run there)`,
+      applyRole,
+      info,
+    );
   }
   const other = state.sessionIdsTaken.get(b.sessionId);
   if (other !== undefined) return shell(`conversation ${b.sessionId} is already resumed in ${other}`, applyRole, info);

@@ -50,11 +50,13 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
         next[key] = num(key, v, LIMITS[key]);
         break;
       case 'notifications':
-        if (typeof v !== 'boolean') throw new InvalidInputError(`notifications must be true or false, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'boolean')
+          throw new InvalidInputError(`notifications must be true or false, got ${JSON.stringify(v)}`);
         next.notifications = v;
         break;
       case 'retention': {
-        if (v === null || typeof v !== 'object') throw new InvalidInputError(`retention must be an object, got ${JSON.stringify(v)}`);
+        if (v === null || typeof v !== 'object')
+          throw new InvalidInputError(`retention must be an object, got ${JSON.stringify(v)}`);
         const r = v as Record<string, unknown>;
         for (const rk of Object.keys(r)) {
           if (!(rk in next.retention)) throw new InvalidInputError(`unknown retention setting ${JSON.stringify(rk)}`);

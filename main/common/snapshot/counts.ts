@@ -5,7 +5,12 @@ export function isResumableBinding(b: Binding | null): b is Binding {
   return b !== null && (b.endedAt === undefined || b.endReason === 'other');
 }
 
-export function countPanes(s: Pick<Snapshot, 'sessions'>): { sessions: number; windows: number; panes: number; claudePanes: number } {
+export function countPanes(s: Pick<Snapshot, 'sessions'>): {
+  sessions: number;
+  windows: number;
+  panes: number;
+  claudePanes: number;
+} {
   let windows = 0;
   let panes = 0;
   let claudePanes = 0;

@@ -10,12 +10,23 @@ function snap(ageMin: number, sessions = 1, n = 0): SnapshotSummary {
   const at = new Date(NOW.getTime() - ageMin * MIN);
   return {
     id: `${at.toISOString().replace(/[-:.]/g, '')}-${n.toString(16).padStart(4, '0')}`,
-    file: '', savedAt: at.toISOString(), trigger: 'interval', instance: INST,
-    sessions, windows: sessions, panes: sessions, claudePanes: 0,
+    file: '',
+    savedAt: at.toISOString(),
+    trigger: 'interval',
+    instance: INST,
+    sessions,
+    windows: sessions,
+    panes: sessions,
+    claudePanes: 0,
   };
 }
 
-function kept(snaps: SnapshotSummary[], policy: RetentionPolicy = DEFAULT_RETENTION, protect = new Set<string>(), now = NOW): SnapshotSummary[] {
+function kept(
+  snaps: SnapshotSummary[],
+  policy: RetentionPolicy = DEFAULT_RETENTION,
+  protect = new Set<string>(),
+  now = NOW,
+): SnapshotSummary[] {
   const del = new Set(selectForDeletion(snaps, now, policy, protect));
   return snaps.filter((s) => !del.has(s.id));
 }
@@ -66,7 +77,11 @@ describe('selectForDeletion', () => {
     const start = NOW.getTime() - 5 * 86_400_000;
     for (let t = start, n = 0; t <= NOW.getTime(); t += 5 * MIN, n++) {
       const at = new Date(t);
-      snaps.push({ ...snap(0), id: `${at.toISOString().replace(/[-:.]/g, '')}-${(n % 65536).toString(16).padStart(4, '0')}`, savedAt: at.toISOString() });
+      snaps.push({
+        ...snap(0),
+        id: `${at.toISOString().replace(/[-:.]/g, '')}-${(n % 65536).toString(16).padStart(4, '0')}`,
+        savedAt: at.toISOString(),
+      });
       if (n % 12 === 0) {
         const del = new Set(selectForDeletion(snaps, at, DEFAULT_RETENTION, new Set()));
         snaps = snaps.filter((s) => !del.has(s.id));

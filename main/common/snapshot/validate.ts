@@ -178,15 +178,26 @@ export function validateSnapshot(value: unknown, opts: { requireChecksum?: boole
   const c = new Checker();
   const required = ['format', 'version', 'id', 'savedAt', 'trigger', 'instance', 'sessions'];
   const withSum = opts.requireChecksum !== false;
-  const o = c.obj(value, 'snapshot', withSum ? [...required, 'checksum'] : required, withSum ? ['durationMs'] : ['durationMs', 'checksum']);
+  const o = c.obj(
+    value,
+    'snapshot',
+    withSum ? [...required, 'checksum'] : required,
+    withSum ? ['durationMs'] : ['durationMs', 'checksum'],
+  );
   if (!o) return c.reasons;
-  if (o.format !== 'fleetkeeper-snapshot') c.add(`snapshot.format: expected "fleetkeeper-snapshot", got ${describe(o.format)}`);
+  if (o.format !== 'fleetkeeper-snapshot')
+    c.add(`snapshot.format: expected "fleetkeeper-snapshot", got ${describe(o.format)}`);
   if (o.version !== 1) c.add(`snapshot.version: expected 1, got ${describe(o.version)}`);
   if (typeof o.id !== 'string' || !isSnapshotId(o.id)) c.add(`snapshot.id: not a snapshot id: ${describe(o.id)}`);
   c.time(o, 'savedAt', 'snapshot');
   // The id is stamped from savedAt, so file-name order is time order and the newest valid
   // snapshot can be found by reading from the newest name down.
-  if (typeof o.id === 'string' && isSnapshotId(o.id) && isIsoTimestamp(o.savedAt) && !o.id.startsWith(`${snapshotIdStamp(new Date(o.savedAt))}-`)) {
+  if (
+    typeof o.id === 'string' &&
+    isSnapshotId(o.id) &&
+    isIsoTimestamp(o.savedAt) &&
+    !o.id.startsWith(`${snapshotIdStamp(new Date(o.savedAt))}-`)
+  ) {
     c.add(`snapshot.id: ${o.id} does not match savedAt ${o.savedAt}`);
   }
   if (typeof o.trigger !== 'string' || !(SAVE_TRIGGERS as readonly string[]).includes(o.trigger)) {
@@ -194,7 +205,10 @@ export function validateSnapshot(value: unknown, opts: { requireChecksum?: boole
   }
   checkInstance(c, o.instance, 'snapshot.instance');
   c.arr(o, 'sessions', 'snapshot').forEach((s, i) => checkSession(c, s, `snapshot.sessions[${i}]`));
-  if (o.durationMs !== undefined && (typeof o.durationMs !== 'number' || !Number.isFinite(o.durationMs) || o.durationMs < 0)) {
+  if (
+    o.durationMs !== undefined &&
+    (typeof o.durationMs !== 'number' || !Number.isFinite(o.durationMs) || o.durationMs < 0)
+  ) {
     c.add(`snapshot.durationMs: expected a number ≥ 0, got ${describe(o.durationMs)}`);
   }
   if (withSum && (typeof o.checksum !== 'string' || !CHECKSUM_RE.test(o.checksum))) {

@@ -36,10 +36,21 @@ describe('ControlModeParser on recorded tmux 3.3a control-mode output', () => {
   it('turns % lines between replies into notifications and ignores the echoed commands', () => {
     const names = whole.msgs.flatMap((m) => (m.type === 'notification' ? [m.name] : []));
     expect(names).toEqual([
-      'session-changed', 'window-add', 'layout-change', 'window-renamed', 'session-renamed',
-      'unlinked-window-add', 'unlinked-window-renamed', 'unlinked-window-close', 'unlinked-window-add',
-      'sessions-changed', 'session-window-changed', 'session-window-changed', 'unlinked-window-close',
-      'window-add', 'unlinked-window-close',
+      'session-changed',
+      'window-add',
+      'layout-change',
+      'window-renamed',
+      'session-renamed',
+      'unlinked-window-add',
+      'unlinked-window-renamed',
+      'unlinked-window-close',
+      'unlinked-window-add',
+      'sessions-changed',
+      'session-window-changed',
+      'session-window-changed',
+      'unlinked-window-close',
+      'window-add',
+      'unlinked-window-close',
     ]);
     const renamed = whole.msgs.find((m) => m.type === 'notification' && m.name === 'session-renamed');
     expect(renamed).toMatchObject({ args: ['$0', 'rec', 'two'], line: '%session-renamed $0 rec two' });

@@ -33,7 +33,8 @@ export function decodeField(text: string): string {
     else if (next === 'n') out += '\n';
     else if (next === 't') out += '\t';
     else if (next === 'r') out += '\r';
-    else throw new TmuxError(`unexpected escape \\${next ?? ''} in tmux output ${JSON.stringify(text)}`, 'command-failed');
+    else
+      throw new TmuxError(`unexpected escape \\${next ?? ''} in tmux output ${JSON.stringify(text)}`, 'command-failed');
   }
   return out;
 }
@@ -78,7 +79,11 @@ function flag(text: string | undefined, what: string, line: string): boolean {
 export function parseInstance(line: string): ServerInstance {
   const f = line.split('\t');
   if (f.length !== 3 || f[0] === '') throw bad('the server instance', line);
-  return { socketPath: decodeField(f[0] ?? ''), pid: int(f[1], 'the server pid', line), startTime: int(f[2], 'the server start time', line) };
+  return {
+    socketPath: decodeField(f[0] ?? ''),
+    pid: int(f[1], 'the server pid', line),
+    startTime: int(f[2], 'the server start time', line),
+  };
 }
 
 export interface PaneRow {
@@ -91,7 +96,23 @@ export interface PaneRow {
 export function parsePaneLine(line: string): PaneRow {
   const f = line.split('\t');
   if (f.length !== PANE_FIELDS.length) throw bad('a pane', line);
-  const [sessionId, sessionName, wIndex, wId, wName, layout, wActive, zoomed, pIndex, pId, pActive, cwd, cmd, title, role] = f;
+  const [
+    sessionId,
+    sessionName,
+    wIndex,
+    wId,
+    wName,
+    layout,
+    wActive,
+    zoomed,
+    pIndex,
+    pId,
+    pActive,
+    cwd,
+    cmd,
+    title,
+    role,
+  ] = f;
   if (!sessionId?.startsWith('$') || !wId?.startsWith('@') || !pId?.startsWith('%')) throw bad('a pane', line);
   return {
     sessionId,
@@ -148,7 +169,9 @@ export function parseFleet(instanceLine: string, paneLines: readonly string[]): 
 }
 
 /** Every pane once (a linked window lists its panes under each session). */
-export function uniquePanes(fleet: FleetState): Array<{ session: SessionSnapshot; window: WindowSnapshot; pane: PaneSnapshot }> {
+export function uniquePanes(
+  fleet: FleetState,
+): Array<{ session: SessionSnapshot; window: WindowSnapshot; pane: PaneSnapshot }> {
   const seen = new Set<string>();
   const out: Array<{ session: SessionSnapshot; window: WindowSnapshot; pane: PaneSnapshot }> = [];
   for (const session of fleet.sessions) {

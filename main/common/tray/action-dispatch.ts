@@ -12,12 +12,7 @@ export type ActionIntent =
   | { kind: 'quit' };
 
 export type ActionId =
-  | 'save-now'
-  | `restore-preview:${string}`
-  | 'open-dashboard'
-  | 'install-hooks'
-  | 'toggle-autostart'
-  | 'quit';
+  'save-now' | `restore-preview:${string}` | 'open-dashboard' | 'install-hooks' | 'toggle-autostart' | 'quit';
 
 const SIMPLE = ['save-now', 'open-dashboard', 'install-hooks', 'toggle-autostart', 'quit'] as const;
 type SimpleKind = (typeof SIMPLE)[number];
@@ -35,7 +30,9 @@ export function parseAction(id: unknown): ActionIntent {
   if (id.startsWith(prefix)) {
     const snapshotId = id.slice(prefix.length);
     if (!isSnapshotIdLike(snapshotId)) {
-      throw new InvalidInputError(`action ${JSON.stringify(id)} names an invalid snapshot id ${JSON.stringify(snapshotId)}`);
+      throw new InvalidInputError(
+        `action ${JSON.stringify(id)} names an invalid snapshot id ${JSON.stringify(snapshotId)}`,
+      );
     }
     return { kind: 'restore-preview', snapshotId };
   }

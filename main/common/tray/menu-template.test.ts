@@ -37,14 +37,23 @@ function state(over: Partial<MenuState> = {}): MenuState {
   };
 }
 
-const labels = (items: { label: string; type?: string }[]): string[] => items.map((i) => (i.type === 'separator' ? '---' : i.label));
+const labels = (items: { label: string; type?: string }[]): string[] =>
+  items.map((i) => (i.type === 'separator' ? '---' : i.label));
 
 describe('menuTemplate', () => {
   it('lays out the whole menu for a healthy fleet', () => {
     const m = menuTemplate(state());
     expect(labels(m)).toEqual([
-      'Backups fresh — saved 42 s ago', '---', 'Save snapshot now', 'Restore', 'Open dashboard…', '---',
-      'Claude hooks: installed ✓', 'Start at login', '---', 'Quit Fleetkeeper',
+      'Backups fresh — saved 42 s ago',
+      '---',
+      'Save snapshot now',
+      'Restore',
+      'Open dashboard…',
+      '---',
+      'Claude hooks: installed ✓',
+      'Start at login',
+      '---',
+      'Quit Fleetkeeper',
     ]);
     expect(m[0]).toEqual({ label: 'Backups fresh — saved 42 s ago', enabled: false });
     expect(labels(m[3]!.submenu!)).toEqual([
@@ -52,14 +61,23 @@ describe('menuTemplate', () => {
       'yesterday 22:05 — 2 sessions · 7 panes · 5 Claude…',
       '20 May 09:00 — 1 session · 1 pane · 0 Claude…',
     ]);
-    expect(actionIdsOf(m)).toEqual(['save-now', 'restore-preview:20250603T143918000Z-aaa3', 'restore-preview:20250602T220500000Z-aaa2', 'restore-preview:20250520T090000000Z-aaa1', 'open-dashboard', 'toggle-autostart', 'quit']);
+    expect(actionIdsOf(m)).toEqual([
+      'save-now',
+      'restore-preview:20250603T143918000Z-aaa3',
+      'restore-preview:20250602T220500000Z-aaa2',
+      'restore-preview:20250520T090000000Z-aaa1',
+      'open-dashboard',
+      'toggle-autostart',
+      'quit',
+    ]);
     for (const id of actionIdsOf(m)) expect(() => parseAction(id)).not.toThrow();
   });
 
   it('puts the previous server instance’s last healthy snapshot first after a reboot', () => {
     const sub = menuTemplate(state({ previousInstanceId: '20250602T220500000Z-aaa2' }))[3]!.submenu!;
     expect(labels(sub)).toEqual([
-      'Before reboot: yesterday 22:05 — 2 sessions · 7 panes · 5 Claude…', '---',
+      'Before reboot: yesterday 22:05 — 2 sessions · 7 panes · 5 Claude…',
+      '---',
       '14:39 — 3 sessions · 12 panes · 8 Claude…',
       '20 May 09:00 — 1 session · 1 pane · 0 Claude…',
     ]);
@@ -67,8 +85,12 @@ describe('menuTemplate', () => {
   });
 
   it('caps the restore list, keeping the before-reboot one', () => {
-    const sub = menuTemplate(state({ previousInstanceId: '20250520T090000000Z-aaa1', maxRestoreItems: 2 }))[3]!.submenu!;
-    expect(actionIdsOf(sub)).toEqual(['restore-preview:20250520T090000000Z-aaa1', 'restore-preview:20250603T143918000Z-aaa3']);
+    const sub = menuTemplate(state({ previousInstanceId: '20250520T090000000Z-aaa1', maxRestoreItems: 2 }))[3]!
+      .submenu!;
+    expect(actionIdsOf(sub)).toEqual([
+      'restore-preview:20250520T090000000Z-aaa1',
+      'restore-preview:20250603T143918000Z-aaa3',
+    ]);
   });
 
   it('shows local time from the offset it is given', () => {
@@ -99,7 +121,11 @@ describe('menuTemplate', () => {
 
   it('shows a running save and restore and blocks repeating them', () => {
     const saving = menuTemplate(state({ busy: 'saving' }));
-    expect(saving.find((i) => i.id === 'save-now')).toEqual({ id: 'save-now', label: 'Saving snapshot…', enabled: false });
+    expect(saving.find((i) => i.id === 'save-now')).toEqual({
+      id: 'save-now',
+      label: 'Saving snapshot…',
+      enabled: false,
+    });
     const restoring = menuTemplate(state({ busy: 'restoring' }));
     expect(restoring[3]).toMatchObject({ label: 'Restoring…', enabled: false });
   });
@@ -120,7 +146,13 @@ describe('menuTemplate', () => {
     [{ supported: false, enabled: false }, false, false],
     [null, false, false],
   ] as const)('start at login %j → checked %s, enabled %s', (autostart, checked, enabled) => {
-    expect(menuTemplate(state({ autostart }))[7]).toEqual({ id: 'toggle-autostart', label: 'Start at login', type: 'checkbox', checked, enabled });
+    expect(menuTemplate(state({ autostart }))[7]).toEqual({
+      id: 'toggle-autostart',
+      label: 'Start at login',
+      type: 'checkbox',
+      checked,
+      enabled,
+    });
   });
 
   it('is "checking…" before the first health report', () => {

@@ -66,7 +66,8 @@ export function formatLocalTime(iso: string, now: Date, tzOffsetMinutes: number)
   const local = new Date(t + tzOffsetMinutes * 60_000);
   const localNow = new Date(now.getTime() + tzOffsetMinutes * 60_000);
   const hm = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
-  const day = (d: Date): number => Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) / 86_400_000);
+  const day = (d: Date): number =>
+    Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) / 86_400_000);
   const diff = day(localNow) - day(local);
   if (diff === 0) return hm;
   if (diff === 1) return `yesterday ${hm}`;
@@ -99,7 +100,8 @@ export function restoreSubmenu(state: MenuState): MenuItemData[] {
     id: actionId({ kind: 'restore-preview', snapshotId: s.id }),
     label: `${prefix}${snapshotLabel(s, state.now, state.tzOffsetMinutes)}…`,
   });
-  const prev = state.previousInstanceId === null ? undefined : state.snapshots.find((s) => s.id === state.previousInstanceId);
+  const prev =
+    state.previousInstanceId === null ? undefined : state.snapshots.find((s) => s.id === state.previousInstanceId);
   const rest = state.snapshots.filter((s) => s !== prev).slice(0, prev ? max - 1 : max);
   const items: MenuItemData[] = [];
   if (prev) {

@@ -6,7 +6,16 @@ const T0 = new Date('2025-06-01T12:00:00Z');
 const ctx = { now: T0, computedAt: T0 };
 
 function report(state: HealthState, over: Partial<HealthReport> = {}): HealthReport {
-  const colour = ({ fresh: 'green', late: 'amber', 'hooks-missing': 'amber', stale: 'red', failing: 'red', 'no-server': 'grey' } as const)[state];
+  const colour = (
+    {
+      fresh: 'green',
+      late: 'amber',
+      'hooks-missing': 'amber',
+      stale: 'red',
+      failing: 'red',
+      'no-server': 'grey',
+    } as const
+  )[state];
   return {
     state,
     colour,
@@ -23,10 +32,25 @@ describe('trayModel', () => {
   it.each<[HealthState, string, string, string]>([
     ['fresh', 'all good', 'green', 'Fleetkeeper — saved 42 s ago · 12 panes · 8 Claude'],
     ['late', '1 save missed', 'amber', 'Fleetkeeper — late · saved 42 s ago · 12 panes · 8 Claude · 1 save missed'],
-    ['hooks-missing', 'Claude hooks are not installed', 'amber', 'Fleetkeeper — hooks missing · saved 42 s ago · 12 panes · 8 Claude · Claude hooks are not installed'],
-    ['stale', 'no save for 6 min', 'red', 'Fleetkeeper — STALE · saved 42 s ago · 12 panes · 8 Claude · no save for 6 min'],
+    [
+      'hooks-missing',
+      'Claude hooks are not installed',
+      'amber',
+      'Fleetkeeper — hooks missing · saved 42 s ago · 12 panes · 8 Claude · Claude hooks are not installed',
+    ],
+    [
+      'stale',
+      'no save for 6 min',
+      'red',
+      'Fleetkeeper — STALE · saved 42 s ago · 12 panes · 8 Claude · no save for 6 min',
+    ],
     ['failing', 'disk full', 'red', 'Fleetkeeper — SAVE FAILING · saved 42 s ago · 12 panes · 8 Claude · disk full'],
-    ['no-server', 'no tmux server is running', 'grey', 'Fleetkeeper — no tmux server · saved 42 s ago · 12 panes · 8 Claude · no tmux server is running'],
+    [
+      'no-server',
+      'no tmux server is running',
+      'grey',
+      'Fleetkeeper — no tmux server · saved 42 s ago · 12 panes · 8 Claude · no tmux server is running',
+    ],
   ])('%s → icon and tooltip', (state, reason, icon, tooltip) => {
     expect(trayModel(report(state, { reason }), ctx)).toEqual({ icon, tooltip });
   });
@@ -42,7 +66,10 @@ describe('trayModel', () => {
   });
 
   it('uses the singular for one pane and shows a running save', () => {
-    const m = trayModel(report('fresh', { counts: { sessions: 1, windows: 1, panes: 1, claudePanes: 1 } }), { ...ctx, busy: 'saving' });
+    const m = trayModel(report('fresh', { counts: { sessions: 1, windows: 1, panes: 1, claudePanes: 1 } }), {
+      ...ctx,
+      busy: 'saving',
+    });
     expect(m.tooltip).toBe('Fleetkeeper — saving… · saved 42 s ago · 1 pane · 1 Claude');
   });
 
@@ -60,8 +87,17 @@ describe('trayModel', () => {
 
 describe('formatAgo', () => {
   it.each([
-    [0, '0 s'], [59.9, '59 s'], [60, '1 min'], [3599, '59 min'], [3600, '1 h'], [3900, '1 h 5 min'],
-    [36_000 + 600, '10 h'], [86_400, '1 d'], [90_000, '1 d 1 h'], [864_000 + 3600, '10 d'], [-5, '0 s'],
+    [0, '0 s'],
+    [59.9, '59 s'],
+    [60, '1 min'],
+    [3599, '59 min'],
+    [3600, '1 h'],
+    [3900, '1 h 5 min'],
+    [36_000 + 600, '10 h'],
+    [86_400, '1 d'],
+    [90_000, '1 d 1 h'],
+    [864_000 + 3600, '10 d'],
+    [-5, '0 s'],
   ])('%d s → %s', (s, text) => expect(formatAgo(s)).toBe(text));
 });
 

@@ -76,7 +76,8 @@ export async function writeFileDurable(
     // a lying driver) must fail with the previous content still in place, not after it was
     // replaced by a torn file.
     const staged = await fs.readFile(tmp);
-    if (!staged.equals(buf)) throw new Error(`read-back of the temp file differs (${staged.length} of ${buf.length} bytes)`);
+    if (!staged.equals(buf))
+      throw new Error(`read-back of the temp file differs (${staged.length} of ${buf.length} bytes)`);
     await fs.rename(tmp, target);
     renamed = true;
     await fsyncDir(dirname(target), fs);

@@ -28,7 +28,10 @@ describe('JsonFileStore', () => {
     const ours = new JsonFileStore(join(dir, 'registry.json'));
     expect(ours.store).toEqual({ version: 1, roles: { api: { x: 1 } } });
     ours.store = { version: 1, roles: {} };
-    expect(new Conf<Record<string, unknown>>({ cwd: dir, configName: 'registry' }).store).toEqual({ version: 1, roles: {} });
+    expect(new Conf<Record<string, unknown>>({ cwd: dir, configName: 'registry' }).store).toEqual({
+      version: 1,
+      roles: {},
+    });
   });
 
   it('refuses a damaged file with an error naming it, and does not overwrite it on read', () => {

@@ -27,7 +27,8 @@ export class JsonFileStore {
     } catch (err) {
       throw new CorruptFileError(this.path, `not valid JSON: ${errorMessage(err)}`);
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CorruptFileError(this.path, 'not a JSON object');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new CorruptFileError(this.path, 'not a JSON object');
     return value as Record<string, unknown>;
   }
 

@@ -16,7 +16,9 @@ let paths: StatePaths;
 
 beforeAll(() => {
   // Child processes need the compiled module; other people's type errors must not stop us.
-  expect(statSync(distLock).mtimeMs).toBeGreaterThanOrEqual(statSync(join(repo, 'main/node/base/writer-lock.ts')).mtimeMs);
+  expect(statSync(distLock).mtimeMs).toBeGreaterThanOrEqual(
+    statSync(join(repo, 'main/node/base/writer-lock.ts')).mtimeMs,
+  );
 }, 120_000);
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'fk-lock-'));
@@ -43,7 +45,9 @@ function child(holdMs: number, waitMs = 0): Promise<{ got: boolean; pid: number;
       console.log(JSON.stringify({ got: false, pid: process.pid, error: e.message }));
     }`;
   return new Promise((res, rej) => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify(paths)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify(paths)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('error', rej);
@@ -91,7 +95,16 @@ describe('writer lock', () => {
 
   it("takes over a dead process's lock", async () => {
     const pid = deadPid();
-    writeFileSync(paths.lockFile, JSON.stringify({ pid, owner: 'crashed daemon', startedAt: '2024-01-01T00:00:00.000Z', token: 'x', pidStart: null }));
+    writeFileSync(
+      paths.lockFile,
+      JSON.stringify({
+        pid,
+        owner: 'crashed daemon',
+        startedAt: '2024-01-01T00:00:00.000Z',
+        token: 'x',
+        pidStart: null,
+      }),
+    );
     expect(await readLockHolder(paths)).toBeNull();
     const lock = await acquireWriterLock(paths, 'successor');
     expect(JSON.parse(readFileSync(paths.lockFile, 'utf8')).owner).toBe('successor');
@@ -100,7 +113,10 @@ describe('writer lock', () => {
 
   it('a reused pid with another start time is not the holder', async () => {
     // Our own pid is alive, but the recorded start time says it was another process.
-    writeFileSync(paths.lockFile, JSON.stringify({ pid: process.pid, owner: 'old', startedAt: '', token: 'x', pidStart: '1' }));
+    writeFileSync(
+      paths.lockFile,
+      JSON.stringify({ pid: process.pid, owner: 'old', startedAt: '', token: 'x', pidStart: '1' }),
+    );
     const lock = await acquireWriterLock(paths, 'new');
     await lock.release();
   });
@@ -115,14 +131,20 @@ describe('writer lock', () => {
   });
 
   it('withWriterLock releases even when fn throws', async () => {
-    await expect(withWriterLock(paths, 'boom', async () => Promise.reject(new Error('inner')))).rejects.toThrow('inner');
+    await expect(withWriterLock(paths, 'boom', async () => Promise.reject(new Error('inner')))).rejects.toThrow(
+      'inner',
+    );
     expect(existsSync(paths.lockFile)).toBe(false);
     expect(await withWriterLock(paths, 'ok', async () => 7)).toBe(7);
   });
 
   it('8 processes racing for one lock (free, then dead-held): exactly one wins each time', async () => {
     for (const setup of ['free', 'stale'] as const) {
-      if (setup === 'stale') writeFileSync(paths.lockFile, JSON.stringify({ pid: deadPid(), owner: 'dead', startedAt: '', token: 'y', pidStart: null }));
+      if (setup === 'stale')
+        writeFileSync(
+          paths.lockFile,
+          JSON.stringify({ pid: deadPid(), owner: 'dead', startedAt: '', token: 'y', pidStart: null }),
+        );
       const results = await Promise.all(Array.from({ length: 8 }, () => child(1_500)));
       const winners = results.filter((r) => r.got);
       expect(winners, JSON.stringify(results)).toHaveLength(1);

@@ -69,7 +69,10 @@ function parseContent(text: string): LockContent | null {
   }
 }
 
-type Observed = { kind: 'none' } | { kind: 'held'; content: LockContent; raw: string } | { kind: 'partial'; ageMs: number; raw: string };
+type Observed =
+  | { kind: 'none' }
+  | { kind: 'held'; content: LockContent; raw: string }
+  | { kind: 'partial'; ageMs: number; raw: string };
 
 async function observe(file: string): Promise<Observed> {
   let raw: string;
@@ -135,7 +138,11 @@ async function takeOver(file: string, staleRaw: string): Promise<void> {
  * Takes the single-writer lock, waiting up to `waitMs` (default 0) for a live holder.
  * Throws LockedError naming the holder's pid when it cannot.
  */
-export async function acquireWriterLock(paths: StatePaths, owner: string, opts: { waitMs?: number } = {}): Promise<WriterLock> {
+export async function acquireWriterLock(
+  paths: StatePaths,
+  owner: string,
+  opts: { waitMs?: number } = {},
+): Promise<WriterLock> {
   const file = paths.lockFile;
   const deadline = Date.now() + (opts.waitMs ?? 0);
   const content: LockContent = {
@@ -162,7 +169,8 @@ export async function acquireWriterLock(paths: StatePaths, owner: string, opts: 
       continue;
     }
     if (Date.now() >= deadline) {
-      const who = seen.kind === 'held' ? ` (${seen.content.owner}, since ${seen.content.startedAt})` : ' (being created)';
+      const who =
+        seen.kind === 'held' ? ` (${seen.content.owner}, since ${seen.content.startedAt})` : ' (being created)';
       throw new LockedError(holderPid, `fleetkeeper state dir ${paths.root}${who}`);
     }
     await new Promise((r) => setTimeout(r, POLL_MS));

@@ -32,11 +32,16 @@ afterEach(async () => {
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
-const sha = async (p: string): Promise<string> => createHash('sha256').update(await fsp.readFile(p)).digest('hex');
+const sha = async (p: string): Promise<string> =>
+  createHash('sha256')
+    .update(await fsp.readFile(p))
+    .digest('hex');
 const readJson = async (p: string): Promise<Record<string, unknown>> => JSON.parse(await fsp.readFile(p, 'utf8'));
-const backups = async (d: string): Promise<string[]> => (await fsp.readdir(d)).filter((f) => f.includes('.fleetkeeper-backup-'));
+const backups = async (d: string): Promise<string[]> =>
+  (await fsp.readdir(d)).filter((f) => f.includes('.fleetkeeper-backup-'));
 const ours = (command: string): Record<string, unknown> => ({ type: 'command', command, timeout: 5 });
-const write = (p: string, v: unknown): Promise<void> => fsp.writeFile(p, typeof v === 'string' ? v : JSON.stringify(v, null, 4));
+const write = (p: string, v: unknown): Promise<void> =>
+  fsp.writeFile(p, typeof v === 'string' ? v : JSON.stringify(v, null, 4));
 
 // A settings file as a real user has it: unknown keys, other hooks in our events and others.
 const userSettings = {
@@ -61,13 +66,26 @@ describe('paths and commands', () => {
 
   it('quotes paths and recognises its own commands, old and new, but not foreign ones', () => {
     const c = hookCommands('/usr/bin/node', "/home/o'brien/my apps/fleetkeeper/bin/fleetkeeper.js");
-    expect(c.sessionStart).toBe(`/usr/bin/node '/home/o'\\''brien/my apps/fleetkeeper/bin/fleetkeeper.js' hook session-start`);
+    expect(c.sessionStart).toBe(
+      `/usr/bin/node '/home/o'\\''brien/my apps/fleetkeeper/bin/fleetkeeper.js' hook session-start`,
+    );
     expect(c.sessionEnd.endsWith(' hook session-end')).toBe(true);
-    for (const cmd of [c.sessionStart, c.sessionEnd, expected.sessionStart, OLD.sessionEnd, '/usr/local/bin/fleetkeeper hook session-start']) {
+    for (const cmd of [
+      c.sessionStart,
+      c.sessionEnd,
+      expected.sessionStart,
+      OLD.sessionEnd,
+      '/usr/local/bin/fleetkeeper hook session-start',
+    ]) {
       expect(isOurHookCommand(cmd), cmd).toBe(true);
     }
-    for (const cmd of ['~/bin/load-env.sh', 'node /opt/other/cli.js hook session-start', `${NODE} ${CLI} hook session-stop`,
-      `${NODE} ${CLI} hook session-start; rm -rf /tmp/x`, `${NODE} '${CLI} hook session-start`]) {
+    for (const cmd of [
+      '~/bin/load-env.sh',
+      'node /opt/other/cli.js hook session-start',
+      `${NODE} ${CLI} hook session-stop`,
+      `${NODE} ${CLI} hook session-start; rm -rf /tmp/x`,
+      `${NODE} '${CLI} hook session-start`,
+    ]) {
       expect(isOurHookCommand(cmd), cmd).toBe(false);
     }
     expect(() => hookCommands('node', CLI)).toThrow(InvalidInputError);
@@ -81,7 +99,12 @@ describe('installHooks', () => {
     expect((await hooksStatus(p, expected)).state).toBe('missing');
     expect(await installHooks(p, expected)).toEqual({ changed: true, backupPath: null });
     expect((await fsp.stat(join(dir, 'nested', 'claude'))).mode & 0o777).toBe(0o700);
-    const want = { hooks: { SessionStart: [{ matcher: '', hooks: [ours(expected.sessionStart)] }], SessionEnd: [{ matcher: '', hooks: [ours(expected.sessionEnd)] }] } };
+    const want = {
+      hooks: {
+        SessionStart: [{ matcher: '', hooks: [ours(expected.sessionStart)] }],
+        SessionEnd: [{ matcher: '', hooks: [ours(expected.sessionEnd)] }],
+      },
+    };
     expect(await fsp.readFile(p, 'utf8')).toBe(`${JSON.stringify(want, null, 2)}\n`);
     expect(await hooksStatus(p, expected)).toEqual({ state: 'installed', settingsPath: p, detail: expect.any(String) });
   });
@@ -107,7 +130,11 @@ describe('installHooks', () => {
   it('is idempotent: a second install leaves the file byte-identical and takes no backup', async () => {
     await write(settings, userSettings);
     await installHooks(settings, expected);
-    const [hash, nBackups, mtime] = [await sha(settings), (await backups(dir)).length, (await fsp.stat(settings)).mtimeMs];
+    const [hash, nBackups, mtime] = [
+      await sha(settings),
+      (await backups(dir)).length,
+      (await fsp.stat(settings)).mtimeMs,
+    ];
     expect(await installHooks(settings, expected)).toEqual({ changed: false, backupPath: null });
     expect(await sha(settings)).toBe(hash);
     expect((await backups(dir)).length).toBe(nBackups);
@@ -117,9 +144,21 @@ describe('installHooks', () => {
   it('replaces its own outdated entries in place instead of adding a second one', async () => {
     await write(settings, {
       hooks: {
-        SessionStart: [{ matcher: '', hooks: [{ type: 'command', command: 'first.sh' }, ours(OLD.sessionStart), { type: 'command', command: 'last.sh' }] }],
+        SessionStart: [
+          {
+            matcher: '',
+            hooks: [
+              { type: 'command', command: 'first.sh' },
+              ours(OLD.sessionStart),
+              { type: 'command', command: 'last.sh' },
+            ],
+          },
+        ],
         // Ours under a narrowing matcher would miss resumes: dropped, its emptied group tidied away.
-        SessionEnd: [{ matcher: 'clear', hooks: [ours(OLD.sessionEnd)] }, { hooks: [{ type: 'command', command: 'bye.sh' }] }],
+        SessionEnd: [
+          { matcher: 'clear', hooks: [ours(OLD.sessionEnd)] },
+          { hooks: [{ type: 'command', command: 'bye.sh' }] },
+        ],
       },
     });
     const before = await hooksStatus(settings, expected);
@@ -128,15 +167,35 @@ describe('installHooks', () => {
     await installHooks(settings, expected);
     expect(await readJson(settings)).toEqual({
       hooks: {
-        SessionStart: [{ matcher: '', hooks: [{ type: 'command', command: 'first.sh' }, ours(expected.sessionStart), { type: 'command', command: 'last.sh' }] }],
-        SessionEnd: [{ hooks: [{ type: 'command', command: 'bye.sh' }] }, { matcher: '', hooks: [ours(expected.sessionEnd)] }],
+        SessionStart: [
+          {
+            matcher: '',
+            hooks: [
+              { type: 'command', command: 'first.sh' },
+              ours(expected.sessionStart),
+              { type: 'command', command: 'last.sh' },
+            ],
+          },
+        ],
+        SessionEnd: [
+          { hooks: [{ type: 'command', command: 'bye.sh' }] },
+          { matcher: '', hooks: [ours(expected.sessionEnd)] },
+        ],
       },
     });
     expect((await hooksStatus(settings, expected)).state).toBe('installed');
   });
 
   it('collapses duplicates of its own hook to one', async () => {
-    await write(settings, { hooks: { SessionStart: [{ matcher: '', hooks: [ours(expected.sessionStart)] }, { matcher: '*', hooks: [ours(expected.sessionStart)] }], SessionEnd: [{ matcher: '', hooks: [ours(expected.sessionEnd)] }] } });
+    await write(settings, {
+      hooks: {
+        SessionStart: [
+          { matcher: '', hooks: [ours(expected.sessionStart)] },
+          { matcher: '*', hooks: [ours(expected.sessionStart)] },
+        ],
+        SessionEnd: [{ matcher: '', hooks: [ours(expected.sessionEnd)] }],
+      },
+    });
     expect((await hooksStatus(settings, expected)).detail).toContain('2 Fleetkeeper hooks');
     await installHooks(settings, expected);
     const s = (await readJson(settings)) as { hooks: { SessionStart: unknown[] } };
@@ -154,7 +213,10 @@ describe('installHooks', () => {
       ['{"model": "opus",, }', /not valid JSON \(.+\)/],
       [JSON.stringify({ hooks: [] }), /"hooks" is not an object/],
       [JSON.stringify({ hooks: { SessionStart: { matcher: '' } } }), /"hooks\.SessionStart" is not an array/],
-      [JSON.stringify({ hooks: { SessionEnd: [{ matcher: '', hooks: 'x' }] } }), /"hooks\.SessionEnd\[0\]\.hooks" is not an array/],
+      [
+        JSON.stringify({ hooks: { SessionEnd: [{ matcher: '', hooks: 'x' }] } }),
+        /"hooks\.SessionEnd\[0\]\.hooks" is not an array/,
+      ],
       ['[1,2]', /top level is not a JSON object/],
     ];
     for (const [text, why] of cases) {
@@ -183,17 +245,20 @@ describe('installHooks', () => {
     expect(await backups(dir)).toEqual([]);
   });
 
-  it.skipIf(isRoot)('fails clearly in a read-only directory and loses nothing (skipped as root: root ignores directory modes)', async () => {
-    await write(settings, userSettings);
-    const hash = await sha(settings);
-    await fsp.chmod(dir, 0o555);
-    const err = await installHooks(settings, expected).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WriteFailedError);
-    expect((err as Error).message).toMatch(/EACCES/);
-    await fsp.chmod(dir, 0o700);
-    expect(await sha(settings)).toBe(hash);
-    expect((await fsp.readdir(dir)).sort()).toEqual(['settings.json']);
-  });
+  it.skipIf(isRoot)(
+    'fails clearly in a read-only directory and loses nothing (skipped as root: root ignores directory modes)',
+    async () => {
+      await write(settings, userSettings);
+      const hash = await sha(settings);
+      await fsp.chmod(dir, 0o555);
+      const err = await installHooks(settings, expected).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WriteFailedError);
+      expect((err as Error).message).toMatch(/EACCES/);
+      await fsp.chmod(dir, 0o700);
+      expect(await sha(settings)).toBe(hash);
+      expect((await fsp.readdir(dir)).sort()).toEqual(['settings.json']);
+    },
+  );
 
   it('writes through a symlink to its target and keeps the link', async () => {
     const realDir = join(dir, 'dotfiles');
@@ -234,9 +299,18 @@ describe('uninstallHooks', () => {
   });
 
   it('drops an emptied hooks object but keeps a group shared with a user hook', async () => {
-    await write(settings, { theme: 'dark', hooks: { SessionStart: [{ matcher: '', hooks: [ours(OLD.sessionStart), { type: 'command', command: 'mine.sh' }] }], SessionEnd: [{ matcher: '', hooks: [ours(OLD.sessionEnd)] }] } });
+    await write(settings, {
+      theme: 'dark',
+      hooks: {
+        SessionStart: [{ matcher: '', hooks: [ours(OLD.sessionStart), { type: 'command', command: 'mine.sh' }] }],
+        SessionEnd: [{ matcher: '', hooks: [ours(OLD.sessionEnd)] }],
+      },
+    });
     await uninstallHooks(settings);
-    expect(await readJson(settings)).toEqual({ theme: 'dark', hooks: { SessionStart: [{ matcher: '', hooks: [{ type: 'command', command: 'mine.sh' }] }] } });
+    expect(await readJson(settings)).toEqual({
+      theme: 'dark',
+      hooks: { SessionStart: [{ matcher: '', hooks: [{ type: 'command', command: 'mine.sh' }] }] },
+    });
     await write(settings, { theme: 'dark', hooks: { SessionEnd: [{ matcher: '', hooks: [ours(OLD.sessionEnd)] }] } });
     await uninstallHooks(settings);
     expect(await readJson(settings)).toEqual({ theme: 'dark' });

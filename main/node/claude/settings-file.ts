@@ -5,7 +5,16 @@ import { shellQuote } from '../../common/base/shell-quote.js';
 import { nodeFs, writeFileDurable } from '../base/durable-file.js';
 
 export { claudeConfigDir, claudeSettingsPath } from './paths.js';
-import { EVENTS, assess, isObj, rewriteEvent, validateShape, isOurHookCommand, type HookCommands, type Obj } from '../../common/claude/hook-entries.js';
+import {
+  EVENTS,
+  assess,
+  isObj,
+  rewriteEvent,
+  validateShape,
+  isOurHookCommand,
+  type HookCommands,
+  type Obj,
+} from '../../common/claude/hook-entries.js';
 import { pidAlive } from '../base/pid-alive.js';
 export { HOOK_TIMEOUT_SECONDS, isOurHookCommand, type HookCommands } from '../../common/claude/hook-entries.js';
 
@@ -24,19 +33,19 @@ export interface SettingsChange {
   backupPath: string | null;
 }
 
-
 /** `<node> <cli> hook session-start|session-end`, each path shell-quoted. */
 export function hookCommands(nodePath: string, cliPath: string): HookCommands {
   if (!isAbsolute(nodePath)) throw new InvalidInputError(`node path must be absolute: ${JSON.stringify(nodePath)}`);
   if (!isAbsolute(cliPath)) throw new InvalidInputError(`CLI path must be absolute: ${JSON.stringify(cliPath)}`);
   // Uninstall and upgrades find our entries by this name; a path without it could never be removed.
   if (!/fleetkeeper/i.test(cliPath)) {
-    throw new InvalidInputError(`CLI path must contain "fleetkeeper" so its hooks can be recognised later: ${JSON.stringify(cliPath)}`);
+    throw new InvalidInputError(
+      `CLI path must contain "fleetkeeper" so its hooks can be recognised later: ${JSON.stringify(cliPath)}`,
+    );
   }
   const base = `${shellQuote(nodePath)} ${shellQuote(cliPath)} hook`;
   return { sessionStart: `${base} session-start`, sessionEnd: `${base} session-end` };
 }
-
 
 interface Loaded {
   settingsPath: string;
@@ -60,7 +69,6 @@ async function resolveTarget(settingsPath: string): Promise<string> {
     return resolve(dirname(settingsPath), await fsp.readlink(settingsPath));
   }
 }
-
 
 async function load(settingsPath: string): Promise<Loaded> {
   const target = await resolveTarget(settingsPath);
@@ -87,8 +95,6 @@ async function load(settingsPath: string): Promise<Loaded> {
   return { settingsPath, target, raw, mode, data };
 }
 
-
-
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
 
 async function freeBackupPath(settingsPath: string): Promise<string> {
@@ -102,7 +108,6 @@ async function freeBackupPath(settingsPath: string): Promise<string> {
     if (!taken) return candidate;
   }
 }
-
 
 /**
  * Removes temp files that our own killed writers left beside the settings file or its backups
@@ -134,7 +139,10 @@ async function commit(loaded: Loaded, data: Obj): Promise<SettingsChange> {
   if (target !== settingsPath) await sweepOurTemps(dirname(target), basename(target));
   // Checked by mode bits, not access(2): root may write anything, but the user said read-only.
   if (mode !== null && (mode & 0o222) === 0) {
-    throw new WriteFailedError(settingsPath, `file is read-only (mode ${mode.toString(8).padStart(4, '0')}); nothing was changed`);
+    throw new WriteFailedError(
+      settingsPath,
+      `file is read-only (mode ${mode.toString(8).padStart(4, '0')}); nothing was changed`,
+    );
   }
   let backupPath: string | null = null;
   if (raw !== null) {

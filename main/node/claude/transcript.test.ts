@@ -12,11 +12,41 @@ const SID = '27976cfe-d56e-4508-bfe8-3d8621a8291e';
 const realLines = [
   { type: 'mode', mode: 'normal', sessionId: SID },
   { type: 'file-history-snapshot', messageId: 'm', snapshot: {}, isSnapshotUpdate: false },
-  { parentUuid: null, isSidechain: false, type: 'user', message: { role: 'user', content: '<local-command-caveat>The command below was run directly in Claude Code</local-command-caveat>' }, isMeta: true, sessionId: SID },
-  { parentUuid: 'a', isSidechain: false, type: 'user', message: { role: 'user', content: '<command-name>/clear</command-name>\n            <command-message>clear</command-message>\n            <command-args></command-args>' }, sessionId: SID },
+  {
+    parentUuid: null,
+    isSidechain: false,
+    type: 'user',
+    message: {
+      role: 'user',
+      content: '<local-command-caveat>The command below was run directly in Claude Code</local-command-caveat>',
+    },
+    isMeta: true,
+    sessionId: SID,
+  },
+  {
+    parentUuid: 'a',
+    isSidechain: false,
+    type: 'user',
+    message: {
+      role: 'user',
+      content:
+        '<command-name>/clear</command-name>\n            <command-message>clear</command-message>\n            <command-args></command-args>',
+    },
+    sessionId: SID,
+  },
   { type: 'system', subtype: 'local_command', content: '<local-command-stdout></local-command-stdout>' },
-  { type: 'api-request-blob', sessionId: SID, message: { role: 'user', content: [{ type: 'text', text: '<system-reminder>\nnot typed' }] } },
-  { parentUuid: 'b', isSidechain: false, type: 'user', message: { role: 'user', content: 'after clear beta' }, sessionId: SID },
+  {
+    type: 'api-request-blob',
+    sessionId: SID,
+    message: { role: 'user', content: [{ type: 'text', text: '<system-reminder>\nnot typed' }] },
+  },
+  {
+    parentUuid: 'b',
+    isSidechain: false,
+    type: 'user',
+    message: { role: 'user', content: 'after clear beta' },
+    sessionId: SID,
+  },
   { parentUuid: 'c', type: 'user', message: { role: 'user', content: 'second message' } },
 ];
 
@@ -42,14 +72,27 @@ describe('conversationTitle', () => {
       { type: 'user', message: { content: [{ type: 'tool_result', content: 'x' }] } },
       { type: 'user', isSidechain: true, message: { content: 'subagent prompt' } },
       { type: 'user', isCompactSummary: true, message: { content: 'This session is being continued' } },
-      { type: 'user', message: { content: [{ type: 'text', text: '<ide_opened_file>a.ts</ide_opened_file>' }, { type: 'text', text: '  fix the\n\tlogin   bug  ' }] } },
+      {
+        type: 'user',
+        message: {
+          content: [
+            { type: 'text', text: '<ide_opened_file>a.ts</ide_opened_file>' },
+            { type: 'text', text: '  fix the\n\tlogin   bug  ' },
+          ],
+        },
+      },
     ]);
     expect(await both(p)).toBe('fix the login bug');
   });
 
   it('never throws on torn or hostile lines and falls back to the first meaningful command', async () => {
     const p = write('bad.jsonl', [
-      '{"type":"user","message":{"content":"torn', 'null', '42', '[]', '{"type":"user"}', '{"type":"user","message":{"content":[null,1,{"type":"text"}]}}',
+      '{"type":"user","message":{"content":"torn',
+      'null',
+      '42',
+      '[]',
+      '{"type":"user"}',
+      '{"type":"user","message":{"content":[null,1,{"type":"text"}]}}',
       { type: 'user', message: { content: '<command-name>/review</command-name><command-args>PR 12</command-args>' } },
     ]);
     expect(await both(p)).toBe('/review PR 12');

@@ -10,9 +10,29 @@ const MAX_SCAN_BYTES = 32 * 1024 * 1024;
 const DEFAULT_MAX_LEN = 80;
 
 /** Claude's own records that sit in user lines but are not something the user wrote. */
-const NOT_TYPED = /^(<command-name>|<command-message>|<command-args>|<local-command-|<system-reminder>|<ide_|<bash-|Caveat: |\[Request interrupted)/;
+const NOT_TYPED =
+  /^(<command-name>|<command-message>|<command-args>|<local-command-|<system-reminder>|<ide_|<bash-|Caveat: |\[Request interrupted)/;
 /** Slash commands that say nothing about what a conversation is about. */
-const HOUSEKEEPING = new Set(['clear', 'exit', 'quit', 'resume', 'compact', 'login', 'logout', 'model', 'config', 'help', 'cost', 'status', 'doctor', 'init', 'permissions', 'hooks', 'memory', 'ide']);
+const HOUSEKEEPING = new Set([
+  'clear',
+  'exit',
+  'quit',
+  'resume',
+  'compact',
+  'login',
+  'logout',
+  'model',
+  'config',
+  'help',
+  'cost',
+  'status',
+  'doctor',
+  'init',
+  'permissions',
+  'hooks',
+  'memory',
+  'ide',
+]);
 
 interface Scan {
   title: string | null;
@@ -30,13 +50,22 @@ function userTexts(line: string): string[] | null {
     return null;
   }
   if (typeof rec !== 'object' || rec === null) return null;
-  const r = rec as { type?: unknown; isMeta?: unknown; isSidechain?: unknown; isCompactSummary?: unknown; message?: { content?: unknown } };
+  const r = rec as {
+    type?: unknown;
+    isMeta?: unknown;
+    isSidechain?: unknown;
+    isCompactSummary?: unknown;
+    message?: { content?: unknown };
+  };
   if (r.type !== 'user' || r.isMeta === true || r.isSidechain === true || r.isCompactSummary === true) return null;
   const content = r.message?.content;
   if (typeof content === 'string') return [content];
   if (!Array.isArray(content)) return null;
   return content
-    .filter((c): c is { type: 'text'; text: string } => typeof c === 'object' && c !== null && c.type === 'text' && typeof c.text === 'string')
+    .filter(
+      (c): c is { type: 'text'; text: string } =>
+        typeof c === 'object' && c !== null && c.type === 'text' && typeof c.text === 'string',
+    )
     .map((c) => c.text);
 }
 
@@ -68,7 +97,9 @@ function shorten(text: string | null, maxLen: number): string | null {
   if (text === null) return null;
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= maxLen) return flat;
-  return `${Array.from(flat).slice(0, Math.max(1, maxLen - 1)).join('')}…`;
+  return `${Array.from(flat)
+    .slice(0, Math.max(1, maxLen - 1))
+    .join('')}…`;
 }
 
 /** Splits a byte stream into lines without decoding across a multi-byte character boundary. */
@@ -111,7 +142,7 @@ export async function conversationTitle(transcriptPath: string, maxLen = DEFAULT
   try {
     const lines = new Lines();
     const buf = Buffer.alloc(CHUNK);
-    for (let pos = 0; pos < MAX_SCAN_BYTES; ) {
+    for (let pos = 0; pos < MAX_SCAN_BYTES;) {
       const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
       if (bytesRead === 0) {
         lines.end(onLine);
@@ -140,7 +171,7 @@ export function conversationTitleSync(transcriptPath: string, maxLen = DEFAULT_M
   try {
     const lines = new Lines();
     const buf = Buffer.alloc(CHUNK);
-    for (let pos = 0; pos < MAX_SCAN_BYTES; ) {
+    for (let pos = 0; pos < MAX_SCAN_BYTES;) {
       const n = readSync(fd, buf, 0, CHUNK, pos);
       if (n === 0) {
         lines.end(onLine);

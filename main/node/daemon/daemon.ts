@@ -37,9 +37,18 @@ export interface DaemonOptions {
 }
 
 const NOTIFICATIONS_THAT_CHANGE_LAYOUT = new Set([
-  'layout-change', 'window-add', 'window-close', 'unlinked-window-add', 'unlinked-window-close',
-  'window-renamed', 'unlinked-window-renamed', 'session-renamed', 'sessions-changed', 'window-pane-changed',
-  'session-window-changed', 'pane-mode-changed',
+  'layout-change',
+  'window-add',
+  'window-close',
+  'unlinked-window-add',
+  'unlinked-window-close',
+  'window-renamed',
+  'unlinked-window-renamed',
+  'session-renamed',
+  'sessions-changed',
+  'window-pane-changed',
+  'session-window-changed',
+  'pane-mode-changed',
 ]);
 
 /**
@@ -146,7 +155,8 @@ export class Daemon {
       this.status.state = 'no-server';
       // Written once per change of state, not on every poll while there is no server.
       if (this.persistedState !== 'no-server') await this.persistStatus();
-      if (!(err instanceof TmuxError) || err.reason === 'missing') this.opts.log?.(`cannot connect: ${errorMessage(err)}`);
+      if (!(err instanceof TmuxError) || err.reason === 'missing')
+        this.opts.log?.(`cannot connect: ${errorMessage(err)}`);
       this.scheduleReconnect(this.opts.serverPollMs ?? 2000);
     }
   }
@@ -181,17 +191,25 @@ export class Daemon {
     const attemptAt = this.now();
     this.status.lastAttemptAt = attemptAt.toISOString();
     try {
-      const result = await withWriterLock(this.opts.paths, `daemon (pid ${process.pid})`, () =>
-        saveSnapshot({
-          paths: this.opts.paths,
-          target: this.opts.target,
-          registry: this.opts.registry,
-          settings: this.opts.settings(),
-          clock: this.now,
-          query: () => queryFleetVia(client),
-          instanceNow: () => queryInstanceVia(client),
-          listing: async () => (await this.catalog.view()).listing,
-        }, trigger), { waitMs: 10_000 });
+      const result = await withWriterLock(
+        this.opts.paths,
+        `daemon (pid ${process.pid})`,
+        () =>
+          saveSnapshot(
+            {
+              paths: this.opts.paths,
+              target: this.opts.target,
+              registry: this.opts.registry,
+              settings: this.opts.settings(),
+              clock: this.now,
+              query: () => queryFleetVia(client),
+              instanceNow: () => queryInstanceVia(client),
+              listing: async () => (await this.catalog.view()).listing,
+            },
+            trigger,
+          ),
+        { waitMs: 10_000 },
+      );
       this.lastFleet = result.fleet;
       this.status.lastOkAt = result.snapshot.savedAt;
       this.status.lastError = null;
@@ -229,17 +247,20 @@ export class Daemon {
 
   async checkHealth(): Promise<HealthReport | null> {
     try {
-      const report = await gatherHealth({
-        paths: this.opts.paths,
-        target: this.opts.target,
-        settings: this.opts.settings(),
-        clock: this.now,
-        settingsPath: this.opts.claudeSettingsPath,
-        hookCommands: this.opts.hookCommands,
-        wakeGraceUntil: this.wakeGraceUntil,
-        live: this.client === null ? null : this.lastFleet ?? undefined,
-        snapshots: () => this.catalog.view(),
-      }, this.staleAfterS());
+      const report = await gatherHealth(
+        {
+          paths: this.opts.paths,
+          target: this.opts.target,
+          settings: this.opts.settings(),
+          clock: this.now,
+          settingsPath: this.opts.claudeSettingsPath,
+          hookCommands: this.opts.hookCommands,
+          wakeGraceUntil: this.wakeGraceUntil,
+          live: this.client === null ? null : (this.lastFleet ?? undefined),
+          snapshots: () => this.catalog.view(),
+        },
+        this.staleAfterS(),
+      );
       this.lastHealth = report;
       this.opts.onHealth?.(report);
       return report;
@@ -251,7 +272,9 @@ export class Daemon {
 
   private async persistStatus(): Promise<void> {
     this.persistedState = this.status.state;
-    await writeDaemonStatus(this.opts.paths, this.status).catch((err: unknown) => this.opts.log?.(`cannot write daemon status: ${errorMessage(err)}`));
+    await writeDaemonStatus(this.opts.paths, this.status).catch((err: unknown) =>
+      this.opts.log?.(`cannot write daemon status: ${errorMessage(err)}`),
+    );
   }
 
   async stop(): Promise<void> {

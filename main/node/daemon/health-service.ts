@@ -79,7 +79,11 @@ export async function gatherHealth(deps: HealthDeps, staleAfterOverrideS?: numbe
     deps.snapshots ? deps.snapshots() : fullView(deps.paths),
     readDaemonStatus(deps.paths).catch(() => null),
     readSpool(deps.paths),
-    hooksStatus(deps.settingsPath, deps.hookCommands).catch((e: Error) => ({ state: 'invalid' as const, settingsPath: deps.settingsPath, detail: e.message })),
+    hooksStatus(deps.settingsPath, deps.hookCommands).catch((e: Error) => ({
+      state: 'invalid' as const,
+      settingsPath: deps.settingsPath,
+      detail: e.message,
+    })),
   ]);
   const now = deps.clock();
   const { listing, newest: snap } = await newestAfterClockMovedBack(deps.paths, view, now);
@@ -96,11 +100,13 @@ export async function gatherHealth(deps: HealthDeps, staleAfterOverrideS?: numbe
   for (const c of listing.corrupt) problems.push({ code: 'snapshot-corrupt', message: `${c.file}: ${c.reason}` });
   for (const c of spool.corrupt) problems.push({ code: 'spool-corrupt', message: `${c.file}: ${c.reason}` });
   const malformed = spool.events.filter((e) => e.kind === 'malformed');
-  for (const e of malformed) problems.push({ code: 'malformed-hook-payload', message: `hook event ${e.id}: ${e.problem ?? 'malformed'}` });
-  if (hooks.state !== 'installed') problems.push({ code: hooks.state === 'outdated' ? 'hooks-outdated' : 'hooks-missing', message: hooks.detail });
+  for (const e of malformed)
+    problems.push({ code: 'malformed-hook-payload', message: `hook event ${e.id}: ${e.problem ?? 'malformed'}` });
+  if (hooks.state !== 'installed')
+    problems.push({ code: hooks.state === 'outdated' ? 'hooks-outdated' : 'hooks-missing', message: hooks.detail });
   if (live) problems.push(...findRoleConflicts(live));
 
-  const newest = snap === null ? null : listing.valid.find((s) => s.id === snap.id) ?? null;
+  const newest = snap === null ? null : (listing.valid.find((s) => s.id === snap.id) ?? null);
   let unbound = 0;
   for (const s of snap?.sessions ?? []) {
     for (const w of s.windows) {
@@ -109,27 +115,40 @@ export async function gatherHealth(deps: HealthDeps, staleAfterOverrideS?: numbe
         // did not see it start, so a restore could only give that pane a shell.
         if (p.currentCommand === 'claude' && !isResumableBinding(p.binding)) {
           unbound++;
-          problems.push({ code: 'unbound-claude-pane', message: `pane ${s.name}:${w.index}.${p.index} (role ${p.role}) runs claude but has no live binding` });
+          problems.push({
+            code: 'unbound-claude-pane',
+            message: `pane ${s.name}:${w.index}.${p.index} (role ${p.role}) runs claude but has no live binding`,
+          });
         }
       }
     }
   }
-  const daemonFailing = daemon !== null && daemon.lastError !== null && daemon.consecutiveFailures > 0 && daemon.state !== 'stopped';
+  const daemonFailing =
+    daemon !== null && daemon.lastError !== null && daemon.consecutiveFailures > 0 && daemon.state !== 'stopped';
   // A running daemon's --stale-after is the alarm it raises: status and the tmux status line
   // must agree with it rather than stay quiet on the settings' (longer) default.
-  const staleAfterS = staleAfterOverrideS ?? (daemon !== null && daemonAlive(daemon) ? daemon.staleAfterS : deps.settings.staleAfterS);
+  const staleAfterS =
+    staleAfterOverrideS ?? (daemon !== null && daemonAlive(daemon) ? daemon.staleAfterS : deps.settings.staleAfterS);
   const input: HealthInput = {
     now,
     newest,
     intervalS: daemon?.intervalS ?? deps.settings.intervalS,
     graceS: deps.settings.graceS,
     staleAfterS,
-    server: live === null ? (unanswered !== null ? 'running' : 'none') : live.sessions.length === 0 ? 'running-empty' : 'running',
-    lastSaveError: daemonFailing && daemon.lastAttemptAt !== null
-      ? { at: daemon.lastAttemptAt, reason: daemon.lastError ?? 'unknown', consecutive: daemon.consecutiveFailures }
-      : unanswered !== null
-        ? { at: now.toISOString(), reason: `tmux did not answer: ${unanswered}`, consecutive: 1 }
-        : null,
+    server:
+      live === null
+        ? unanswered !== null
+          ? 'running'
+          : 'none'
+        : live.sessions.length === 0
+          ? 'running-empty'
+          : 'running',
+    lastSaveError:
+      daemonFailing && daemon.lastAttemptAt !== null
+        ? { at: daemon.lastAttemptAt, reason: daemon.lastError ?? 'unknown', consecutive: daemon.consecutiveFailures }
+        : unanswered !== null
+          ? { at: now.toISOString(), reason: `tmux did not answer: ${unanswered}`, consecutive: 1 }
+          : null,
     hooks: hooks.state,
     unboundClaudePanes: unbound,
     problems,

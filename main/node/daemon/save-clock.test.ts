@@ -53,15 +53,24 @@ describe('WakeDetector', () => {
     let wall = 1_000_000;
     let mono = 0;
     const woke: number[] = [];
-    const w = new WakeDetector((ms) => woke.push(ms), 5000, 30_000, () => wall, () => mono);
+    const w = new WakeDetector(
+      (ms) => woke.push(ms),
+      5000,
+      30_000,
+      () => wall,
+      () => mono,
+    );
     w.start();
-    wall += 5000; mono += 5000;
+    wall += 5000;
+    mono += 5000;
     w.check();
     expect(woke).toEqual([]);
-    wall += 8 * 3600_000 + 5000; mono += 5000; // an 8-hour suspend
+    wall += 8 * 3600_000 + 5000;
+    mono += 5000; // an 8-hour suspend
     w.check();
     expect(woke).toEqual([8 * 3600_000]);
-    wall -= 2 * 3600_000; mono += 5000; // wall clock jumped back: not a wake
+    wall -= 2 * 3600_000;
+    mono += 5000; // wall clock jumped back: not a wake
     w.check();
     expect(woke).toHaveLength(1);
     w.dispose();

@@ -34,7 +34,14 @@ describe('daemon status file', () => {
     await writeDaemonStatus(paths, status);
     expect(await readDaemonStatus(paths)).toEqual(status);
     expect(statSync(paths.daemonStatus).mode & 0o777).toBe(0o600);
-    const fresh = { ...status, lastError: null, consecutiveFailures: 0, lastOkAt: null, lastAttemptAt: null, state: 'no-server' as const };
+    const fresh = {
+      ...status,
+      lastError: null,
+      consecutiveFailures: 0,
+      lastOkAt: null,
+      lastAttemptAt: null,
+      state: 'no-server' as const,
+    };
     await writeDaemonStatus(paths, fresh);
     expect(await readDaemonStatus(paths)).toEqual(fresh);
   });
@@ -47,9 +54,13 @@ describe('daemon status file', () => {
   });
 
   it('refuses to write an invalid status', async () => {
-    await expect(writeDaemonStatus(paths, { ...status, state: 'happy' as DaemonStatus['state'] })).rejects.toThrow(InvalidInputError);
+    await expect(writeDaemonStatus(paths, { ...status, state: 'happy' as DaemonStatus['state'] })).rejects.toThrow(
+      InvalidInputError,
+    );
     await expect(writeDaemonStatus(paths, { ...status, lastOkAt: 'now' })).rejects.toThrow(/lastOkAt/);
-    await expect(writeDaemonStatus(paths, { ...status, consecutiveFailures: -1 })).rejects.toThrow(/consecutiveFailures/);
+    await expect(writeDaemonStatus(paths, { ...status, consecutiveFailures: -1 })).rejects.toThrow(
+      /consecutiveFailures/,
+    );
     expect(await readDaemonStatus(paths)).toBeNull();
   });
 
@@ -67,8 +78,15 @@ describe('daemon status file', () => {
   it('a failed write leaves the previous status intact', async () => {
     await writeDaemonStatus(paths, status);
     const before = readFileSync(paths.daemonStatus);
-    const failing = { ...nodeFs, rename: async () => { throw new Error('EIO'); } };
-    await expect(writeDaemonStatus(paths, { ...status, consecutiveFailures: 3 }, failing)).rejects.toThrow(WriteFailedError);
+    const failing = {
+      ...nodeFs,
+      rename: async () => {
+        throw new Error('EIO');
+      },
+    };
+    await expect(writeDaemonStatus(paths, { ...status, consecutiveFailures: 3 }, failing)).rejects.toThrow(
+      WriteFailedError,
+    );
     expect(readFileSync(paths.daemonStatus).equals(before)).toBe(true);
     expect(readdirSync(paths.root).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   });

@@ -29,7 +29,17 @@ interface DaemonStatusFile extends DaemonStatus {
 }
 
 const STATES: ReadonlyArray<DaemonStatus['state']> = ['connected', 'no-server', 'stopped'];
-const FIELDS = ['pid', 'startedAt', 'intervalS', 'staleAfterS', 'lastAttemptAt', 'lastOkAt', 'lastError', 'consecutiveFailures', 'state'] as const;
+const FIELDS = [
+  'pid',
+  'startedAt',
+  'intervalS',
+  'staleAfterS',
+  'lastAttemptAt',
+  'lastOkAt',
+  'lastError',
+  'consecutiveFailures',
+  'state',
+] as const;
 /** A reason is shown in a tooltip and a notification: keep it bounded. */
 const MAX_ERROR_CHARS = 2000;
 
@@ -40,20 +50,25 @@ export function validateDaemonStatus(v: unknown): string[] {
   const r: string[] = [];
   const posInt = (k: string, min: number): void => {
     const x = o[k];
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < min) r.push(`${k}: expected an integer ≥ ${min}, got ${JSON.stringify(x)}`);
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < min)
+      r.push(`${k}: expected an integer ≥ ${min}, got ${JSON.stringify(x)}`);
   };
   posInt('pid', 1);
   posInt('consecutiveFailures', 0);
   for (const k of ['intervalS', 'staleAfterS']) {
     const x = o[k];
-    if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) r.push(`${k}: expected a number > 0, got ${JSON.stringify(x)}`);
+    if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0)
+      r.push(`${k}: expected a number > 0, got ${JSON.stringify(x)}`);
   }
   if (!isIsoTimestamp(o.startedAt)) r.push(`startedAt: expected an ISO timestamp, got ${JSON.stringify(o.startedAt)}`);
   for (const k of ['lastAttemptAt', 'lastOkAt']) {
-    if (o[k] !== null && !isIsoTimestamp(o[k])) r.push(`${k}: expected an ISO timestamp or null, got ${JSON.stringify(o[k])}`);
+    if (o[k] !== null && !isIsoTimestamp(o[k]))
+      r.push(`${k}: expected an ISO timestamp or null, got ${JSON.stringify(o[k])}`);
   }
-  if (o.lastError !== null && typeof o.lastError !== 'string') r.push(`lastError: expected a string or null, got ${JSON.stringify(o.lastError)}`);
-  if (!STATES.includes(o.state as DaemonStatus['state'])) r.push(`state: expected one of ${STATES.join(', ')}, got ${JSON.stringify(o.state)}`);
+  if (o.lastError !== null && typeof o.lastError !== 'string')
+    r.push(`lastError: expected a string or null, got ${JSON.stringify(o.lastError)}`);
+  if (!STATES.includes(o.state as DaemonStatus['state']))
+    r.push(`state: expected one of ${STATES.join(', ')}, got ${JSON.stringify(o.state)}`);
   return r;
 }
 
@@ -63,7 +78,8 @@ export async function writeDaemonStatus(paths: StatePaths, s: DaemonStatus, fs: 
     lastError: s.lastError === null ? null : s.lastError.slice(0, MAX_ERROR_CHARS),
   } as DaemonStatus;
   const reasons = validateDaemonStatus(clean);
-  if (reasons.length > 0) throw new InvalidInputError(`refusing to write an invalid daemon status: ${reasons.join('; ')}`);
+  if (reasons.length > 0)
+    throw new InvalidInputError(`refusing to write an invalid daemon status: ${reasons.join('; ')}`);
   const file = withChecksum<DaemonStatusFile>({ format: 'fleetkeeper-daemon-status', version: 1, ...clean });
   await writeFileDurable(paths.daemonStatus, `${JSON.stringify(file, null, 1)}\n`, fs, 0o600);
 }

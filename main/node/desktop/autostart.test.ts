@@ -5,7 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createAutostart, desktopEntry, desktopExec, launchCommand, parseDesktopExec, xdgAutostartFile,
+  createAutostart,
+  desktopEntry,
+  desktopExec,
+  launchCommand,
+  parseDesktopExec,
+  xdgAutostartFile,
   type LoginItemsApi,
 } from './autostart.js';
 
@@ -49,35 +54,54 @@ describe('desktop entry quoting', () => {
 
   // GLib's own desktop-entry parser (what GNOME and most autostart implementations run) must
   // hand our program exactly the arguments we meant.
-  it.skipIf(!existsSync('/usr/bin/gio'))('GLib (gio launch) starts the entry with exactly these arguments', async () => {
-    const script = join(dir, 'dir with "odd" $chars', 'argv.cjs');
-    const out = join(dir, 'argv.json');
-    await mkdir(join(dir, 'dir with "odd" $chars'));
-    await writeFile(script, `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(1)));`);
-    const file = join(dir, 'probe.desktop');
-    await writeFile(file, desktopEntry([process.execPath, script, ...NASTY.filter((a) => !a.includes('\t'))]));
-    execFileSync('/usr/bin/gio', ['launch', file], { timeout: 10_000, env: { ...process.env, DISPLAY: '' } });
-    for (let i = 0; i < 100 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(JSON.parse(await readFile(out, 'utf8'))).toEqual([script, ...NASTY.filter((a) => !a.includes('\t'))]);
-  });
+  it.skipIf(!existsSync('/usr/bin/gio'))(
+    'GLib (gio launch) starts the entry with exactly these arguments',
+    async () => {
+      const script = join(dir, 'dir with "odd" $chars', 'argv.cjs');
+      const out = join(dir, 'argv.json');
+      await mkdir(join(dir, 'dir with "odd" $chars'));
+      await writeFile(
+        script,
+        `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(1)));`,
+      );
+      const file = join(dir, 'probe.desktop');
+      await writeFile(file, desktopEntry([process.execPath, script, ...NASTY.filter((a) => !a.includes('\t'))]));
+      execFileSync('/usr/bin/gio', ['launch', file], { timeout: 10_000, env: { ...process.env, DISPLAY: '' } });
+      for (let i = 0; i < 100 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(JSON.parse(await readFile(out, 'utf8'))).toEqual([script, ...NASTY.filter((a) => !a.includes('\t'))]);
+    },
+  );
 });
 
 describe('launchCommand', () => {
   it('runs the AppImage itself when packaged as one, the binary when packaged otherwise, electron + app dir in dev', () => {
     const base = { execPath: '/tmp/.mount_Fleet/fleetkeeper', appPath: '/src/fk', env: {} };
-    expect(launchCommand({ ...base, packaged: true, env: { APPIMAGE: '/home/u/Apps/Fleetkeeper.AppImage' } })).toEqual(['/home/u/Apps/Fleetkeeper.AppImage']);
-    expect(launchCommand({ ...base, packaged: true, env: { APPIMAGE: 'relative.AppImage' } })).toEqual(['/tmp/.mount_Fleet/fleetkeeper']);
+    expect(launchCommand({ ...base, packaged: true, env: { APPIMAGE: '/home/u/Apps/Fleetkeeper.AppImage' } })).toEqual([
+      '/home/u/Apps/Fleetkeeper.AppImage',
+    ]);
+    expect(launchCommand({ ...base, packaged: true, env: { APPIMAGE: 'relative.AppImage' } })).toEqual([
+      '/tmp/.mount_Fleet/fleetkeeper',
+    ]);
     expect(launchCommand({ ...base, packaged: true })).toEqual(['/tmp/.mount_Fleet/fleetkeeper']);
-    expect(launchCommand({ ...base, packaged: false, execPath: '/src/fk/node_modules/electron/dist/electron' })).toEqual(['/src/fk/node_modules/electron/dist/electron', '/src/fk']);
+    expect(
+      launchCommand({ ...base, packaged: false, execPath: '/src/fk/node_modules/electron/dist/electron' }),
+    ).toEqual(['/src/fk/node_modules/electron/dist/electron', '/src/fk']);
   });
 });
 
 describe('XDG autostart (Linux)', () => {
-  const launch = (env: NodeJS.ProcessEnv) => ({ packaged: false, execPath: '/src/my fk/node_modules/electron/dist/electron', appPath: '/src/my fk', env });
+  const launch = (env: NodeJS.ProcessEnv) => ({
+    packaged: false,
+    execPath: '/src/my fk/node_modules/electron/dist/electron',
+    appPath: '/src/my fk',
+    env,
+  });
 
   it('uses $XDG_CONFIG_HOME when absolute, ~/.config otherwise', () => {
     expect(xdgAutostartFile({ XDG_CONFIG_HOME: '/x/cfg' }, '/home/u')).toBe('/x/cfg/autostart/fleetkeeper.desktop');
-    expect(xdgAutostartFile({ XDG_CONFIG_HOME: 'rel' }, '/home/u')).toBe('/home/u/.config/autostart/fleetkeeper.desktop');
+    expect(xdgAutostartFile({ XDG_CONFIG_HOME: 'rel' }, '/home/u')).toBe(
+      '/home/u/.config/autostart/fleetkeeper.desktop',
+    );
     expect(xdgAutostartFile({}, '/home/u')).toBe('/home/u/.config/autostart/fleetkeeper.desktop');
   });
 
@@ -88,7 +112,12 @@ describe('XDG autostart (Linux)', () => {
     expect(await a.read()).toMatchObject({ supported: true, enabled: false });
 
     const on = await a.set(true);
-    expect(on).toMatchObject({ supported: true, enabled: true, matchesCurrent: true, command: ['/src/my fk/node_modules/electron/dist/electron', '/src/my fk'] });
+    expect(on).toMatchObject({
+      supported: true,
+      enabled: true,
+      matchesCurrent: true,
+      command: ['/src/my fk/node_modules/electron/dist/electron', '/src/my fk'],
+    });
     const text = await readFile(file, 'utf8');
     expect(text).toContain('Exec="/src/my fk/node_modules/electron/dist/electron" "/src/my fk"\n');
     expect(text.startsWith('[Desktop Entry]\nType=Application\n')).toBe(true);
@@ -108,10 +137,17 @@ describe('XDG autostart (Linux)', () => {
     await a.set(true);
     const file = join(dir, 'cfg', 'autostart', 'fleetkeeper.desktop');
     // GNOME Tweaks disables an entry by flipping this key rather than deleting the file.
-    await writeFile(file, (await readFile(file, 'utf8')).replace('X-GNOME-Autostart-enabled=true', 'X-GNOME-Autostart-enabled=false'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('X-GNOME-Autostart-enabled=true', 'X-GNOME-Autostart-enabled=false'),
+    );
     expect(await a.read()).toMatchObject({ enabled: false, detail: expect.stringContaining('disabled') });
     await writeFile(file, '[Desktop Entry]\nType=Application\nExec=/old/place/Fleetkeeper.AppImage\n');
-    expect(await a.read()).toMatchObject({ enabled: true, matchesCurrent: false, detail: expect.stringContaining('/old/place/Fleetkeeper.AppImage') });
+    expect(await a.read()).toMatchObject({
+      enabled: true,
+      matchesCurrent: false,
+      detail: expect.stringContaining('/old/place/Fleetkeeper.AppImage'),
+    });
     await writeFile(file, '[Desktop Entry]\nHidden=true\nExec=x\n');
     expect(await a.read()).toMatchObject({ enabled: false });
     await writeFile(file, '[Other Group]\nExec=x\n');
@@ -137,7 +173,11 @@ describe('login items (macOS, Windows)', () => {
 
   it('on Windows registers the dev command with path and args and reads it back with the same', async () => {
     const api = new FakeLoginItems();
-    const a = createAutostart({ platform: 'win32', loginItems: api, launch: { packaged: false, execPath: 'C:\\e\\electron.exe', appPath: 'C:\\src\\fk', env: {} } });
+    const a = createAutostart({
+      platform: 'win32',
+      loginItems: api,
+      launch: { packaged: false, execPath: 'C:\\e\\electron.exe', appPath: 'C:\\src\\fk', env: {} },
+    });
     expect(await a.set(true)).toMatchObject({ supported: true, enabled: true });
     expect(api.calls[0]).toEqual(['set', { openAtLogin: true, path: 'C:\\e\\electron.exe', args: ['C:\\src\\fk'] }]);
     expect(await a.set(false)).toMatchObject({ enabled: false });
@@ -145,13 +185,26 @@ describe('login items (macOS, Windows)', () => {
 
   it('on macOS uses the plain login item', async () => {
     const api = new FakeLoginItems();
-    const a = createAutostart({ platform: 'darwin', loginItems: api, launch: { packaged: true, execPath: '/Applications/Fleetkeeper.app/Contents/MacOS/Fleetkeeper', appPath: '', env: {} } });
+    const a = createAutostart({
+      platform: 'darwin',
+      loginItems: api,
+      launch: {
+        packaged: true,
+        execPath: '/Applications/Fleetkeeper.app/Contents/MacOS/Fleetkeeper',
+        appPath: '',
+        env: {},
+      },
+    });
     expect(await a.set(true)).toMatchObject({ enabled: true });
     expect(api.calls[0]).toEqual(['set', { openAtLogin: true }]);
   });
 
   it('says it is unsupported where there is no mechanism', async () => {
     const a = createAutostart({ platform: 'win32', launch: { packaged: true, execPath: 'x', appPath: '', env: {} } });
-    expect(await a.set(true)).toEqual({ supported: false, enabled: false, detail: 'start at login is not supported on win32' });
+    expect(await a.set(true)).toEqual({
+      supported: false,
+      enabled: false,
+      detail: 'start at login is not supported on win32',
+    });
   });
 });

@@ -59,7 +59,9 @@ export function desktopExec(argv: readonly string[]): string {
     const a = arg.replace(/%/g, '%%');
     return RESERVED.test(a) ? `"${a.replace(/["`$\\]/g, (c) => `\\${c}`)}"` : a;
   });
-  return quoted.join(' ').replace(/[\\\n\t\r]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? c);
+  return quoted
+    .join(' ')
+    .replace(/[\\\n\t\r]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? c);
 }
 
 function unescapeValue(v: string): string {
@@ -138,7 +140,8 @@ export class XdgAutostart implements Autostart {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { supported: true, enabled: false, detail: `no entry at ${this.file}` };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return { supported: true, enabled: false, detail: `no entry at ${this.file}` };
       return { supported: true, enabled: false, detail: `cannot read ${this.file}: ${errorMessage(err)}` };
     }
     const keys = parseDesktopEntry(text);
@@ -154,7 +157,9 @@ export class XdgAutostart implements Autostart {
     const matchesCurrent = command.length === this.command.length && command.every((a, i) => a === this.command[i]);
     const detail = hidden
       ? `${this.file} is disabled (Hidden or X-GNOME-Autostart-enabled=false)`
-      : matchesCurrent ? `starts at login from ${this.file}` : `${this.file} starts a different command: ${command.join(' ')}`;
+      : matchesCurrent
+        ? `starts at login from ${this.file}`
+        : `${this.file} starts a different command: ${command.join(' ')}`;
     return { supported: true, enabled: !hidden, detail, command, matchesCurrent };
   }
 

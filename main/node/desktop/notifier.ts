@@ -44,7 +44,9 @@ export function createNodeNotifier(opts: NodeNotifierOptions = {}): Notifier {
   return {
     notify(n: FkNotification): Promise<void> {
       if (!URGENCIES.includes(n.urgency)) {
-        return Promise.reject(new FleetkeeperError(`unknown notification urgency ${JSON.stringify(n.urgency)}`, 'invalid-input'));
+        return Promise.reject(
+          new FleetkeeperError(`unknown notification urgency ${JSON.stringify(n.urgency)}`, 'invalid-input'),
+        );
       }
       const linux = isNotifySend();
       const request: Record<string, unknown> = {
@@ -63,8 +65,13 @@ export function createNodeNotifier(opts: NodeNotifierOptions = {}): Notifier {
         // real Error means the process failed or could not start.
         nodeNotifier.notify(request, (err: unknown) => {
           if (!(err instanceof Error)) return resolve();
-          const why = errorMessage(err).replace(/^Command failed: .*\n?/, '').trim() || errorMessage(err);
-          reject(new FleetkeeperError(`notification ${JSON.stringify(n.title)} was not shown: ${why}`, 'notify-failed'));
+          const why =
+            errorMessage(err)
+              .replace(/^Command failed: .*\n?/, '')
+              .trim() || errorMessage(err);
+          reject(
+            new FleetkeeperError(`notification ${JSON.stringify(n.title)} was not shown: ${why}`, 'notify-failed'),
+          );
         });
       });
     },

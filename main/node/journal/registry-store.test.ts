@@ -1,5 +1,14 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, statSync, existsSync, utimesSync } from 'node:fs';
+import {
+  mkdtempSync,
+  rmSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  statSync,
+  existsSync,
+  utimesSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +36,14 @@ function start(role: string, sessionId: string, at: string, source = 'startup'):
     transcriptPath: `/c/projects/x/${sessionId}.jsonl`,
     cwd: `/w/${role}`,
     source,
-    pane: { instance: { socketPath: '/tmp/tmux-1/default', pid: 7, startTime: 1700000000 }, paneId: '%4', role, sessionName: 'w', windowIndex: 0, paneIndex: 1 },
+    pane: {
+      instance: { socketPath: '/tmp/tmux-1/default', pid: 7, startTime: 1700000000 },
+      paneId: '%4',
+      role,
+      sessionName: 'w',
+      windowIndex: 0,
+      paneIndex: 1,
+    },
   };
 }
 
@@ -90,13 +106,19 @@ describe('RegistryStore', () => {
     const file = join(paths.root, 'registry.json');
     const emptyButValid = JSON.stringify(emptyRegistry());
 
-    writeFileSync(file, JSON.stringify({ version: 1, roles: { api: { start: 'x' } }, applied: {}, unbound: 0, malformed: 0 }));
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, roles: { api: { start: 'x' } }, applied: {}, unbound: 0, malformed: 0 }),
+    );
     let l = await new RegistryStore(paths).load();
     expect([l.rebuilt, l.reason]).toEqual([true, expect.stringMatching(/is invalid: role "api"/)]);
 
     rmSync(file);
     l = await new RegistryStore(paths).load();
-    expect([l.rebuilt, l.reason]).toEqual([true, expect.stringMatching(/missing or empty while the archive holds 1 events/)]);
+    expect([l.rebuilt, l.reason]).toEqual([
+      true,
+      expect.stringMatching(/missing or empty while the archive holds 1 events/),
+    ]);
 
     writeFileSync(file, emptyButValid);
     l = await new RegistryStore(paths).load();

@@ -3,7 +3,13 @@ import { basename, dirname, join } from 'node:path';
 import type { Binding } from '../../common/base/types.js';
 import { WriteFailedError, errorMessage } from '../../common/base/errors.js';
 import { canonicalJson } from '../../common/base/canonical-json.js';
-import { bindingsOf, emptyRegistry, foldEvents, parseRegistryDoc, type RegistryDoc } from '../../common/journal/registry-fold.js';
+import {
+  bindingsOf,
+  emptyRegistry,
+  foldEvents,
+  parseRegistryDoc,
+  type RegistryDoc,
+} from '../../common/journal/registry-fold.js';
 import { archiveEvents, archivedIds, readJournal, readSpool, sweepSpoolTmp, type SpoolCorruption } from './spool.js';
 import { fsyncDir } from '../base/durable-file.js';
 import { JsonFileStore } from '../base/json-store.js';
@@ -54,7 +60,8 @@ export class RegistryStore {
     } catch (err) {
       return { doc: null, problem: `${this.defaultPath()} does not parse: ${errorMessage(err)}` };
     }
-    if (Object.keys(raw).filter((k) => k !== '__internal__').length === 0) return { doc: emptyRegistry(), problem: 'empty' };
+    if (Object.keys(raw).filter((k) => k !== '__internal__').length === 0)
+      return { doc: emptyRegistry(), problem: 'empty' };
     try {
       return { doc: parseRegistryDoc(raw) };
     } catch (err) {
@@ -97,7 +104,11 @@ export class RegistryStore {
     const { doc } = foldEvents(emptyRegistry(), journal.events);
     await this.persist(doc);
     const kept = aside !== null ? `; previous file kept as ${aside}` : '';
-    return { doc, rebuilt: true, reason: `registry rebuilt from the journal (${journal.events.length} events): ${reason}${kept}` };
+    return {
+      doc,
+      rebuilt: true,
+      reason: `registry rebuilt from the journal (${journal.events.length} events): ${reason}${kept}`,
+    };
   }
 
   /** Writes the doc through the store, then proves it is on disk: read back, compare, fsync dir. */
@@ -116,7 +127,8 @@ export class RegistryStore {
     } catch (err) {
       throw new WriteFailedError(file, `read-back failed: ${errorMessage(err)}`);
     }
-    if (canonicalJson(back) !== canonicalJson(plain)) throw new WriteFailedError(file, 'read-back differs from what was written');
+    if (canonicalJson(back) !== canonicalJson(plain))
+      throw new WriteFailedError(file, 'read-back differs from what was written');
     try {
       await fsyncDir(dirname(file));
     } catch (err) {
@@ -134,7 +146,10 @@ export class RegistryStore {
     const { doc, applied } = foldEvents(loaded.doc, spool.events);
     if (applied > 0) await this.persist(doc);
     // Events already applied but not yet archived (a crash in between) are archived now too.
-    await archiveEvents(this.paths, spool.events.map((e) => e.id));
+    await archiveEvents(
+      this.paths,
+      spool.events.map((e) => e.id),
+    );
     // A hook writes its temp file in well under a second: one this old belongs to a dead hook.
     await sweepSpoolTmp(this.paths, TMP_ABANDONED_MS).catch(() => 0);
     await this.sweepStoreTemps(TMP_ABANDONED_MS).catch(() => 0);

@@ -1,5 +1,16 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, truncateSync, utimesSync, statSync, symlinkSync, mkdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  rmSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  truncateSync,
+  utimesSync,
+  statSync,
+  symlinkSync,
+  mkdirSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +88,9 @@ describe('appendEvent / readSpool', () => {
   });
 
   it('refuses to write an invalid event and leaves nothing behind', async () => {
-    await expect(appendEvent(paths, { ...startFields('2024-05-01T12:00:00.000Z'), sessionId: 'not-a-uuid' })).rejects.toThrow(/not a UUID/);
+    await expect(
+      appendEvent(paths, { ...startFields('2024-05-01T12:00:00.000Z'), sessionId: 'not-a-uuid' }),
+    ).rejects.toThrow(/not a UUID/);
     expect(readdirSync(paths.spoolNew)).toEqual([]);
     expect(readdirSync(paths.spoolTmp)).toEqual([]);
   });
@@ -89,7 +102,9 @@ describe('appendEvent / readSpool', () => {
 });
 
 describe('a reader survives damaged files and keeps every good neighbour', () => {
-  async function withNeighbours(damage: (file: string, size: number) => void): Promise<{ good: number; corrupt: { file: string; reason: string }[]; victim: string }> {
+  async function withNeighbours(
+    damage: (file: string, size: number) => void,
+  ): Promise<{ good: number; corrupt: { file: string; reason: string }[]; victim: string }> {
     const before = await appendEvent(paths, startFields('2024-05-01T12:00:00.000Z'));
     const victim = await appendEvent(paths, startFields('2024-05-01T12:00:01.000Z'));
     const after = await appendEvent(paths, startFields('2024-05-01T12:00:02.000Z'));
@@ -137,7 +152,9 @@ describe('a reader survives damaged files and keeps every good neighbour', () =>
   });
 
   it('valid JSON of the wrong format, and an event under another file name', async () => {
-    const r = await withNeighbours((file) => writeFileSync(file, JSON.stringify({ format: 'something-else', version: 1 })));
+    const r = await withNeighbours((file) =>
+      writeFileSync(file, JSON.stringify({ format: 'something-else', version: 1 })),
+    );
     expect(r.corrupt[0]?.reason).toMatch(/wrong format/);
     const other = await appendEvent(paths, startFields('2024-05-01T12:00:03.000Z'));
     const renamed = join(paths.spoolNew, `${newEventId()}.json`);

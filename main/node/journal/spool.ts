@@ -209,7 +209,10 @@ export async function archiveEvents(paths: StatePaths, ids: readonly string[]): 
       await fsp.rename(from, to);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        const there = await fsp.stat(to).then(() => true, () => false);
+        const there = await fsp.stat(to).then(
+          () => true,
+          () => false,
+        );
         if (there) continue;
       }
       throw new WriteFailedError(to, `archiving ${from}: ${errorMessage(err)}`);

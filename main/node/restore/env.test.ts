@@ -26,7 +26,10 @@ async function killServer(t: TmuxTarget): Promise<void> {
 
 describe('gatherPlanEnv', () => {
   it('with no server: nothing exists, nothing is live', async () => {
-    const env = await gatherPlanEnv({ socketName: `fk-env-none-${randomBytes(4).toString('hex')}` }, { HOME: '/home/someone' });
+    const env = await gatherPlanEnv(
+      { socketName: `fk-env-none-${randomBytes(4).toString('hex')}` },
+      { HOME: '/home/someone' },
+    );
     expect(env.existingSessions.size).toBe(0);
     expect(env.liveRoles.size).toBe(0);
     expect(env.home).toBe('/home/someone');
@@ -39,9 +42,48 @@ describe('gatherPlanEnv', () => {
     const shell = process.env.SHELL;
     process.env.SHELL = '/bin/sh';
     cleanups.push(() => void (shell === undefined ? delete process.env.SHELL : (process.env.SHELL = shell)));
-    const [, split, other] = (await runTmux(t, ['new-session', '-d', '-s', 'a $b', '-P', '-F', '#{pane_id}', ';', 'split-window', '-d', '-P', '-F', '#{pane_id}', ';',
-      'new-session', '-d', '-s', 'other', '-P', '-F', '#{pane_id}'])).trim().split('\n') as [string, string, string];
-    await runTmux(t, ['set', '-p', '-t', split, '@fleetkeeper-role', 'api', ';', 'set', '-p', '-t', other, '@fleetkeeper-role', 'x\ty']);
+    const [, split, other] = (
+      await runTmux(t, [
+        'new-session',
+        '-d',
+        '-s',
+        'a $b',
+        '-P',
+        '-F',
+        '#{pane_id}',
+        ';',
+        'split-window',
+        '-d',
+        '-P',
+        '-F',
+        '#{pane_id}',
+        ';',
+        'new-session',
+        '-d',
+        '-s',
+        'other',
+        '-P',
+        '-F',
+        '#{pane_id}',
+      ])
+    )
+      .trim()
+      .split('\n') as [string, string, string];
+    await runTmux(t, [
+      'set',
+      '-p',
+      '-t',
+      split,
+      '@fleetkeeper-role',
+      'api',
+      ';',
+      'set',
+      '-p',
+      '-t',
+      other,
+      '@fleetkeeper-role',
+      'x\ty',
+    ]);
     const root = mkdtempSync(join(tmpdir(), 'fk-env-'));
     cleanups.push(() => rmSync(root, { recursive: true, force: true }));
     mkdirSync(join(root, 'd'));

@@ -1,7 +1,16 @@
 // Real tmux on an isolated socket: build a hostile fleet, read it back with plain list-panes,
 // kill the server, restore it, and compare the structure with no client attached.
 import { describe, it, expect, afterEach } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,7 +22,19 @@ import { gatherPlanEnv } from './env.js';
 import { executePlan } from './execute.js';
 
 const US = '\x1f';
-const FIELDS = ['session_name', 'window_index', 'window_name', 'window_layout', 'window_active', 'window_zoomed_flag', 'pane_index', 'pane_current_path', 'pane_active', '@fleetkeeper-role', 'pane_id'];
+const FIELDS = [
+  'session_name',
+  'window_index',
+  'window_name',
+  'window_layout',
+  'window_active',
+  'window_zoomed_flag',
+  'pane_index',
+  'pane_current_path',
+  'pane_active',
+  '@fleetkeeper-role',
+  'pane_id',
+];
 type Row = Record<string, string>;
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -36,18 +57,50 @@ async function killServer(t: TmuxTarget): Promise<void> {
 
 async function listPanes(t: TmuxTarget): Promise<Row[]> {
   const out = await runTmux(t, ['list-panes', '-a', '-F', FIELDS.map((f) => `#{${f}}`).join(US)]);
-  return out.split('\n').filter((l) => l !== '').map((l) => Object.fromEntries(l.split(US).map((v, i) => [FIELDS[i] as string, v])));
+  return out
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => Object.fromEntries(l.split(US).map((v, i) => [FIELDS[i] as string, v])));
 }
 
 function toSnapshot(rows: Row[], bindings: Map<string, Binding>): Snapshot {
-  const snap: Snapshot = { format: 'fleetkeeper-snapshot', version: 1, id: 'fixture', savedAt: new Date().toISOString(), trigger: 'manual', instance: { socketPath: '', pid: 0, startTime: 0 }, sessions: [], checksum: '' };
+  const snap: Snapshot = {
+    format: 'fleetkeeper-snapshot',
+    version: 1,
+    id: 'fixture',
+    savedAt: new Date().toISOString(),
+    trigger: 'manual',
+    instance: { socketPath: '', pid: 0, startTime: 0 },
+    sessions: [],
+    checksum: '',
+  };
   for (const r of rows) {
     let s = snap.sessions.find((x) => x.name === r.session_name);
     if (!s) snap.sessions.push((s = { name: r.session_name as string, id: '', windows: [] }));
     let w = s.windows.find((x) => x.index === Number(r.window_index));
-    if (!w) s.windows.push((w = { index: Number(r.window_index), id: '', name: r.window_name as string, layout: r.window_layout as string, active: r.window_active === '1', zoomed: r.window_zoomed_flag === '1', panes: [] }));
+    if (!w)
+      s.windows.push(
+        (w = {
+          index: Number(r.window_index),
+          id: '',
+          name: r.window_name as string,
+          layout: r.window_layout as string,
+          active: r.window_active === '1',
+          zoomed: r.window_zoomed_flag === '1',
+          panes: [],
+        }),
+      );
     const role = r['@fleetkeeper-role'] as string;
-    w.panes.push({ index: Number(r.pane_index), id: r.pane_id as string, role, cwd: r.pane_current_path as string, currentCommand: 'bash', title: '', active: r.pane_active === '1', binding: bindings.get(role) ?? null });
+    w.panes.push({
+      index: Number(r.pane_index),
+      id: r.pane_id as string,
+      role,
+      cwd: r.pane_current_path as string,
+      currentCommand: 'bash',
+      title: '',
+      active: r.pane_active === '1',
+      binding: bindings.get(role) ?? null,
+    });
   }
   return snap;
 }
@@ -62,8 +115,27 @@ function structure(rows: Row[], baseDelta = 0): Map<string, string> {
   }
   for (const [k, panes] of byWin) {
     const r = panes[0] as Row;
-    m.set(`${k} window`, JSON.stringify([r.window_name, layoutShape(r.window_layout as string), r.window_active, r.window_zoomed_flag, panes.length]));
-    panes.forEach((p, i) => m.set(`${k}.${i} pane`, JSON.stringify([p.pane_current_path, p.pane_active, p['@fleetkeeper-role'], Number(p.pane_index) - baseDelta - i])));
+    m.set(
+      `${k} window`,
+      JSON.stringify([
+        r.window_name,
+        layoutShape(r.window_layout as string),
+        r.window_active,
+        r.window_zoomed_flag,
+        panes.length,
+      ]),
+    );
+    panes.forEach((p, i) =>
+      m.set(
+        `${k}.${i} pane`,
+        JSON.stringify([
+          p.pane_current_path,
+          p.pane_active,
+          p['@fleetkeeper-role'],
+          Number(p.pane_index) - baseDelta - i,
+        ]),
+      ),
+    );
   }
   return m;
 }
@@ -73,7 +145,15 @@ function mismatches(want: Map<string, string>, got: Map<string, string>): string
   return [...keys].filter((k) => want.get(k) !== got.get(k)).map((k) => `${k}: want ${want.get(k)} got ${got.get(k)}`);
 }
 
-interface Fleet { target: TmuxTarget; root: string; rows: Row[]; bindings: Map<string, Binding>; argvDir: string; claudeBin: string; pwned: string }
+interface Fleet {
+  target: TmuxTarget;
+  root: string;
+  rows: Row[];
+  bindings: Map<string, Binding>;
+  argvDir: string;
+  claudeBin: string;
+  pwned: string;
+}
 
 /**
  * The tmux servers here (including the one executePlan starts) inherit this process's
@@ -81,7 +161,13 @@ interface Fleet { target: TmuxTarget; root: string; rows: Row[]; bindings: Map<s
  * profile (slow, lock-taking rc files) neither slows the test nor is killed half-way through.
  */
 function isolateShells(home: string): void {
-  const saved = { HOME: process.env.HOME, SHELL: process.env.SHELL, ENV: process.env.ENV, BASH_ENV: process.env.BASH_ENV, TMUX: process.env.TMUX };
+  const saved = {
+    HOME: process.env.HOME,
+    SHELL: process.env.SHELL,
+    ENV: process.env.ENV,
+    BASH_ENV: process.env.BASH_ENV,
+    TMUX: process.env.TMUX,
+  };
   Object.assign(process.env, { HOME: home, SHELL: '/bin/sh' });
   for (const k of ['ENV', 'BASH_ENV', 'TMUX']) delete process.env[k];
   cleanups.push(() => {
@@ -99,20 +185,146 @@ async function buildFleet(): Promise<Fleet> {
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   cleanups.push(() => killServer(target));
   const pwned = join(root, 'PWNED');
-  const dirs = ['sp ace', `q'uo"te`, 'dol$HOME', 'semi;', `hash#{session_name}#(touch ${pwned})`, 'plain'].map((d) => join(root, 'cwd', d));
+  const dirs = ['sp ace', `q'uo"te`, 'dol$HOME', 'semi;', `hash#{session_name}#(touch ${pwned})`, 'plain'].map((d) =>
+    join(root, 'cwd', d),
+  );
   for (const d of dirs) mkdirSync(d, { recursive: true });
   const [space, quote, dollar, semi, hash, plain] = dirs as [string, string, string, string, string, string];
   const lit = (v: string): string => v.replace(/#/g, '##').replace(/;$/, '\\;');
   const t = (args: string[]): Promise<string> => runTmux(target, args);
   // Original server: base-index 1, so restoring into a fresh server (base 0) must move windows.
-  const s1 = (await t(['start-server', ';', 'set', '-g', 'base-index', '1', ';', 'new-session', '-d', '-s', `we'ird $name`, '-n', `editor 'q'`, '-c', lit(space), '-x', '160', '-y', '50', '-P', '-F', '#{session_id}'])).trim();
-  await t(['split-window', '-h', '-t', `${s1}:1`, '-c', lit(quote), ';', 'split-window', '-v', '-t', `${s1}:1`, '-c', lit(dollar), ';', 'select-pane', '-t', `${s1}:1.1`]);
+  const s1 = (
+    await t([
+      'start-server',
+      ';',
+      'set',
+      '-g',
+      'base-index',
+      '1',
+      ';',
+      'new-session',
+      '-d',
+      '-s',
+      `we'ird $name`,
+      '-n',
+      `editor 'q'`,
+      '-c',
+      lit(space),
+      '-x',
+      '160',
+      '-y',
+      '50',
+      '-P',
+      '-F',
+      '#{session_id}',
+    ])
+  ).trim();
+  await t([
+    'split-window',
+    '-h',
+    '-t',
+    `${s1}:1`,
+    '-c',
+    lit(quote),
+    ';',
+    'split-window',
+    '-v',
+    '-t',
+    `${s1}:1`,
+    '-c',
+    lit(dollar),
+    ';',
+    'select-pane',
+    '-t',
+    `${s1}:1.1`,
+  ]);
   await t(['new-window', '-t', `${s1}:2`, '-n', lit(`logs; #(touch ${pwned})`), '-c', lit(semi)]);
-  await t(['new-window', '-t', `${s1}:4`, '-n', 'zoomed', '-c', lit(hash), ';', 'split-window', '-t', `${s1}:4`, '-c', lit(plain), ';', 'resize-pane', '-Z', '-t', `${s1}:4.0`, ';', 'select-window', '-t', `${s1}:2`]);
-  const s2 = (await t(['new-session', '-d', '-s', lit('#{hash}'), '-c', lit(hash), '-x', '120', '-y', '40', '-P', '-F', '#{session_id}'])).trim();
+  await t([
+    'new-window',
+    '-t',
+    `${s1}:4`,
+    '-n',
+    'zoomed',
+    '-c',
+    lit(hash),
+    ';',
+    'split-window',
+    '-t',
+    `${s1}:4`,
+    '-c',
+    lit(plain),
+    ';',
+    'resize-pane',
+    '-Z',
+    '-t',
+    `${s1}:4.0`,
+    ';',
+    'select-window',
+    '-t',
+    `${s1}:2`,
+  ]);
+  const s2 = (
+    await t([
+      'new-session',
+      '-d',
+      '-s',
+      lit('#{hash}'),
+      '-c',
+      lit(hash),
+      '-x',
+      '120',
+      '-y',
+      '40',
+      '-P',
+      '-F',
+      '#{session_id}',
+    ])
+  ).trim();
   await t(['split-window', '-v', '-t', `${s2}:1`, '-c', lit(space), ';', 'select-pane', '-t', `${s2}:1.0`]);
-  const s3 = (await t(['new-session', '-d', '-s', lit('tail;'), '-n', '-dash', '-c', lit(plain), '-x', '100', '-y', '30', '-P', '-F', '#{session_id}'])).trim();
-  await t(['new-window', '-t', `${s3}:3`, '-c', lit(quote), ';', 'split-window', '-h', '-t', `${s3}:3`, '-c', lit(quote), ';', 'split-window', '-h', '-t', `${s3}:3`, '-c', lit(quote), ';', 'select-window', '-t', `${s3}:1`]);
+  const s3 = (
+    await t([
+      'new-session',
+      '-d',
+      '-s',
+      lit('tail;'),
+      '-n',
+      '-dash',
+      '-c',
+      lit(plain),
+      '-x',
+      '100',
+      '-y',
+      '30',
+      '-P',
+      '-F',
+      '#{session_id}',
+    ])
+  ).trim();
+  await t([
+    'new-window',
+    '-t',
+    `${s3}:3`,
+    '-c',
+    lit(quote),
+    ';',
+    'split-window',
+    '-h',
+    '-t',
+    `${s3}:3`,
+    '-c',
+    lit(quote),
+    ';',
+    'split-window',
+    '-h',
+    '-t',
+    `${s3}:3`,
+    '-c',
+    lit(quote),
+    ';',
+    'select-window',
+    '-t',
+    `${s3}:1`,
+  ]);
   const ids = (await t(['list-panes', '-a', '-F', '#{pane_id}'])).trim().split('\n');
   await t(ids.flatMap((id, i) => [...(i > 0 ? [';'] : []), 'set', '-p', '-t', id, '@fleetkeeper-role', `r${i}`]));
 
@@ -128,8 +340,20 @@ async function buildFleet(): Promise<Fleet> {
     const cwd = rows.find((r) => r['@fleetkeeper-role'] === role)?.pane_current_path as string;
     const sessionId = randomUUID();
     const transcriptPath = join(transcripts, `${sessionId}.jsonl`);
-    if (write) writeFileSync(transcriptPath, `${JSON.stringify({ type: 'user', message: { role: 'user', content: `hello from ${role}` } })}\n`);
-    bindings.set(role, { sessionId, transcriptPath, cwd, source: 'startup', boundAt: new Date().toISOString(), eventId: role, ...extra });
+    if (write)
+      writeFileSync(
+        transcriptPath,
+        `${JSON.stringify({ type: 'user', message: { role: 'user', content: `hello from ${role}` } })}\n`,
+      );
+    bindings.set(role, {
+      sessionId,
+      transcriptPath,
+      cwd,
+      source: 'startup',
+      boundAt: new Date().toISOString(),
+      eventId: role,
+      ...extra,
+    });
   };
   bind('r1');
   bind('r6', { endedAt: new Date().toISOString(), endReason: 'other' });
@@ -143,7 +367,10 @@ async function buildFleet(): Promise<Fleet> {
   const binDir = join(root, `bin dir 'x' $y`);
   mkdirSync(binDir);
   const claudeBin = join(binDir, 'claude');
-  writeFileSync(claudeBin, `#!/bin/sh\n{ pwd; for a in "$@"; do printf '%s\\n' "$a"; done; } > '${argvDir}'/"\${TMUX_PANE#%}.txt"\n`);
+  writeFileSync(
+    claudeBin,
+    `#!/bin/sh\n{ pwd; for a in "$@"; do printf '%s\\n' "$a"; done; } > '${argvDir}'/"\${TMUX_PANE#%}.txt"\n`,
+  );
   chmodSync(claudeBin, 0o755);
   return { target, root, rows, bindings, argvDir, claudeBin, pwned };
 }
@@ -184,10 +411,13 @@ describe('executePlan against real tmux', () => {
     for (const p of resumes) {
       const b = f.bindings.get(p.role) as Binding;
       expect(p.sessionId).toBe(b.sessionId);
-      expect(readFileSync(join(f.argvDir, `${p.paneId.slice(1)}.txt`), 'utf8')).toBe(`${b.cwd}\n--resume\n${b.sessionId}\n`);
+      expect(readFileSync(join(f.argvDir, `${p.paneId.slice(1)}.txt`), 'utf8')).toBe(
+        `${b.cwd}\n--resume\n${b.sessionId}\n`,
+      );
     }
     const starts = resumes.map((p) => Date.parse(p.startedAt ?? ''));
-    for (let i = 1; i < starts.length; i++) expect((starts[i] as number) - (starts[i - 1] as number)).toBeGreaterThanOrEqual(190);
+    for (let i = 1; i < starts.length; i++)
+      expect((starts[i] as number) - (starts[i - 1] as number)).toBeGreaterThanOrEqual(190);
     expect(existsSync(f.pwned)).toBe(false);
     console.log(`restore of 12 panes / 7 windows / 3 sessions: ${elapsed} ms including 3 x 200 ms stagger`);
 
@@ -204,14 +434,36 @@ describe('executePlan against real tmux', () => {
     const f = await buildFleet();
     const snapshot = toSnapshot(f.rows, f.bindings);
     await killServer(f.target);
-    await runTmux(f.target, ['new-session', '-d', '-s', 'keep', ';', 'set', '-g', 'base-index', '5', ';', 'set', '-g', 'pane-base-index', '1', ';', 'set', '-p', '@fleetkeeper-role', 'r0']);
+    await runTmux(f.target, [
+      'new-session',
+      '-d',
+      '-s',
+      'keep',
+      ';',
+      'set',
+      '-g',
+      'base-index',
+      '5',
+      ';',
+      'set',
+      '-g',
+      'pane-base-index',
+      '1',
+      ';',
+      'set',
+      '-p',
+      '@fleetkeeper-role',
+      'r0',
+    ]);
     const plan = planRestore(snapshot, await gatherPlanEnv(f.target, { HOME: f.root }));
     const r0 = plan.sessions[0]?.windows[0]?.panes[0];
     expect(r0).toMatchObject({ role: 'r0', applyRole: false });
     const res = await executePlan(f.target, plan, { claudeBin: f.claudeBin, staggerMs: 0 });
     expect(res.warnings).toEqual([]);
     const after = (await listPanes(f.target)).filter((r) => r.session_name !== 'keep');
-    const want = structure(f.rows.map((r) => (r['@fleetkeeper-role'] === 'r0' ? { ...r, '@fleetkeeper-role': '' } : r)));
+    const want = structure(
+      f.rows.map((r) => (r['@fleetkeeper-role'] === 'r0' ? { ...r, '@fleetkeeper-role': '' } : r)),
+    );
     expect(mismatches(want, structure(after, 1))).toEqual([]);
   });
 
@@ -225,11 +477,17 @@ describe('executePlan against real tmux', () => {
     writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec tmux "$@"\n`);
     chmodSync(shim, 0o755);
     const target: TmuxTarget = { ...f.target, bin: shim };
-    const calls = (): string[] => readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+    const calls = (): string[] =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
 
     // 1. Everything goes well: 3 sessions, 12 panes, one tmux process, exact.
     writeFileSync(log, '');
-    const whole = await executePlan(target, planRestore(snapshot, await gatherPlanEnv(f.target, { HOME: f.root })), { claudeBin: '/bin/false', staggerMs: 0 });
+    const whole = await executePlan(target, planRestore(snapshot, await gatherPlanEnv(f.target, { HOME: f.root })), {
+      claudeBin: '/bin/false',
+      staggerMs: 0,
+    });
     const builds = calls().filter((l) => l.includes(' new-session '));
     expect(builds).toHaveLength(1);
     expect(builds[0]?.match(/ rename-session /g)).toHaveLength(3);
@@ -243,20 +501,36 @@ describe('executePlan against real tmux', () => {
     // for its second pane, then 'tail;', whose name someone else takes after planning.
     const plan = planRestore(snapshot, await gatherPlanEnv(target, { HOME: f.root }));
     const stored = "we'ird \\$name"; // tmux keeps session names vis-encoded
-    plan.sessions.sort((x, y) => ['we', '#{', 'ta'].indexOf(x.name.slice(0, 2)) - ['we', '#{', 'ta'].indexOf(y.name.slice(0, 2)));
+    plan.sessions.sort(
+      (x, y) => ['we', '#{', 'ta'].indexOf(x.name.slice(0, 2)) - ['we', '#{', 'ta'].indexOf(y.name.slice(0, 2)),
+    );
     expect(plan.sessions.map((s) => s.name)).toEqual([stored, '#{hash}', 'tail;']);
     const w0 = plan.sessions[1]?.windows[0];
     if (!w0) throw new Error('fixture lost #{hash}');
     const tiny = '3x1,0,0{1x1,0,0,1,1x1,2,0,2}';
     w0.layout = `${layoutChecksum(tiny)},${tiny}`;
-    await runTmux(f.target, ['new-session', '-d', '-s', 'tail\\;', '-n', 'theirs', ';', 'set-option', '-p', '@fleetkeeper-role', 'canary']);
+    await runTmux(f.target, [
+      'new-session',
+      '-d',
+      '-s',
+      'tail\\;',
+      '-n',
+      'theirs',
+      ';',
+      'set-option',
+      '-p',
+      '@fleetkeeper-role',
+      'canary',
+    ]);
     const theirs = await listPanes(f.target);
     writeFileSync(log, '');
 
     const res = await executePlan(target, plan, { claudeBin: f.claudeBin, staggerMs: 0 });
     const after = await listPanes(f.target);
     // The whole of "we'ird $name" (4 windows, 6 panes, layouts, roles, active, zoom) came from the one chain.
-    expect(calls().filter((l) => l.includes(' new-session ') && l.includes(" rename-session -t =fk-restore-"))).toHaveLength(1);
+    expect(
+      calls().filter((l) => l.includes(' new-session ') && l.includes(' rename-session -t =fk-restore-')),
+    ).toHaveLength(1);
     expect(calls().filter((l) => / rename-session .* we'ird \$name/.test(l))).toHaveLength(1);
     const weird = (rows: Row[]): Row[] => rows.filter((r) => r.session_name === stored);
     expect(mismatches(structure(weird(f.rows)), structure(weird(after)))).toEqual([]);
@@ -272,7 +546,9 @@ describe('executePlan against real tmux', () => {
     expect(after.filter((r) => r.session_name === 'tail;')).toEqual(theirs);
     expect(after.filter((r) => r.session_name === '#{hash}').length).toBeGreaterThan(0);
     // Nothing left under a temporary name or with the build's temporary index options.
-    const sessions = (await runTmux(f.target, ['list-sessions', '-F', '#{session_id}\t#{session_name}'])).split('\n').filter((l) => l !== '');
+    const sessions = (await runTmux(f.target, ['list-sessions', '-F', '#{session_id}\t#{session_name}']))
+      .split('\n')
+      .filter((l) => l !== '');
     expect(sessions.filter((l) => l.includes('\tfk-restore-'))).toEqual([]);
     for (const win of new Set(after.map((r) => `${r.session_name}\t${r.window_index}`))) {
       const [name, index] = win.split('\t') as [string, string];

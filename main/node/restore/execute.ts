@@ -99,7 +99,10 @@ export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: E
  * renamed means whole (its rename is its last command), anything else is rebuilt alone.
  */
 async function buildAll(target: TmuxTarget, builds: Build[], result: ExecuteResult): Promise<void> {
-  for (const inv of packInvocations(builds.map((b) => b.commands.map((c) => c.argv)), NAMES)) {
+  for (const inv of packInvocations(
+    builds.map((b) => b.commands.map((c) => c.argv)),
+    NAMES,
+  )) {
     const mine = inv.sessions.map((i) => builds[i] as Build);
     if (mine.some((b) => b.done)) continue; // the rest of a big session whose first part failed
     const { out, error } = await runChain(target, inv.argv);
@@ -120,14 +123,25 @@ async function buildAll(target: TmuxTarget, builds: Build[], result: ExecuteResu
 /** runTmux, but keeping what tmux printed before a refused command. */
 function runChain(target: TmuxTarget, argv: string[]): Promise<{ out: string; error: TmuxError | null }> {
   return new Promise((resolve) => {
-    execFile(target.bin ?? 'tmux', [...socketArgs(target), ...argv], { encoding: 'utf8', timeout: CHAIN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) return resolve({ out: stdout, error: null });
-      const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      const msg = String(stderr).trim() || e.message;
-      const reason = e.code === 'ENOENT' ? 'missing' : e.killed === true ? 'timeout'
-        : /no server running|error connecting to|No such file or directory|server exited/i.test(msg) ? 'no-server' : 'command-failed';
-      resolve({ out: String(stdout), error: new TmuxError(`tmux: ${msg}`, reason) });
-    });
+    execFile(
+      target.bin ?? 'tmux',
+      [...socketArgs(target), ...argv],
+      { encoding: 'utf8', timeout: CHAIN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ out: stdout, error: null });
+        const e = err as NodeJS.ErrnoException & { killed?: boolean };
+        const msg = String(stderr).trim() || e.message;
+        const reason =
+          e.code === 'ENOENT'
+            ? 'missing'
+            : e.killed === true
+              ? 'timeout'
+              : /no server running|error connecting to|No such file or directory|server exited/i.test(msg)
+                ? 'no-server'
+                : 'command-failed';
+        resolve({ out: String(stdout), error: new TmuxError(`tmux: ${msg}`, reason) });
+      },
+    );
   });
 }
 
@@ -159,7 +173,9 @@ function finishBuild(b: Build, names: Map<string, string>, result: ExecuteResult
   const paneIds = [c.firstPaneId, ...b.paneIds];
   const planned = b.s.windows.flatMap((w) => w.panes);
   if (paneIds.length !== planned.length) {
-    result.warnings.push(`session ${JSON.stringify(b.s.name)}: tmux reported ${paneIds.length} panes, planned ${planned.length}`);
+    result.warnings.push(
+      `session ${JSON.stringify(b.s.name)}: tmux reported ${paneIds.length} panes, planned ${planned.length}`,
+    );
     return;
   }
   planned.forEach((p, i) => {
@@ -240,8 +256,17 @@ async function waitForPrompts(target: TmuxTarget, paneIds: readonly string[], ti
   return waiting;
 }
 
-async function startClaudes(target: TmuxTarget, panes: ExecutedPane[], opts: ExecuteOptions, result: ExecuteResult): Promise<void> {
-  const notReady = await waitForPrompts(target, panes.map((p) => p.paneId), opts.shellReadyTimeoutMs ?? 10_000);
+async function startClaudes(
+  target: TmuxTarget,
+  panes: ExecutedPane[],
+  opts: ExecuteOptions,
+  result: ExecuteResult,
+): Promise<void> {
+  const notReady = await waitForPrompts(
+    target,
+    panes.map((p) => p.paneId),
+    opts.shellReadyTimeoutMs ?? 10_000,
+  );
   for (const id of notReady) result.warnings.push(`pane ${id}: no shell prompt seen; typed the resume command anyway`);
   for (const [i, p] of panes.entries()) {
     if (i > 0 && opts.staggerMs > 0) await sleep(opts.staggerMs);

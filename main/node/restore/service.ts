@@ -50,7 +50,8 @@ async function completeness(target: TmuxTarget, plan: RestorePlan, executed: Exe
   if (executed.panes.length !== panes) problems.push(`${executed.panes.length} of ${panes} planned panes were created`);
   const now = await queryInstance(target).catch(() => null);
   if (now === null) problems.push('the tmux server went away during the restore');
-  else if (instanceKey(now) !== instanceKey(executed.instance)) problems.push(`the tmux server changed during the restore (pid ${executed.instance.pid} → ${now.pid})`);
+  else if (instanceKey(now) !== instanceKey(executed.instance))
+    problems.push(`the tmux server changed during the restore (pid ${executed.instance.pid} → ${now.pid})`);
   return problems;
 }
 
@@ -73,20 +74,27 @@ export async function planFor(paths: StatePaths, target: TmuxTarget, id?: string
 }
 
 /** Plan, execute, verify (DESIGN.md "Restore"). */
-export async function restore(paths: StatePaths, target: TmuxTarget, id: string | undefined, opts: RestoreOptions): Promise<RestoreReport> {
+export async function restore(
+  paths: StatePaths,
+  target: TmuxTarget,
+  id: string | undefined,
+  opts: RestoreOptions,
+): Promise<RestoreReport> {
   const clock = opts.clock ?? (() => new Date());
   const snapshot = await chooseSnapshot(paths, target, id);
   const plan = planRestore(snapshot, await gatherPlanEnv(target));
-  if (opts.dryRun) return { snapshotId: snapshot.id, dryRun: true, plan, executed: null, verification: [], problems: [], ok: true };
+  if (opts.dryRun)
+    return { snapshotId: snapshot.id, dryRun: true, plan, executed: null, verification: [], problems: [], ok: true };
   const since = clock();
   const executed = await executePlan(target, plan, { claudeBin: opts.claudeBin, staggerMs: opts.staggerMs ?? 1000 });
   const resumes = executed.panes.filter((p) => p.action === 'resume');
-  const verification = resumes.length === 0
-    ? []
-    : await verifyResumes(resumes, executed.instance, async () => (await readJournal(paths)).events, {
-      since,
-      timeoutMs: (opts.verifyTimeoutS ?? 60) * 1000,
-    });
+  const verification =
+    resumes.length === 0
+      ? []
+      : await verifyResumes(resumes, executed.instance, async () => (await readJournal(paths)).events, {
+          since,
+          timeoutMs: (opts.verifyTimeoutS ?? 60) * 1000,
+        });
   const problems = await completeness(target, plan, executed);
   // Only a complete restore retires the snapshot's instance from leading the restore offers.
   if (problems.length === 0) await markInstanceHandled(paths, instanceKey(snapshot.instance), 'restored');

@@ -17,10 +17,26 @@ const panes: ExecutedPane[] = [
 ];
 
 let n = 0;
-function start(paneId: string, sessionId: string, at: string, extra: Partial<JournalEvent> = {}, instance = here): JournalEvent {
+function start(
+  paneId: string,
+  sessionId: string,
+  at: string,
+  extra: Partial<JournalEvent> = {},
+  instance = here,
+): JournalEvent {
   return {
-    format: 'fleetkeeper-event', version: 1, id: `e${n++}`, kind: 'session-start', at, sessionId, transcriptPath: `/t/${sessionId}.jsonl`, cwd: '/p', source: 'resume',
-    pane: { instance, paneId, role: 'x', sessionName: 's', windowIndex: 0, paneIndex: 0 }, checksum: 'sha256:0', ...extra,
+    format: 'fleetkeeper-event',
+    version: 1,
+    id: `e${n++}`,
+    kind: 'session-start',
+    at,
+    sessionId,
+    transcriptPath: `/t/${sessionId}.jsonl`,
+    cwd: '/p',
+    source: 'resume',
+    pane: { instance, paneId, role: 'x', sessionName: 's', windowIndex: 0, paneIndex: 0 },
+    checksum: 'sha256:0',
+    ...extra,
   };
 }
 
@@ -49,7 +65,8 @@ describe('verifyResumes', () => {
     let reads = 0;
     const read = async (): Promise<JournalEvent[]> => {
       reads++;
-      if (reads === 2) events.push(start('%1', A, '2025-06-01T10:00:01.000Z'), start('%2', B, '2025-06-01T10:00:01.500Z'));
+      if (reads === 2)
+        events.push(start('%1', A, '2025-06-01T10:00:01.000Z'), start('%2', B, '2025-06-01T10:00:01.500Z'));
       if (reads === 3) events.push(start('%3', C, '2025-06-01T10:00:02.000Z'));
       return [...events];
     };

@@ -10,11 +10,34 @@ import { SnapshotCatalog } from './catalog.js';
 const A: ServerInstance = { socketPath: '/tmp/fk-test/default', pid: 100, startTime: 1_790_000_000 };
 const fleet: FleetState = {
   instance: A,
-  sessions: [{
-    name: 's', id: '$0',
-    windows: [{ index: 0, id: '@0', name: 'w', layout: 'b25d,80x24,0,0,0', active: true, zoomed: false,
-      panes: [{ index: 0, id: '%0', role: 'r0', cwd: '/', currentCommand: 'bash', title: '', active: true, binding: null }] }],
-  }],
+  sessions: [
+    {
+      name: 's',
+      id: '$0',
+      windows: [
+        {
+          index: 0,
+          id: '@0',
+          name: 'w',
+          layout: 'b25d,80x24,0,0,0',
+          active: true,
+          zoomed: false,
+          panes: [
+            {
+              index: 0,
+              id: '%0',
+              role: 'r0',
+              cwd: '/',
+              currentCommand: 'bash',
+              title: '',
+              active: true,
+              binding: null,
+            },
+          ],
+        },
+      ],
+    },
+  ],
 };
 
 let root: string;

@@ -39,7 +39,8 @@ export class SnapshotCatalog {
     try {
       names = (await readdir(this.paths.snapshots)).filter((n) => !n.startsWith(TEMP_PREFIX));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { listing: { valid: [], corrupt: [] }, newest: null };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return { listing: { valid: [], corrupt: [] }, newest: null };
       throw err;
     }
     const present = new Set(names);
@@ -88,7 +89,10 @@ export class SnapshotCatalog {
     return entry;
   }
 
-  private async readFresh(file: string, id: string): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; reason: string }> {
+  private async readFresh(
+    file: string,
+    id: string,
+  ): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; reason: string }> {
     try {
       return parseSnapshot(await readBounded(join(this.paths.snapshots, file)), id);
     } catch (err) {

@@ -2,7 +2,12 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '../../common/base/types.js';
 import { CorruptFileError, InvalidInputError, errorMessage } from '../../common/base/errors.js';
-import { isSnapshotId, summarizeSnapshot, validateSnapshot, type SnapshotSummary } from '../../common/snapshot/validate.js';
+import {
+  isSnapshotId,
+  summarizeSnapshot,
+  validateSnapshot,
+  type SnapshotSummary,
+} from '../../common/snapshot/validate.js';
 import { hasValidChecksum } from '../base/checksum.js';
 import { TEMP_PREFIX } from '../base/durable-file.js';
 import type { StatePaths } from '../base/state-dir.js';
@@ -26,7 +31,10 @@ export function snapshotFileName(id: string): string {
  * inside is the id the file is named after (a renamed copy must not shadow another).
  * Returns the snapshot or the reason it does not count. Never throws.
  */
-export function parseSnapshot(bytes: Buffer | string, expectedId: string | null): { ok: true; snapshot: Snapshot } | { ok: false; reason: string } {
+export function parseSnapshot(
+  bytes: Buffer | string,
+  expectedId: string | null,
+): { ok: true; snapshot: Snapshot } | { ok: false; reason: string } {
   let value: unknown;
   try {
     value = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
@@ -35,7 +43,8 @@ export function parseSnapshot(bytes: Buffer | string, expectedId: string | null)
   }
   const reasons = validateSnapshot(value);
   if (reasons.length > 0) return { ok: false, reason: reasons.join('; ') };
-  if (!hasValidChecksum(value)) return { ok: false, reason: 'checksum mismatch: the content changed after it was written' };
+  if (!hasValidChecksum(value))
+    return { ok: false, reason: 'checksum mismatch: the content changed after it was written' };
   const snap = value as Snapshot;
   if (expectedId !== null && snap.id !== expectedId) {
     return { ok: false, reason: `file is named ${expectedId} but holds snapshot ${snap.id}` };

@@ -15,11 +15,26 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('save log', () => {
   it('appends ok and failed attempts, reads them back oldest first from a given time', async () => {
-    await appendSaveRecord(paths, { at: '2026-11-23T10:00:00.000Z', trigger: 'interval', ok: true, snapshotId: 'a', durationMs: 7 });
-    await appendSaveRecord(paths, { at: '2026-11-23T10:01:00.000Z', trigger: 'interval', ok: false, error: 'tmux hung' });
+    await appendSaveRecord(paths, {
+      at: '2026-11-23T10:00:00.000Z',
+      trigger: 'interval',
+      ok: true,
+      snapshotId: 'a',
+      durationMs: 7,
+    });
+    await appendSaveRecord(paths, {
+      at: '2026-11-23T10:01:00.000Z',
+      trigger: 'interval',
+      ok: false,
+      error: 'tmux hung',
+    });
     await appendSaveRecord(paths, { at: '2026-11-23T09:59:00.000Z', trigger: 'manual', ok: true });
     const all = await readSaveLog(paths, new Date(0));
-    expect(all.map((r) => r.at)).toEqual(['2026-11-23T09:59:00.000Z', '2026-11-23T10:00:00.000Z', '2026-11-23T10:01:00.000Z']);
+    expect(all.map((r) => r.at)).toEqual([
+      '2026-11-23T09:59:00.000Z',
+      '2026-11-23T10:00:00.000Z',
+      '2026-11-23T10:01:00.000Z',
+    ]);
     expect(all[2]).toEqual({ at: '2026-11-23T10:01:00.000Z', trigger: 'interval', ok: false, error: 'tmux hung' });
     expect(await readSaveLog(paths, new Date('2026-11-23T10:00:30.000Z'))).toHaveLength(1);
     expect(statSync(saveLogPath(paths)).mode & 0o777).toBe(0o600);
@@ -36,7 +51,11 @@ describe('save log', () => {
     const old = '2026-11-01T00:00:00.000Z';
     const line = `${JSON.stringify({ at: old, trigger: 'interval', ok: false, error: 'x'.repeat(1000) })}\n`;
     appendFileSync(saveLogPath(paths), line.repeat(1100));
-    await appendSaveRecord(paths, { at: '2026-11-23T10:00:00.000Z', trigger: 'interval', ok: true }, new Date('2026-11-23T10:00:01.000Z'));
+    await appendSaveRecord(
+      paths,
+      { at: '2026-11-23T10:00:00.000Z', trigger: 'interval', ok: true },
+      new Date('2026-11-23T10:00:01.000Z'),
+    );
     expect(statSync(saveLogPath(paths)).size).toBeLessThan(200);
     expect(await readSaveLog(paths, new Date(0))).toHaveLength(1);
   });

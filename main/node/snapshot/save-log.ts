@@ -43,10 +43,15 @@ export async function appendSaveRecord(paths: StatePaths, rec: SaveRecord, now =
 function isRecord(v: unknown): v is SaveRecord {
   if (v === null || typeof v !== 'object') return false;
   const r = v as Record<string, unknown>;
-  return typeof r.at === 'string' && Number.isFinite(Date.parse(r.at)) && typeof r.trigger === 'string' && typeof r.ok === 'boolean'
-    && (r.durationMs === undefined || typeof r.durationMs === 'number')
-    && (r.snapshotId === undefined || typeof r.snapshotId === 'string')
-    && (r.error === undefined || typeof r.error === 'string');
+  return (
+    typeof r.at === 'string' &&
+    Number.isFinite(Date.parse(r.at)) &&
+    typeof r.trigger === 'string' &&
+    typeof r.ok === 'boolean' &&
+    (r.durationMs === undefined || typeof r.durationMs === 'number') &&
+    (r.snapshotId === undefined || typeof r.snapshotId === 'string') &&
+    (r.error === undefined || typeof r.error === 'string')
+  );
 }
 
 /** Records at or after `from`, oldest first; torn or foreign lines are skipped. */

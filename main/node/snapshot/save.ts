@@ -48,7 +48,13 @@ export async function saveSnapshot(deps: SaveDeps, trigger: SaveTrigger): Promis
   const at = deps.clock().toISOString();
   try {
     const r = await saveOnce(deps, trigger);
-    await appendSaveRecord(deps.paths, { at: r.snapshot.savedAt, trigger, ok: true, snapshotId: r.snapshot.id, durationMs: r.snapshot.durationMs }).catch(() => undefined);
+    await appendSaveRecord(deps.paths, {
+      at: r.snapshot.savedAt,
+      trigger,
+      ok: true,
+      snapshotId: r.snapshot.id,
+      durationMs: r.snapshot.durationMs,
+    }).catch(() => undefined);
     return r;
   } catch (err) {
     // "No server / nothing to save" is not a failed backup; everything else goes in the history.
@@ -77,6 +83,12 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
     await unlink(`${deps.paths.snapshots}/${snapshot.id}.json`).catch(() => undefined);
     throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
   }
-  const pruned = await applyRetention(deps.paths, started, deps.settings.retention, fleet.instance, deps.listing ? await deps.listing() : undefined);
+  const pruned = await applyRetention(
+    deps.paths,
+    started,
+    deps.settings.retention,
+    fleet.instance,
+    deps.listing ? await deps.listing() : undefined,
+  );
   return { snapshot, fleet, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned };
 }

@@ -8,8 +8,19 @@ import { CorruptFileError, InvalidInputError } from '../../common/base/errors.js
 import { DEFAULT_RETENTION } from '../../common/snapshot/retention.js';
 import { ensureStateDir, type StatePaths } from '../base/state-dir.js';
 import {
-  applyRetention, buildSnapshot, handledInstances, instanceKey, listSnapshots, markInstanceHandled,
-  newestValidSnapshot, newestValidSummary, readSnapshot, restoreCandidates, restoreDefault, sweepSnapshotTemps, writeSnapshot,
+  applyRetention,
+  buildSnapshot,
+  handledInstances,
+  instanceKey,
+  listSnapshots,
+  markInstanceHandled,
+  newestValidSnapshot,
+  newestValidSummary,
+  readSnapshot,
+  restoreCandidates,
+  restoreDefault,
+  sweepSnapshotTemps,
+  writeSnapshot,
 } from './store.js';
 
 const A: ServerInstance = { socketPath: '/tmp/fk-test/default', pid: 100, startTime: 1_790_000_000 };
@@ -19,9 +30,30 @@ function fleet(instance: ServerInstance, sessions: number): FleetState {
   return {
     instance,
     sessions: Array.from({ length: sessions }, (_, i) => ({
-      name: `s${i}`, id: `$${i}`,
-      windows: [{ index: 0, id: `@${i}`, name: 'w', layout: 'b25d,80x24,0,0,0', active: true, zoomed: false,
-        panes: [{ index: 0, id: `%${i}`, role: `r${i}`, cwd: '/', currentCommand: 'bash', title: '', active: true, binding: null }] }],
+      name: `s${i}`,
+      id: `$${i}`,
+      windows: [
+        {
+          index: 0,
+          id: `@${i}`,
+          name: 'w',
+          layout: 'b25d,80x24,0,0,0',
+          active: true,
+          zoomed: false,
+          panes: [
+            {
+              index: 0,
+              id: `%${i}`,
+              role: `r${i}`,
+              cwd: '/',
+              currentCommand: 'bash',
+              title: '',
+              active: true,
+              binding: null,
+            },
+          ],
+        },
+      ],
     })),
   };
 }
@@ -44,7 +76,14 @@ describe('listing and reading', () => {
     const b = await save(A, 1, 5);
     const listing = await listSnapshots(paths);
     expect(listing.valid.map((s) => s.id)).toEqual([b.id, a.id]);
-    expect(listing.valid[1]).toMatchObject({ sessions: 2, windows: 2, panes: 2, claudePanes: 0, trigger: 'interval', file: `${a.id}.json` });
+    expect(listing.valid[1]).toMatchObject({
+      sessions: 2,
+      windows: 2,
+      panes: 2,
+      claudePanes: 0,
+      trigger: 'interval',
+      file: `${a.id}.json`,
+    });
     expect((await newestValidSnapshot(paths))?.id).toBe(b.id);
   });
 
@@ -152,7 +191,10 @@ describe('restore default', () => {
   });
 
   it('a damaged handled file forgets (protecting more), and is rewritten 0600 on the next mark', async () => {
-    writeFileSync(join(paths.root, 'restore-handled.json'), '{"format":"fleetkeeper-handled","version":1,"instances":{"x":{"how":"restored","at":"2026-01-01T00:00:00.000Z"}},"checksum":"sha256:00"}');
+    writeFileSync(
+      join(paths.root, 'restore-handled.json'),
+      '{"format":"fleetkeeper-handled","version":1,"instances":{"x":{"how":"restored","at":"2026-01-01T00:00:00.000Z"}},"checksum":"sha256:00"}',
+    );
     expect(await handledInstances(paths)).toEqual(new Set());
     await markInstanceHandled(paths, instanceKey(B), 'dismissed');
     await markInstanceHandled(paths, instanceKey(A), 'restored');

@@ -9,7 +9,14 @@ import { listSnapshots, snapshotFileName, type SnapshotListing } from './reader.
 import type { StatePaths } from '../base/state-dir.js';
 
 export type { SnapshotSummary } from '../../common/snapshot/validate.js';
-export { listSnapshots, readSnapshot, newestValidSnapshot, newestValidSummary, parseSnapshot, type SnapshotListing } from './reader.js';
+export {
+  listSnapshots,
+  readSnapshot,
+  newestValidSnapshot,
+  newestValidSummary,
+  parseSnapshot,
+  type SnapshotListing,
+} from './reader.js';
 export { buildSnapshot, writeSnapshot, sweepSnapshotTemps, newSnapshotId } from './writer.js';
 
 /** One tmux server instance as a string: handles are only valid within one. */
@@ -102,7 +109,11 @@ export async function markInstanceHandled(
   const kept = Object.entries(instances)
     .sort((a, b) => (a[1].at < b[1].at ? 1 : a[1].at > b[1].at ? -1 : 0))
     .slice(0, MAX_HANDLED);
-  const file = withChecksum<HandledFile>({ format: 'fleetkeeper-handled', version: 1, instances: Object.fromEntries(kept) });
+  const file = withChecksum<HandledFile>({
+    format: 'fleetkeeper-handled',
+    version: 1,
+    instances: Object.fromEntries(kept),
+  });
   await writeFileDurable(handledPath(paths), `${JSON.stringify(file, null, 1)}\n`);
 }
 

@@ -14,16 +14,45 @@ const INST = { socketPath: '/tmp/fk-test/default', pid: 4242, startTime: 1_790_0
 
 function fleet(): FleetState {
   const pane = (index: number, role: string, cmd: string) => ({
-    index, id: `%${index}`, role, cwd: `/home/u/${role}`, currentCommand: cmd, title: `t${index}`, active: index === 0, binding: null,
+    index,
+    id: `%${index}`,
+    role,
+    cwd: `/home/u/${role}`,
+    currentCommand: cmd,
+    title: `t${index}`,
+    active: index === 0,
+    binding: null,
   });
   return {
     instance: { ...INST },
-    sessions: [{ name: 'work', id: '$0', windows: [{ index: 0, id: '@0', name: 'w', layout: 'b25d,80x24,0,0,0', active: true, zoomed: false, panes: [pane(0, 'api', 'claude'), pane(1, 'constructor', 'bash'), pane(2, 'deploy', 'bash')] }] }],
+    sessions: [
+      {
+        name: 'work',
+        id: '$0',
+        windows: [
+          {
+            index: 0,
+            id: '@0',
+            name: 'w',
+            layout: 'b25d,80x24,0,0,0',
+            active: true,
+            zoomed: false,
+            panes: [pane(0, 'api', 'claude'), pane(1, 'constructor', 'bash'), pane(2, 'deploy', 'bash')],
+          },
+        ],
+      },
+    ],
   };
 }
 
 const binding: Binding & { extra?: string } = {
-  sessionId: SID, transcriptPath: '/t/a.jsonl', cwd: '/home/u/api', source: 'startup', boundAt: '2026-11-23T20:00:00.000Z', eventId: 'e1', extra: 'not ours',
+  sessionId: SID,
+  transcriptPath: '/t/a.jsonl',
+  cwd: '/home/u/api',
+  source: 'startup',
+  boundAt: '2026-11-23T20:00:00.000Z',
+  eventId: 'e1',
+  extra: 'not ours',
 };
 
 let root: string;
@@ -41,7 +70,14 @@ describe('buildSnapshot', () => {
     expect(snap.id).toMatch(/^20261123T203001123Z-[0-9a-f]{4}$/);
     expect(snap.savedAt).toBe('2026-11-23T20:30:01.123Z');
     const panes = snap.sessions[0]!.windows[0]!.panes;
-    expect(panes[0]!.binding).toEqual({ sessionId: SID, transcriptPath: '/t/a.jsonl', cwd: '/home/u/api', source: 'startup', boundAt: '2026-11-23T20:00:00.000Z', eventId: 'e1' });
+    expect(panes[0]!.binding).toEqual({
+      sessionId: SID,
+      transcriptPath: '/t/a.jsonl',
+      cwd: '/home/u/api',
+      source: 'startup',
+      boundAt: '2026-11-23T20:00:00.000Z',
+      eventId: 'e1',
+    });
     expect(panes[1]!.binding).toBeNull(); // role "constructor" does not hit Object.prototype
     expect(panes[2]!.binding).toBeNull();
     f.sessions[0]!.windows[0]!.panes[0]!.cwd = '/changed';
@@ -60,7 +96,10 @@ describe('buildSnapshot', () => {
 
 describe('writeSnapshot', () => {
   it('writes 0600, reads back valid, and keeps durationMs', async () => {
-    const snap = await writeSnapshot(paths, { ...buildSnapshot(fleet(), { api: binding }, 'manual', new Date()), durationMs: 37 });
+    const snap = await writeSnapshot(paths, {
+      ...buildSnapshot(fleet(), { api: binding }, 'manual', new Date()),
+      durationMs: 37,
+    });
     const file = join(paths.snapshots, `${snap.id}.json`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const back = parseSnapshot(readFileSync(file), snap.id);
@@ -85,44 +124,94 @@ describe('writeSnapshot', () => {
   // Each fault: the write fails loudly, nothing new counts, the previous newest is byte-identical
   // and is still the restore default.
   const faults: Array<[string, () => DurableFs]> = [
-    ['a write that reports success but writes fewer bytes', () => ({
-      ...nodeFs,
-      write: async (h, buf, off, len, pos) => {
-        const n = Math.max(1, Math.floor(len / 2));
-        await h.write(buf, off, n, pos);
-        return len;
-      },
-    })],
+    [
+      'a write that reports success but writes fewer bytes',
+      () => ({
+        ...nodeFs,
+        write: async (h, buf, off, len, pos) => {
+          const n = Math.max(1, Math.floor(len / 2));
+          await h.write(buf, off, n, pos);
+          return len;
+        },
+      }),
+    ],
     ['a write that returns 0 (disk full)', () => ({ ...nodeFs, write: async () => 0 })],
-    ['ENOSPC on write', () => ({ ...nodeFs, write: async () => { throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }); } })],
-    ['fsync failure on the file', () => {
-      let n = 0;
-      return { ...nodeFs, fsync: async (h) => { if (n++ === 0) throw new Error('EIO: fsync failed'); return nodeFs.fsync(h); } };
-    }],
-    ['fsync failure on the directory', () => {
-      let n = 0;
-      return { ...nodeFs, fsync: async (h) => { if (n++ === 1) throw new Error('EIO: dir fsync failed'); return nodeFs.fsync(h); } };
-    }],
-    ['rename failure', () => ({ ...nodeFs, rename: async () => { throw new Error('EXDEV: rename failed'); } })],
-    ['read-back returns flipped bytes', () => ({
-      ...nodeFs,
-      readFile: async (p) => { const b = Buffer.from(await nodeFs.readFile(p)); b[Math.floor(b.length / 2)]! ^= 0x04; return b; },
-    })],
-    ['bytes change on disk between the durable write and the validation read', () => {
-      let reads = 0;
-      return {
+    [
+      'ENOSPC on write',
+      () => ({
+        ...nodeFs,
+        write: async () => {
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        },
+      }),
+    ],
+    [
+      'fsync failure on the file',
+      () => {
+        let n = 0;
+        return {
+          ...nodeFs,
+          fsync: async (h) => {
+            if (n++ === 0) throw new Error('EIO: fsync failed');
+            return nodeFs.fsync(h);
+          },
+        };
+      },
+    ],
+    [
+      'fsync failure on the directory',
+      () => {
+        let n = 0;
+        return {
+          ...nodeFs,
+          fsync: async (h) => {
+            if (n++ === 1) throw new Error('EIO: dir fsync failed');
+            return nodeFs.fsync(h);
+          },
+        };
+      },
+    ],
+    [
+      'rename failure',
+      () => ({
+        ...nodeFs,
+        rename: async () => {
+          throw new Error('EXDEV: rename failed');
+        },
+      }),
+    ],
+    [
+      'read-back returns flipped bytes',
+      () => ({
         ...nodeFs,
         readFile: async (p) => {
           const b = Buffer.from(await nodeFs.readFile(p));
-          if (++reads === 2) b[40]! ^= 0x01;
+          b[Math.floor(b.length / 2)]! ^= 0x04;
           return b;
         },
-      };
-    }],
+      }),
+    ],
+    [
+      'bytes change on disk between the durable write and the validation read',
+      () => {
+        let reads = 0;
+        return {
+          ...nodeFs,
+          readFile: async (p) => {
+            const b = Buffer.from(await nodeFs.readFile(p));
+            if (++reads === 2) b[40]! ^= 0x01;
+            return b;
+          },
+        };
+      },
+    ],
   ];
   for (const [name, make] of faults) {
     it(`fails with WriteFailedError and keeps the previous newest: ${name}`, async () => {
-      const old = await writeSnapshot(paths, buildSnapshot(fleet(), { api: binding }, 'interval', new Date(Date.now() - 60_000)));
+      const old = await writeSnapshot(
+        paths,
+        buildSnapshot(fleet(), { api: binding }, 'interval', new Date(Date.now() - 60_000)),
+      );
       const oldFile = join(paths.snapshots, `${old.id}.json`);
       const before = readFileSync(oldFile);
       const draft = buildSnapshot(fleet(), { api: binding }, 'interval', new Date());
@@ -149,7 +238,10 @@ describe('corruption on disk', () => {
         const r = parseSnapshot(b, snap.id);
         // Only a flip inside insignificant whitespace could leave the content intact.
         if (r.ok) expect(JSON.parse(b.toString('utf8'))).toEqual(snap);
-        else { rejected++; expect(r.reason.length).toBeGreaterThan(0); }
+        else {
+          rejected++;
+          expect(r.reason.length).toBeGreaterThan(0);
+        }
       }
       // Cutting only the trailing newline leaves the whole document: every other cut is torn.
       if (off < bytes.length - 1) expect(parseSnapshot(bytes.subarray(0, off), snap.id).ok).toBe(false);
@@ -174,12 +266,23 @@ describe('corruption on disk', () => {
 
   it('takes age from the validated savedAt, never the file mtime', async () => {
     const now = new Date('2026-11-23T21:00:00.000Z');
-    const snap = await writeSnapshot(paths, buildSnapshot(fleet(), {}, 'interval', new Date(now.getTime() - 20 * 60_000)));
+    const snap = await writeSnapshot(
+      paths,
+      buildSnapshot(fleet(), {}, 'interval', new Date(now.getTime() - 20 * 60_000)),
+    );
     utimesSync(join(paths.snapshots, `${snap.id}.json`), now, now);
     const listing = await listSnapshots(paths);
     const h = computeHealth({
-      now, newest: listing.valid[0] ?? null, intervalS: 60, graceS: 30, staleAfterS: 300, server: 'running',
-      lastSaveError: null, hooks: 'installed', unboundClaudePanes: 0, problems: [],
+      now,
+      newest: listing.valid[0] ?? null,
+      intervalS: 60,
+      graceS: 30,
+      staleAfterS: 300,
+      server: 'running',
+      lastSaveError: null,
+      hooks: 'installed',
+      unboundClaudePanes: 0,
+      problems: [],
     });
     expect(h.state).toBe('stale');
     expect(h.ageSeconds).toBe(1200);

@@ -93,15 +93,25 @@ async function exists(path: string): Promise<boolean> {
  * validate and compare the checksum. On any failure the new file is withdrawn (its id is
  * fresh, so nothing else is lost) and WriteFailedError is thrown; older snapshots are untouched.
  */
-export async function writeSnapshot(paths: StatePaths, snap: Omit<Snapshot, 'checksum'>, fs: DurableFs = nodeFs): Promise<Snapshot> {
+export async function writeSnapshot(
+  paths: StatePaths,
+  snap: Omit<Snapshot, 'checksum'>,
+  fs: DurableFs = nodeFs,
+): Promise<Snapshot> {
   const full = withChecksum<Snapshot>(snap);
   const reasons = validateSnapshot(full);
-  if (reasons.length > 0) throw new InvalidInputError(`refusing to write an invalid snapshot ${JSON.stringify(snap.id)}: ${reasons.join('; ')}`);
+  if (reasons.length > 0)
+    throw new InvalidInputError(
+      `refusing to write an invalid snapshot ${JSON.stringify(snap.id)}: ${reasons.join('; ')}`,
+    );
   await mkdir(paths.snapshots, { recursive: true, mode: 0o700 });
   const target = join(paths.snapshots, snapshotFileName(full.id));
   if (await exists(target)) throw new WriteFailedError(target, 'a snapshot with this id already exists');
   const withdraw = async (): Promise<void> => {
-    await fs.unlink(target).catch(() => nodeFs.unlink(target)).catch(() => undefined);
+    await fs
+      .unlink(target)
+      .catch(() => nodeFs.unlink(target))
+      .catch(() => undefined);
   };
   try {
     await writeFileDurable(target, `${JSON.stringify(full, null, 1)}\n`, fs, 0o600);
@@ -119,14 +129,16 @@ export async function writeSnapshot(paths: StatePaths, snap: Omit<Snapshot, 'che
   const parsed = parseSnapshot(back, full.id);
   if (!parsed.ok || parsed.snapshot.checksum !== full.checksum) {
     await withdraw();
-    throw new WriteFailedError(target, `read-back does not validate: ${parsed.ok ? 'checksum differs from what was written' : parsed.reason}`);
+    throw new WriteFailedError(
+      target,
+      `read-back does not validate: ${parsed.ok ? 'checksum differs from what was written' : parsed.reason}`,
+    );
   }
   return parsed.snapshot;
 }
 
 /** A temp file is left over when its writer is gone, or when it is older than any write takes. */
 const TEMP_MAX_AGE_MS = 10 * 60 * 1000;
-
 
 async function sweepDir(dir: string, match: (name: string) => boolean, nowMs: number): Promise<number> {
   let names: string[];

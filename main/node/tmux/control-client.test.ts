@@ -59,7 +59,9 @@ describe('ControlClient with real tmux', () => {
     const h = await server();
     const c = await connect(h);
     await expect(c.command('display-message -p a\u0003b')).rejects.toThrow(InvalidInputError);
-    await expect(c.command('display-message -p x ; kill-server')).rejects.toThrow(/"display-message -p x ; kill-server" holds more than one command/);
+    await expect(c.command('display-message -p x ; kill-server')).rejects.toThrow(
+      /"display-message -p x ; kill-server" holds more than one command/,
+    );
     await expect(c.command('')).rejects.toThrow(/empty/);
     await expect(c.command(`display-message -p ${'x'.repeat(5000)}`)).rejects.toThrow(/longer than 4000 bytes/);
     // `\;` is an argument, not a separator: tmux answers once (with an error) and stays in step.
@@ -71,8 +73,12 @@ describe('ControlClient with real tmux', () => {
     const h = await server();
     const c = await connect(h);
     await h.run('set-option', '-t', 'main', 'window-size', 'latest');
-    expect((await h.run('display-message', '-p', '-t', 'main', '#{window_width}x#{window_height}')).trim()).toBe('120x40');
-    const clientsLine = (await h.run('list-clients', '-F', '#{client_pid} #{client_control_mode} #{session_name}')).trim();
+    expect((await h.run('display-message', '-p', '-t', 'main', '#{window_width}x#{window_height}')).trim()).toBe(
+      '120x40',
+    );
+    const clientsLine = (
+      await h.run('list-clients', '-F', '#{client_pid} #{client_control_mode} #{session_name}')
+    ).trim();
     expect(clientsLine).toMatch(/^\d+ 1 main$/);
     const before = c.bytesReceived;
     await h.run('send-keys', '-t', 'main', 'yes fleetkeeper-output-flood', 'Enter');
@@ -81,8 +87,10 @@ describe('ControlClient with real tmux', () => {
     const during = c.bytesReceived - before;
     console.log(`control client received ${during} bytes while a pane ran yes for 2 s (no-output)`);
     expect(during).toBeLessThan(2000);
-    expect((await h.capture('main:0.0'))).toContain('fleetkeeper-output-flood');
-    expect((await h.run('display-message', '-p', '-t', 'main', '#{window_width}x#{window_height}')).trim()).toBe('120x40');
+    expect(await h.capture('main:0.0')).toContain('fleetkeeper-output-flood');
+    expect((await h.run('display-message', '-p', '-t', 'main', '#{window_width}x#{window_height}')).trim()).toBe(
+      '120x40',
+    );
     const pid = Number(clientsLine.split(' ')[0]);
     await c.dispose();
     expect(await h.run('list-clients', '-F', '#{client_pid}')).toBe('');
@@ -109,13 +117,24 @@ describe('ControlClient with real tmux', () => {
     await h.run('kill-window', '-t', 'main two:1');
     await c.command('display-message -p sync');
     const names = new Set(seen.map((n) => n.name));
-    for (const n of ['window-add', 'layout-change', 'window-renamed', 'unlinked-window-add', 'unlinked-window-renamed',
-      'unlinked-window-close', 'sessions-changed', 'session-renamed']) expect(names, n).toContain(n);
+    for (const n of [
+      'window-add',
+      'layout-change',
+      'window-renamed',
+      'unlinked-window-add',
+      'unlinked-window-renamed',
+      'unlinked-window-close',
+      'sessions-changed',
+      'session-renamed',
+    ])
+      expect(names, n).toContain(n);
     expect(seen.find((n) => n.name === 'session-renamed')?.line).toMatch(/^%session-renamed \$\d+ main two$/);
     expect(seen.find((n) => n.name === 'window-renamed')?.args.slice(1)).toEqual(['renamed', 'w2']);
     // tmux 3.3a announces a window killed in the attached session as unlinked-window-close.
     const killedId = seen.find((n) => n.name === 'window-add')?.args[0];
-    expect(seen.some((n) => (n.name === 'window-close' || n.name === 'unlinked-window-close') && n.args[0] === killedId)).toBe(true);
+    expect(
+      seen.some((n) => (n.name === 'window-close' || n.name === 'unlinked-window-close') && n.args[0] === killedId),
+    ).toBe(true);
   });
 
   it('reports exit when its session is killed (detach-on-destroy) and when the server dies', async () => {
@@ -139,14 +158,20 @@ describe('ControlClient with real tmux', () => {
     await c3.command('wait-for fk-never-signalled');
     const pending = c3.command('display-message -p held');
     await sleep(200);
-    const c3pid = (await h.run('list-clients', '-F', '#{client_pid} #{client_control_mode}')).split('\n')[1]?.split(' ')[0];
+    const c3pid = (await h.run('list-clients', '-F', '#{client_pid} #{client_control_mode}'))
+      .split('\n')[1]
+      ?.split(' ')[0];
     process.kill(Number(c3pid), 'SIGKILL');
     await expect(pending).rejects.toMatchObject({ reason: 'no-server' });
-    await expect(pending).rejects.toThrow(/exited \(tmux control client exited \(code \d+, signal 9\)\) before answering display-message -p held/);
+    await expect(pending).rejects.toThrow(
+      /exited \(tmux control client exited \(code \d+, signal 9\)\) before answering display-message -p held/,
+    );
 
     execFileSync('tmux', ['-L', h.socket, 'kill-server'], { env });
     await waitFor(() => reasons2.length === 1, 5000, 'control client exit after kill-server');
     await expect(c2.command('display-message -p x')).rejects.toMatchObject({ reason: 'no-server' });
-    console.log(`exit reasons: kill-session → ${JSON.stringify(reasons[0])}, kill-server → ${JSON.stringify(reasons2[0])}`);
+    console.log(
+      `exit reasons: kill-session → ${JSON.stringify(reasons[0])}, kill-server → ${JSON.stringify(reasons2[0])}`,
+    );
   });
 });

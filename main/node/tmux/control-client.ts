@@ -38,16 +38,20 @@ const MAX_LINE_BYTES = 4000;
 /** Throws InvalidInputError unless `cmdLine` is exactly one command a pty line can carry. */
 export function assertSingleCommandLine(cmdLine: string): void {
   const show = JSON.stringify(cmdLine.length > 200 ? `${cmdLine.slice(0, 200)}…` : cmdLine);
-  if (cmdLine.trim() === '') throw new InvalidInputError('empty tmux command line (an empty line detaches the control client)');
-  if (/[\u0000-\u001f\u007f]/.test(cmdLine)) throw new InvalidInputError(`tmux command line ${show} contains a control character: quote it with quoteTmuxArg`);
-  if (Buffer.byteLength(cmdLine) > MAX_LINE_BYTES) throw new InvalidInputError(`tmux command line ${show} is longer than ${MAX_LINE_BYTES} bytes`);
+  if (cmdLine.trim() === '')
+    throw new InvalidInputError('empty tmux command line (an empty line detaches the control client)');
+  if (/[\u0000-\u001f\u007f]/.test(cmdLine))
+    throw new InvalidInputError(`tmux command line ${show} contains a control character: quote it with quoteTmuxArg`);
+  if (Buffer.byteLength(cmdLine) > MAX_LINE_BYTES)
+    throw new InvalidInputError(`tmux command line ${show} is longer than ${MAX_LINE_BYTES} bytes`);
   // Each command of `a ; b` gets its own reply: that would desynchronise replies and callers.
   let quote: string | null = null;
   for (let i = 0; i < cmdLine.length; i++) {
     const ch = cmdLine[i];
     if (ch === '\\' && quote !== "'") i++;
-    else if (quote !== null) { if (ch === quote) quote = null; }
-    else if (ch === '"' || ch === "'") quote = ch;
+    else if (quote !== null) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
     else if (ch === ';') throw new InvalidInputError(`tmux command line ${show} holds more than one command`);
   }
 }
@@ -73,7 +77,9 @@ export class ControlClient {
     proc.onData((d) => this.onData(d));
     this.exited = new Promise((resolve) => {
       proc.onExit(({ exitCode, signal }) => {
-        this.finish(this.sawExitLine ?? `tmux control client exited (code ${exitCode}${signal ? `, signal ${signal}` : ''})`);
+        this.finish(
+          this.sawExitLine ?? `tmux control client exited (code ${exitCode}${signal ? `, signal ${signal}` : ''})`,
+        );
         resolve();
       });
     });
@@ -82,13 +88,17 @@ export class ControlClient {
   static async connect(opts: ControlClientOptions): Promise<ControlClient> {
     const sessionId = await pickSession(opts.target, opts.session);
     const { args, env } = spawnArgs(opts.target);
-    const proc = pty.spawn(opts.target.bin ?? 'tmux', [...args, '-C', 'attach-session', '-f', 'no-output,ignore-size', '-t', sessionId], {
-      name: 'xterm-256color',
-      cols: opts.cols ?? 80,
-      rows: opts.rows ?? 24,
-      cwd: '/',
-      env,
-    });
+    const proc = pty.spawn(
+      opts.target.bin ?? 'tmux',
+      [...args, '-C', 'attach-session', '-f', 'no-output,ignore-size', '-t', sessionId],
+      {
+        name: 'xterm-256color',
+        cols: opts.cols ?? 80,
+        rows: opts.rows ?? 24,
+        cwd: '/',
+        env,
+      },
+    );
     const client = new ControlClient(proc, opts.commandTimeoutMs ?? 10_000, sessionId);
     await client.ready();
     return client;
@@ -98,8 +108,18 @@ export class ControlClient {
   private ready(): Promise<void> {
     return new Promise((resolve, reject) => {
       const lines: string[] = [];
-      const timer = setTimeout(() => done(new TmuxError(`tmux control client did not attach within ${this.timeoutMs} ms`, 'timeout')), this.timeoutMs);
-      const offExit = this.onExit((reason) => done(new TmuxError(`tmux control client could not attach to ${this.sessionId}: ${[...lines, reason].join('; ')}`, 'no-server')));
+      const timer = setTimeout(
+        () => done(new TmuxError(`tmux control client did not attach within ${this.timeoutMs} ms`, 'timeout')),
+        this.timeoutMs,
+      );
+      const offExit = this.onExit((reason) =>
+        done(
+          new TmuxError(
+            `tmux control client could not attach to ${this.sessionId}: ${[...lines, reason].join('; ')}`,
+            'no-server',
+          ),
+        ),
+      );
       this.attachWaiter = (msg) => {
         if (msg.type !== 'reply') return;
         if (msg.ok) done(null);
@@ -140,12 +160,19 @@ export class ControlClient {
   private send(cmdLine: string): Promise<string[]> {
     return new Promise((resolve, reject) => {
       if (this.exitReason !== null) {
-        return reject(new TmuxError(`tmux control client has exited (${this.exitReason}): cannot run ${cmdLine}`, 'no-server'));
+        return reject(
+          new TmuxError(`tmux control client has exited (${this.exitReason}): cannot run ${cmdLine}`, 'no-server'),
+        );
       }
       const timer = setTimeout(() => {
         this.pending = null;
         this.orphans++;
-        reject(new TmuxError(`tmux server did not answer ${cmdLine.split(' ')[0] ?? ''} within ${this.timeoutMs} ms (hung or stopped?)`, 'timeout'));
+        reject(
+          new TmuxError(
+            `tmux server did not answer ${cmdLine.split(' ')[0] ?? ''} within ${this.timeoutMs} ms (hung or stopped?)`,
+            'timeout',
+          ),
+        );
       }, this.timeoutMs);
       this.pending = { resolve, reject, timer, cmdLine };
       this.proc.write(`${cmdLine}\n`);
@@ -225,7 +252,9 @@ export class ControlClient {
 
 function settlesWithin(p: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  const t = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
   return Promise.race([p.then(() => true), t]).finally(() => clearTimeout(timer));
 }
 
@@ -238,7 +267,8 @@ function spawnArgs(target: TmuxTarget): { args: string[]; env: Record<string, st
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   let args = ['-u', ...socketArgs(target)];
   const inherited = (env.TMUX ?? '').split(',')[0] ?? '';
-  if (target.socketName === undefined && target.socketPath === undefined && inherited !== '') args = ['-u', '-S', inherited];
+  if (target.socketName === undefined && target.socketPath === undefined && inherited !== '')
+    args = ['-u', '-S', inherited];
   delete env.TMUX;
   delete env.TMUX_PANE;
   return { args, env };
@@ -247,10 +277,13 @@ function spawnArgs(target: TmuxTarget): { args: string[]; env: Record<string, st
 /** The session id to attach to: never creates a session. */
 async function pickSession(target: TmuxTarget, wanted: string | undefined): Promise<string> {
   const out = await runTmux(target, ['-u', 'list-sessions', '-F', `#{session_id}\t${escapedFormat('session_name')}`]);
-  const sessions = out.split('\n').filter((l) => l !== '').map((l) => {
-    const tab = l.indexOf('\t');
-    return { id: l.slice(0, tab), name: decodeField(l.slice(tab + 1)) };
-  });
+  const sessions = out
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const tab = l.indexOf('\t');
+      return { id: l.slice(0, tab), name: decodeField(l.slice(tab + 1)) };
+    });
   if (sessions.length === 0) throw new TmuxError('no tmux session to attach the control client to', 'no-server');
   if (wanted === undefined) return sessions[0]!.id;
   // Exact match only: tmux's own -t would also take a prefix or a pattern.

@@ -40,11 +40,17 @@ export function runTmux(target: TmuxTarget, args: readonly string[], timeoutMs =
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: unknown };
-        if (e.code === 'ENOENT') return reject(new TmuxError(`tmux not found (looked for ${JSON.stringify(bin)} on PATH)`, 'missing'));
+        if (e.code === 'ENOENT')
+          return reject(new TmuxError(`tmux not found (looked for ${JSON.stringify(bin)} on PATH)`, 'missing'));
         if (e.killed) return reject(new TmuxError(`tmux ${args[0] ?? ''} timed out after ${timeoutMs} ms`, 'timeout'));
         const msg = String(stderr).trim();
         if (/no server running|error connecting to|No such file or directory|server exited/i.test(msg)) {
-          return reject(new TmuxError(`no tmux server${target.socketName ? ` on socket ${JSON.stringify(target.socketName)}` : ''}: ${msg}`, 'no-server'));
+          return reject(
+            new TmuxError(
+              `no tmux server${target.socketName ? ` on socket ${JSON.stringify(target.socketName)}` : ''}: ${msg}`,
+              'no-server',
+            ),
+          );
         }
         reject(new TmuxError(`tmux ${args.join(' ')}: ${msg || e.message}`, 'command-failed'));
       },

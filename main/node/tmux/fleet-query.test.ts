@@ -6,7 +6,14 @@ import { TmuxError } from '../../common/base/errors.js';
 import type { FleetState, PaneSnapshot } from '../../common/base/types.js';
 import { TmuxHarness, waitFor } from '../../../test/helpers/tmux-harness.js';
 import { ControlClient } from './control-client.js';
-import { fleetQueryArgs, normalizeCwd, queryFleet, queryFleetVia, queryInstance, queryInstanceVia } from './fleet-query.js';
+import {
+  fleetQueryArgs,
+  normalizeCwd,
+  queryFleet,
+  queryFleetVia,
+  queryInstance,
+  queryInstanceVia,
+} from './fleet-query.js';
 import { socketArgs } from './exec.js';
 
 const env: NodeJS.ProcessEnv = { ...process.env };
@@ -50,7 +57,9 @@ describe('queryFleet / queryFleetVia with real tmux', () => {
   it('returns null without a server and throws when tmux is missing', async () => {
     expect(await queryFleet({ socketName: `fk-fleet-none-${process.pid}` })).toBeNull();
     expect(await queryInstance({ socketName: `fk-fleet-none-${process.pid}` })).toBeNull();
-    await expect(queryFleet({ socketName: 'x', bin: '/nonexistent/tmux' })).rejects.toMatchObject({ reason: 'missing' });
+    await expect(queryFleet({ socketName: 'x', bin: '/nonexistent/tmux' })).rejects.toMatchObject({
+      reason: 'missing',
+    });
     await expect(queryFleet({ socketName: 'x', bin: '/nonexistent/tmux' })).rejects.toBeInstanceOf(TmuxError);
   });
 
@@ -78,7 +87,13 @@ describe('queryFleet / queryFleetVia with real tmux', () => {
       await h.run('select-pane', '-t', id, '-T', arg(title));
       await h.run('set-option', '-p', '-t', id, '@fleetkeeper-role', arg(`r ${name}`));
     }
-    await waitFor(async () => (await h.run('list-panes', '-a', '-F', '#{pane_current_command}')).split('\n').filter((c) => c === 'sleep').length === paneIds.length, 10_000, 'sleep in every pane');
+    await waitFor(
+      async () =>
+        (await h.run('list-panes', '-a', '-F', '#{pane_current_command}')).split('\n').filter((c) => c === 'sleep')
+          .length === paneIds.length,
+      10_000,
+      'sleep in every pane',
+    );
 
     const viaExec = await queryFleet({ socketName: h.socket });
     expect(viaExec).not.toBeNull();
@@ -94,7 +109,11 @@ describe('queryFleet / queryFleetVia with real tmux', () => {
       expect(`${s.name}\n`).toBe(held);
     }
     expect(fleet.sessions.map((s) => s.name).sort()).toEqual(
-      ['plain', ...HOSTILE.map((n) => `s ${n}`.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t'))].sort());
+      [
+        'plain',
+        ...HOSTILE.map((n) => `s ${n}`.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t')),
+      ].sort(),
+    );
     // Window names from `new-window -n` and cwds are stored raw: exact, control characters included.
     const plain = fleet.sessions.find((s) => s.name === 'plain')!;
     expect(plain.windows.map((w) => w.name).slice(1)).toEqual(HOSTILE.map((n) => `w ${n}`));
@@ -106,7 +125,11 @@ describe('queryFleet / queryFleetVia with real tmux', () => {
       expect(p.currentCommand).toBe('sleep');
       expect(p.binding).toBeNull();
     }
-    expect(plain.windows[0]).toMatchObject({ layout: expect.stringMatching(/^[0-9a-f]{4},120x40,0,0,\d+$/), active: true, zoomed: false });
+    expect(plain.windows[0]).toMatchObject({
+      layout: expect.stringMatching(/^[0-9a-f]{4},120x40,0,0,\d+$/),
+      active: true,
+      zoomed: false,
+    });
     expect(existsSync(canary)).toBe(false);
 
     expect(fleet.instance.pid).toBe(await h.serverPid());
@@ -125,15 +148,24 @@ describe('queryFleet / queryFleetVia with real tmux', () => {
     await h.run('split-window', '-d', '-t', 'z:0', ...inDir(kept));
     await h.run('new-window', '-t', 'z', '-n', 'second');
     await h.run('resize-pane', '-Z', '-t', 'z:0.1');
-    await waitFor(async () => (await h.run('list-panes', '-t', 'z:0', '-F', '#{pane_current_command}')) === 'sleep\nsleep\n', 10_000, 'sleep in both panes');
+    await waitFor(
+      async () => (await h.run('list-panes', '-t', 'z:0', '-F', '#{pane_current_command}')) === 'sleep\nsleep\n',
+      10_000,
+      'sleep in both panes',
+    );
     rmSync(gone, { recursive: true });
-    expect((await h.run('display-message', '-p', '-t', 'z:0.0', '#{pane_current_path}')).trim()).toBe(`${gone} (deleted)`);
+    expect((await h.run('display-message', '-p', '-t', 'z:0.0', '#{pane_current_path}')).trim()).toBe(
+      `${gone} (deleted)`,
+    );
 
     const fleet = (await queryFleet({ socketName: h.socket }))!;
     const [w0, w1] = fleet.sessions[0]!.windows;
     expect(w0).toMatchObject({ index: 0, zoomed: true, active: false });
     expect(w1).toMatchObject({ index: 1, name: 'second', zoomed: false, active: true });
-    expect(w0!.panes.map((p) => [p.index, p.active, p.cwd])).toEqual([[0, false, gone], [1, true, kept]]);
+    expect(w0!.panes.map((p) => [p.index, p.active, p.cwd])).toEqual([
+      [0, false, gone],
+      [1, true, kept],
+    ]);
     expect(normalizeCwd(`${kept}`)).toBe(kept);
   });
 

@@ -56,14 +56,19 @@ export async function queryFleet(target: TmuxTarget): Promise<FleetState | null>
 export async function queryFleetVia(client: ControlClient): Promise<FleetState> {
   const instance = await client.command(`display-message -p ${quoteTmuxArg(INSTANCE_FORMAT)}`);
   const panes = await client.command(`list-panes -a -F ${quoteTmuxArg(PANE_FORMAT)}`);
-  if (instance.length !== 1) throw new TmuxError(`unexpected tmux output for the server instance: ${JSON.stringify(instance)}`, 'command-failed');
+  if (instance.length !== 1)
+    throw new TmuxError(
+      `unexpected tmux output for the server instance: ${JSON.stringify(instance)}`,
+      'command-failed',
+    );
   return finish(parseFleet(instance[0] ?? '', panes));
 }
 
 /** The server instance through an open control client. */
 export async function queryInstanceVia(client: ControlClient): Promise<ServerInstance> {
   const lines = await client.command(`display-message -p ${quoteTmuxArg(INSTANCE_FORMAT)}`);
-  if (lines.length !== 1) throw new TmuxError(`unexpected tmux output for the server instance: ${JSON.stringify(lines)}`, 'command-failed');
+  if (lines.length !== 1)
+    throw new TmuxError(`unexpected tmux output for the server instance: ${JSON.stringify(lines)}`, 'command-failed');
   return parseInstance(lines[0] ?? '');
 }
 

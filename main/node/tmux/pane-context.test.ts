@@ -10,7 +10,10 @@ import { defaultRole } from '../../common/base/names.js';
 
 describe('parseTmuxEnv', () => {
   it('splits socket,pid,session from the right and never yields an empty socket', () => {
-    expect(parseTmuxEnv('/tmp/tmux-1000/default,1234,0', '%5')).toEqual({ socketPath: '/tmp/tmux-1000/default', paneId: '%5' });
+    expect(parseTmuxEnv('/tmp/tmux-1000/default,1234,0', '%5')).toEqual({
+      socketPath: '/tmp/tmux-1000/default',
+      paneId: '%5',
+    });
     expect(parseTmuxEnv('/tmp/odd,dir/sock,1234,0', '%0')).toEqual({ socketPath: '/tmp/odd,dir/sock', paneId: '%0' });
     expect(parseTmuxEnv(',1234,0', '%5')).toBeNull();
     expect(parseTmuxEnv('', '%5')).toBeNull();
@@ -27,7 +30,13 @@ describe('parseLookupOutput', () => {
     const S = '\x1f';
     const out = `FKB${S}/tmp/s${S}10${S}1700000000${S}%3${S}2${S}1${S}${S}a${S}b${S}FKE\nFKP${S}%3${S}\nFKP${S}%4${S}api\ngarbage\nFKP${S}%5${S}we${S}ird\n`;
     const p = parseLookupOutput(out);
-    expect(p?.context).toEqual({ instance: { socketPath: '/tmp/s', pid: 10, startTime: 1700000000 }, paneId: '%3', sessionName: `a${S}b`, windowIndex: 2, paneIndex: 1 });
+    expect(p?.context).toEqual({
+      instance: { socketPath: '/tmp/s', pid: 10, startTime: 1700000000 },
+      paneId: '%3',
+      sessionName: `a${S}b`,
+      windowIndex: 2,
+      paneIndex: 1,
+    });
     expect(p?.role).toBe('');
     expect([...(p?.taken ?? [])]).toEqual(['api', `we${S}ird`]);
     expect(parseLookupOutput('no server running')).toBeNull();
@@ -75,14 +84,19 @@ describe('lookupPaneContext against a real tmux server', () => {
   }
 
   it('returns the instance, pane and an auto-assigned unique role that sticks in the pane', async () => {
-    const panes = tmux('list-panes', '-a', '-F', '#{pane_id} #{pane_index}').trim().split('\n').map((l) => l.split(' '));
+    const panes = tmux('list-panes', '-a', '-F', '#{pane_id} #{pane_index}')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     const second = panes.find((p) => p[1] === '1')?.[0] as string;
     const first = panes.find((p) => p[1] === '0')?.[0] as string;
     // Another pane already holds the name this one would get by default.
     const base = defaultRole('work_ "odd" name', 0, 1, new Set());
     expect(base).toBe('work___odd__name-0.1');
     tmux('set-option', '-p', '-t', first, '@fleetkeeper-role', base);
-    const [socketPath, pid, startTime] = tmux('display', '-p', '-F', '#{socket_path}\t#{pid}\t#{start_time}').trim().split('\t');
+    const [socketPath, pid, startTime] = tmux('display', '-p', '-F', '#{socket_path}\t#{pid}\t#{start_time}')
+      .trim()
+      .split('\t');
     const ctx = await lookupPaneContext(envFor(second));
     expect(ctx).toEqual({
       instance: { socketPath, pid: Number(pid), startTime: Number(startTime) },
@@ -111,7 +125,9 @@ describe('lookupPaneContext against a real tmux server', () => {
     writeFileSync(hung, '#!/bin/sh\nexec sleep 30\n');
     chmodSync(hung, 0o755);
     const t0 = Date.now();
-    await expect(lookupPaneContext(envFor('%0'), { timeoutMs: 300, tmuxBin: hung })).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(lookupPaneContext(envFor('%0'), { timeoutMs: 300, tmuxBin: hung })).rejects.toMatchObject({
+      reason: 'timeout',
+    });
     expect(Date.now() - t0).toBeLessThan(1_500);
   });
 });

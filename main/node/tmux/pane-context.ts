@@ -70,7 +70,13 @@ export function parseLookupOutput(out: string): ParsedLookup | null {
     if (r !== '') taken.add(r);
   }
   return {
-    context: { instance: { socketPath, pid, startTime }, paneId, sessionName: sessionParts.join(SEP), windowIndex, paneIndex },
+    context: {
+      instance: { socketPath, pid, startTime },
+      paneId,
+      sessionName: sessionParts.join(SEP),
+      windowIndex,
+      paneIndex,
+    },
     role: role ?? '',
     taken,
   };
@@ -88,7 +94,8 @@ export async function lookupPaneContext(
   const where = parseTmuxEnv(env.TMUX, env.TMUX_PANE);
   if (where === null) return null;
   const deadline = Date.now() + (opts.timeoutMs ?? 2_000);
-  const target: TmuxTarget = opts.tmuxBin !== undefined ? { socketPath: where.socketPath, bin: opts.tmuxBin } : { socketPath: where.socketPath };
+  const target: TmuxTarget =
+    opts.tmuxBin !== undefined ? { socketPath: where.socketPath, bin: opts.tmuxBin } : { socketPath: where.socketPath };
   const remaining = (): number => {
     const ms = deadline - Date.now();
     if (ms <= 0) throw new TmuxError(`tmux pane lookup exceeded ${opts.timeoutMs ?? 2_000} ms`, 'timeout');
@@ -100,9 +107,18 @@ export async function lookupPaneContext(
     remaining(),
   );
   const parsed = parseLookupOutput(out);
-  if (parsed === null) throw new TmuxError(`unexpected reply from tmux for pane ${where.paneId}: ${JSON.stringify(out.slice(0, 200))}`, 'command-failed');
+  if (parsed === null)
+    throw new TmuxError(
+      `unexpected reply from tmux for pane ${where.paneId}: ${JSON.stringify(out.slice(0, 200))}`,
+      'command-failed',
+    );
   if (parsed.role !== '') return { ...parsed.context, role: parsed.role };
-  const role = defaultRole(parsed.context.sessionName, parsed.context.windowIndex, parsed.context.paneIndex, parsed.taken);
+  const role = defaultRole(
+    parsed.context.sessionName,
+    parsed.context.windowIndex,
+    parsed.context.paneIndex,
+    parsed.taken,
+  );
   await runTmux(target, ['set-option', '-p', '-t', parsed.context.paneId, ROLE_OPTION, role], remaining());
   return { ...parsed.context, role };
 }

@@ -28,12 +28,15 @@ async function server(): Promise<{ h: TmuxHarness; t: TmuxTarget }> {
 }
 
 /** Where tmux says the pane is now: `session:window.pane`. */
-const locate = (h: TmuxHarness, paneId: string) => h.run('display-message', '-p', '-t', paneId, '#{session_name}:#{window_index}.#{pane_index}').then((s) => s.trim());
+const locate = (h: TmuxHarness, paneId: string) =>
+  h.run('display-message', '-p', '-t', paneId, '#{session_name}:#{window_index}.#{pane_index}').then((s) => s.trim());
 
 function roleAt(fleet: FleetState, location: string): string | undefined {
-  for (const s of fleet.sessions) for (const w of s.windows) for (const p of w.panes) {
-    if (`${s.name}:${w.index}.${p.index}` === location) return p.role;
-  }
+  for (const s of fleet.sessions)
+    for (const w of s.windows)
+      for (const p of w.panes) {
+        if (`${s.name}:${w.index}.${p.index}` === location) return p.role;
+      }
   return undefined;
 }
 
@@ -48,7 +51,10 @@ describe('roles with real tmux', () => {
       await expect(setRole(t, 'main:0.0', bad)).rejects.toThrow(JSON.stringify(bad));
     }
     expect(await getRole(t, 'main:0.0')).toBe('api');
-    await expect(getRole(t, '%999')).rejects.toMatchObject({ reason: 'command-failed', message: 'no tmux pane matches "%999"' });
+    await expect(getRole(t, '%999')).rejects.toMatchObject({
+      reason: 'command-failed',
+      message: 'no tmux pane matches "%999"',
+    });
     await expect(setRole(t, 'nosuch:0.0', 'api')).rejects.toThrow(/no tmux pane matches "nosuch:0.0"/);
     // A trailing `;` in an argv element would split the tmux command line; tmuxArgvSafe keeps it.
     await h.run('set-option', '-p', '-t', 'main:0.0', '@probe', tmuxArgvSafe('ends;'));
@@ -78,7 +84,10 @@ describe('roles with real tmux', () => {
     await h.run('split-window', '-t', 'main:0');
     await h.run('new-window', '-t', 'main');
     await h.run('new-session', '-d', '-s', 'other');
-    const [p1, p2] = (await h.run('list-panes', '-t', 'main:0', '-F', '#{pane_id}')).trim().split('\n') as [string, string];
+    const [p1, p2] = (await h.run('list-panes', '-t', 'main:0', '-F', '#{pane_id}')).trim().split('\n') as [
+      string,
+      string,
+    ];
     const p3 = (await h.run('display-message', '-p', '-t', 'main:1.0', '#{pane_id}')).trim();
     await setRole(t, p1, 'first');
     await setRole(t, p2, 'second');
@@ -86,7 +95,11 @@ describe('roles with real tmux', () => {
 
     const check = async (step: string) => {
       const fleet = (await queryFleet(t))!;
-      for (const [id, role] of [[p1, 'first'], [p2, 'second'], [p3, 'third']] as const) {
+      for (const [id, role] of [
+        [p1, 'first'],
+        [p2, 'second'],
+        [p3, 'third'],
+      ] as const) {
         expect(await getRole(t, id), `${step}: ${id}`).toBe(role);
         expect(roleAt(fleet, await locate(h, id)), `${step}: ${id} in the fleet`).toBe(role);
       }
@@ -174,12 +187,16 @@ describe('roles with real tmux', () => {
     await h.run('link-window', '-s', 'main:0', '-t', 'other:5');
     await setRole(t, 'main:0.0', 'solo');
     const linked = (await queryFleet(t))!;
-    expect(linked.sessions.flatMap((s) => s.windows).filter((w) => w.panes.some((p) => p.role === 'solo'))).toHaveLength(2);
+    expect(
+      linked.sessions.flatMap((s) => s.windows).filter((w) => w.panes.some((p) => p.role === 'solo')),
+    ).toHaveLength(2);
     expect(findRoleConflicts(linked)).toEqual([]);
     await h.run('set-option', '-p', '-t', 'main:0.1', ROLE_OPTION, 'solo');
     const problems = findRoleConflicts((await queryFleet(t))!);
     expect(problems).toHaveLength(1);
     expect(problems[0]!.code).toBe('role-conflict');
-    expect(problems[0]!.message).toMatch(/^role "solo" is held by 2 live panes: %\d+ \("main":0\.0\), %\d+ \("main":0\.1\)$/);
+    expect(problems[0]!.message).toMatch(
+      /^role "solo" is held by 2 live panes: %\d+ \("main":0\.0\), %\d+ \("main":0\.1\)$/,
+    );
   });
 });

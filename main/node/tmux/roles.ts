@@ -26,7 +26,14 @@ function assertPaneTarget(paneTarget: string): string {
 
 /** The role of one pane (its own option, as the fleet query sees it), or null when unset. */
 export async function getRole(target: TmuxTarget, paneTarget: string): Promise<string | null> {
-  const out = await runTmux(target, ['-u', 'display-message', '-p', '-t', assertPaneTarget(paneTarget), `#{pane_id}\t${escapedFormat(ROLE_OPTION)}`]);
+  const out = await runTmux(target, [
+    '-u',
+    'display-message',
+    '-p',
+    '-t',
+    assertPaneTarget(paneTarget),
+    `#{pane_id}\t${escapedFormat(ROLE_OPTION)}`,
+  ]);
   const line = out.replace(/\n$/, '');
   const tab = line.indexOf('\t');
   // display-message prints with an empty context (and exits 0) when the target does not exist.
@@ -40,7 +47,9 @@ function noPane(paneTarget: string): TmuxError {
 }
 
 async function paneIdOf(target: TmuxTarget, paneTarget: string): Promise<string> {
-  const id = (await runTmux(target, ['display-message', '-p', '-t', assertPaneTarget(paneTarget), '#{pane_id}'])).trim();
+  const id = (
+    await runTmux(target, ['display-message', '-p', '-t', assertPaneTarget(paneTarget), '#{pane_id}'])
+  ).trim();
   if (!/^%\d+$/.test(id)) throw noPane(paneTarget);
   return id;
 }
@@ -53,7 +62,12 @@ function where(session: SessionSnapshot, window: WindowSnapshot, pane: PaneSnaps
  * Gives `role` to the pane. Refuses when another live pane holds it; with `force` the role
  * moves: it is set here and removed from the other holder(s) in the same tmux invocation.
  */
-export async function setRole(target: TmuxTarget, paneTarget: string, role: string, opts: { force?: boolean } = {}): Promise<void> {
+export async function setRole(
+  target: TmuxTarget,
+  paneTarget: string,
+  role: string,
+  opts: { force?: boolean } = {},
+): Promise<void> {
   assertValidRole(role);
   const paneId = await paneIdOf(target, paneTarget);
   const fleet = await queryFleet(target);
@@ -151,7 +165,10 @@ export function findRoleConflicts(fleet: FleetState): Problem[] {
   const problems: Problem[] = [];
   for (const [role, holders] of byRole) {
     if (holders.length < 2) continue;
-    problems.push({ code: 'role-conflict', message: `role ${JSON.stringify(role)} is held by ${holders.length} live panes: ${holders.join(', ')}` });
+    problems.push({
+      code: 'role-conflict',
+      message: `role ${JSON.stringify(role)} is held by ${holders.length} live panes: ${holders.join(', ')}`,
+    });
   }
   return problems;
 }

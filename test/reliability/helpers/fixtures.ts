@@ -4,9 +4,15 @@ import { randomUUID } from 'node:crypto';
 import type { Binding, FleetState, PaneContext, ServerInstance } from '../../../main/common/base/types.js';
 import type { EventFields } from '../../../main/node/journal/spool.js';
 
-export const INSTANCE: ServerInstance = { socketPath: '/tmp/tmux-0/fk-reliability', pid: 4242, startTime: 1_790_000_000 };
+export const INSTANCE: ServerInstance = {
+  socketPath: '/tmp/tmux-0/fk-reliability',
+  pid: 4242,
+  startTime: 1_790_000_000,
+};
 
-export function sampleFleet(opts: { sessions?: number; windows?: number; panes?: number; titleBytes?: number; instance?: ServerInstance } = {}): FleetState {
+export function sampleFleet(
+  opts: { sessions?: number; windows?: number; panes?: number; titleBytes?: number; instance?: ServerInstance } = {},
+): FleetState {
   const nS = opts.sessions ?? 2;
   const nW = opts.windows ?? 2;
   const nP = opts.panes ?? 3;
@@ -47,7 +53,14 @@ export function bindingsFor(fleet: FleetState, at = '2026-11-23T20:00:00.000Z'):
       for (const p of w.panes) {
         if (p.currentCommand !== 'claude') continue;
         const sid = randomUUID();
-        out[p.role] = { sessionId: sid, transcriptPath: `/c/projects/x/${sid}.jsonl`, cwd: p.cwd, source: 'startup', boundAt: at, eventId: `e-${p.role}` };
+        out[p.role] = {
+          sessionId: sid,
+          transcriptPath: `/c/projects/x/${sid}.jsonl`,
+          cwd: p.cwd,
+          source: 'startup',
+          boundAt: at,
+          eventId: `e-${p.role}`,
+        };
       }
     }
   }
@@ -65,12 +78,36 @@ export function eventFields(i: number, at: Date = new Date()): EventFields {
   const pane = paneContext(`r${i % 7}`, i % 50);
   switch (i % 10) {
     case 7:
-      return { kind: 'session-start', at: iso, pane: null, sessionId, transcriptPath: `/t/${sessionId}.jsonl`, cwd: '/w', source: 'startup' };
+      return {
+        kind: 'session-start',
+        at: iso,
+        pane: null,
+        sessionId,
+        transcriptPath: `/t/${sessionId}.jsonl`,
+        cwd: '/w',
+        source: 'startup',
+      };
     case 8:
       return { kind: 'malformed', at: iso, pane, problem: `stdin is not JSON (${i})`, raw: '{"oops"' };
     case 9:
-      return { kind: 'session-end', at: iso, pane, sessionId, transcriptPath: `/t/${sessionId}.jsonl`, cwd: '/w', reason: 'exit' };
+      return {
+        kind: 'session-end',
+        at: iso,
+        pane,
+        sessionId,
+        transcriptPath: `/t/${sessionId}.jsonl`,
+        cwd: '/w',
+        reason: 'exit',
+      };
     default:
-      return { kind: 'session-start', at: iso, pane, sessionId, transcriptPath: `/t/${sessionId}.jsonl`, cwd: `/w/${i}`, source: 'startup' };
+      return {
+        kind: 'session-start',
+        at: iso,
+        pane,
+        sessionId,
+        transcriptPath: `/t/${sessionId}.jsonl`,
+        cwd: `/w/${i}`,
+        source: 'startup',
+      };
   }
 }

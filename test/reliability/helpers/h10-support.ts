@@ -16,15 +16,28 @@ export function handFleet(sessions = 1, pid = 4242): FleetState {
     sessions: Array.from({ length: sessions }, (_, i) => ({
       name: `s${i}`,
       id: `$${i}`,
-      windows: [{
-        index: 0,
-        id: `@${i}`,
-        name: 'w',
-        layout: 'b25d,80x24,0,0,0',
-        active: true,
-        zoomed: false,
-        panes: [{ index: 0, id: `%${i}`, role: `s${i}-0.0`, cwd: '/tmp', currentCommand: 'sh', title: '', active: true, binding: null }],
-      }],
+      windows: [
+        {
+          index: 0,
+          id: `@${i}`,
+          name: 'w',
+          layout: 'b25d,80x24,0,0,0',
+          active: true,
+          zoomed: false,
+          panes: [
+            {
+              index: 0,
+              id: `%${i}`,
+              role: `s${i}-0.0`,
+              cwd: '/tmp',
+              currentCommand: 'sh',
+              title: '',
+              active: true,
+              binding: null,
+            },
+          ],
+        },
+      ],
     })),
   };
 }

@@ -22,7 +22,8 @@ function newestMtime(dir: string, suffix: string): number {
   for (const name of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, name.name);
     if (name.isDirectory()) newest = Math.max(newest, newestMtime(p, suffix));
-    else if (name.name.endsWith(suffix) && !name.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (name.name.endsWith(suffix) && !name.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
@@ -51,7 +52,8 @@ export function ensureBuilt(): void {
     }
   }
   try {
-    if (!fresh()) spawnSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: REPO, stdio: 'ignore' });
+    if (!fresh())
+      spawnSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: REPO, stdio: 'ignore' });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -113,12 +115,14 @@ export class LineProc {
     });
     child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
     child.stdin?.on('error', () => undefined);
-    this.exited = new Promise((res) => child.on('exit', (code, signal) => {
-      res({ code, signal });
-      const w = this.waiters;
-      this.waiters = [];
-      for (const f of w) f();
-    }));
+    this.exited = new Promise((res) =>
+      child.on('exit', (code, signal) => {
+        res({ code, signal });
+        const w = this.waiters;
+        this.waiters = [];
+        for (const f of w) f();
+      }),
+    );
   }
 
   get pid(): number {
@@ -130,9 +134,12 @@ export class LineProc {
     const end = Date.now() + timeoutMs;
     let scanned = 0;
     for (;;) {
-      for (; scanned < this.lines.length; scanned++) if (pred(this.lines[scanned] as string)) return this.lines[scanned] as string;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`worker ${this.pid} exited before the line arrived; stderr: ${this.stderr}`);
-      if (Date.now() > end) throw new Error(`timed out waiting for a line from worker ${this.pid}; stderr: ${this.stderr}`);
+      for (; scanned < this.lines.length; scanned++)
+        if (pred(this.lines[scanned] as string)) return this.lines[scanned] as string;
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(`worker ${this.pid} exited before the line arrived; stderr: ${this.stderr}`);
+      if (Date.now() > end)
+        throw new Error(`timed out waiting for a line from worker ${this.pid}; stderr: ${this.stderr}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, Math.max(1, end - Date.now()));
         this.waiters.push(() => {

@@ -14,13 +14,37 @@ export function eventFields(tag, i) {
   const pane = { instance, paneId: `%${i % 50}`, role, sessionName: 'storm', windowIndex: 0, paneIndex: i % 50 };
   switch (i % 10) {
     case 7:
-      return { kind: 'session-start', at, pane: null, sessionId, transcriptPath: `/t/${sessionId}.jsonl`, cwd: '/w', source: 'startup' };
+      return {
+        kind: 'session-start',
+        at,
+        pane: null,
+        sessionId,
+        transcriptPath: `/t/${sessionId}.jsonl`,
+        cwd: '/w',
+        source: 'startup',
+      };
     case 8:
       return { kind: 'malformed', at, pane, problem: `stdin is not JSON (${tag} ${i})`, raw: '{"oops"' };
     case 9:
-      return { kind: 'session-end', at, pane, sessionId, transcriptPath: `/t/${sessionId}.jsonl`, cwd: '/w', reason: 'exit' };
+      return {
+        kind: 'session-end',
+        at,
+        pane,
+        sessionId,
+        transcriptPath: `/t/${sessionId}.jsonl`,
+        cwd: '/w',
+        reason: 'exit',
+      };
     default:
-      return { kind: 'session-start', at, pane, sessionId, transcriptPath: `/t/${sessionId}.jsonl`, cwd: `/w/${tag}/${i}`, source: 'startup' };
+      return {
+        kind: 'session-start',
+        at,
+        pane,
+        sessionId,
+        transcriptPath: `/t/${sessionId}.jsonl`,
+        cwd: `/w/${tag}/${i}`,
+        source: 'startup',
+      };
   }
 }
 

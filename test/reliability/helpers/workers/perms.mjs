@@ -19,7 +19,17 @@ try {
   await new RegistryStore(paths).foldSpool();
   await writeSnapshot(paths, JSON.parse(readFileSync(draftFile, 'utf8')));
   const now = new Date().toISOString();
-  await writeDaemonStatus(paths, { pid: process.pid, startedAt: now, intervalS: 60, staleAfterS: 300, lastAttemptAt: now, lastOkAt: now, lastError: null, consecutiveFailures: 0, state: 'connected' });
+  await writeDaemonStatus(paths, {
+    pid: process.pid,
+    startedAt: now,
+    intervalS: 60,
+    staleAfterS: 300,
+    lastAttemptAt: now,
+    lastOkAt: now,
+    lastError: null,
+    consecutiveFailures: 0,
+    state: 'connected',
+  });
   await markInstanceHandled(paths, '/tmp/x|1|2', 'dismissed');
   try {
     const { SettingsStore, openSettingsFile } = await import(`${dist}node/settings-store.js`);

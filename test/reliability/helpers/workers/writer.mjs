@@ -15,31 +15,36 @@ const store = new RegistryStore(paths);
 const marker = join(root, 'inside.marker');
 say('ready');
 for (let round = 0; ; round++) {
-  await withWriterLock(paths, owner, async () => {
-    let fd;
-    try {
-      fd = openSync(marker, 'wx');
-    } catch {
-      // Left by a holder that was killed inside: stale only if that process is gone.
-      const pid = Number(readFileSync(marker, 'utf8'));
-      let alive = true;
+  await withWriterLock(
+    paths,
+    owner,
+    async () => {
+      let fd;
       try {
-        process.kill(pid, 0);
+        fd = openSync(marker, 'wx');
       } catch {
-        alive = false;
+        // Left by a holder that was killed inside: stale only if that process is gone.
+        const pid = Number(readFileSync(marker, 'utf8'));
+        let alive = true;
+        try {
+          process.kill(pid, 0);
+        } catch {
+          alive = false;
+        }
+        if (alive) {
+          say(`overlap with ${pid}`);
+          return;
+        }
+        unlinkSync(marker);
+        fd = openSync(marker, 'wx');
       }
-      if (alive) {
-        say(`overlap with ${pid}`);
-        return;
-      }
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      say('in');
+      const r = await store.foldSpool();
       unlinkSync(marker);
-      fd = openSync(marker, 'wx');
-    }
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
-    say('in');
-    const r = await store.foldSpool();
-    unlinkSync(marker);
-    say(`applied ${r.applied}`);
-  }, { waitMs: 30_000 });
+      say(`applied ${r.applied}`);
+    },
+    { waitMs: 30_000 },
+  );
 }
