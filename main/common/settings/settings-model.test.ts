@@ -29,3 +29,29 @@ describe('settings', () => {
     expect(settingsFromStore('nope')).toEqual(DEFAULT_SETTINGS);
   });
 });
+
+describe('issue 10 settings', () => {
+  it('defaults: contents off, restoreOnStart ask, pacing from the cores', () => {
+    expect(DEFAULT_SETTINGS.capturePaneContents).toBe(false);
+    expect(DEFAULT_SETTINGS.paneContentsLines).toBeGreaterThan(0);
+    expect(DEFAULT_SETTINGS.restoreOnStart).toBe('ask');
+    expect(DEFAULT_SETTINGS.launch.maxOutstanding).toBe(0);
+  });
+  it('validates each new field and names the bad value', () => {
+    const s = mergeSettings(DEFAULT_SETTINGS, {
+      capturePaneContents: true,
+      paneContentsLines: 500,
+      restoreOnStart: 'auto',
+      launch: { maxOutstanding: 4 },
+    });
+    expect(s).toMatchObject({ capturePaneContents: true, paneContentsLines: 500, restoreOnStart: 'auto' });
+    expect(s.launch).toEqual({ ...DEFAULT_SETTINGS.launch, maxOutstanding: 4 });
+    expect(() => mergeSettings(DEFAULT_SETTINGS, { restoreOnStart: 'always' })).toThrow(/"always"/);
+    expect(() => mergeSettings(DEFAULT_SETTINGS, { capturePaneContents: 'yes' })).toThrow(/"yes"/);
+    expect(() => mergeSettings(DEFAULT_SETTINGS, { launch: { fast: 1 } })).toThrow(/"fast"/);
+    expect(() => mergeSettings(DEFAULT_SETTINGS, { launch: { capS: 0 } })).toThrow(/capS/);
+  });
+  it('an older settings file (without them) loads with the defaults', () => {
+    expect(settingsFromStore({ intervalS: 30 })).toEqual({ ...DEFAULT_SETTINGS, intervalS: 30 });
+  });
+});

@@ -8,7 +8,18 @@ export interface Settings {
   renotifyMinutes: number;
   notifications: boolean;
   retention: { keepAllNewerThanS: number; hourlyForS: number; dailyForS: number; maxCount: number };
+  /** Keep each non-Claude pane's screen and scrollback with every save (issue 10). */
+  capturePaneContents: boolean;
+  /** Scrollback lines kept per pane when capturePaneContents is on. */
+  paneContentsLines: number;
+  /** After a reboot: ask (notify and offer), auto (restore at once), off (say nothing). */
+  restoreOnStart: RestoreOnStart;
+  /** Claude launch pacing: starts outstanding at once (0: from the number of cores), longest
+   * wait for one SessionStart before the next start, failures in a row that stop launching. */
+  launch: { maxOutstanding: number; capS: number; brakeAfter: number };
 }
+
+export type RestoreOnStart = 'ask' | 'auto' | 'off';
 
 export const DEFAULT_SETTINGS: Settings = {
   intervalS: 60,
@@ -17,6 +28,16 @@ export const DEFAULT_SETTINGS: Settings = {
   renotifyMinutes: 15,
   notifications: true,
   retention: { keepAllNewerThanS: 2 * 3600, hourlyForS: 2 * 86400, dailyForS: 30 * 86400, maxCount: 500 },
+  capturePaneContents: false,
+  paneContentsLines: 2000,
+  restoreOnStart: 'ask',
+  launch: { maxOutstanding: 0, capS: 15, brakeAfter: 3 },
+};
+
+const LAUNCH_LIMITS: Record<keyof Settings['launch'], [number, number]> = {
+  maxOutstanding: [0, 256],
+  capS: [1, 600],
+  brakeAfter: [1, 1000],
 };
 
 const LIMITS: Record<'intervalS' | 'graceS' | 'staleAfterS' | 'renotifyMinutes', [number, number]> = {
@@ -39,7 +60,7 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
     throw new InvalidInputError(`settings must be an object, got ${JSON.stringify(patch)}`);
   }
   const p = patch as Record<string, unknown>;
-  const next: Settings = { ...current, retention: { ...current.retention } };
+  const next: Settings = { ...current, retention: { ...current.retention }, launch: { ...current.launch } };
   for (const key of Object.keys(p)) {
     const v = p[key];
     switch (key) {
@@ -61,6 +82,29 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
         for (const rk of Object.keys(r)) {
           if (!(rk in next.retention)) throw new InvalidInputError(`unknown retention setting ${JSON.stringify(rk)}`);
           next.retention[rk as keyof Settings['retention']] = num(`retention.${rk}`, r[rk], [1, 10 * 365 * 86_400]);
+        }
+        break;
+      }
+      case 'capturePaneContents':
+        if (typeof v !== 'boolean')
+          throw new InvalidInputError(`capturePaneContents must be true or false, got ${JSON.stringify(v)}`);
+        next.capturePaneContents = v;
+        break;
+      case 'paneContentsLines':
+        next.paneContentsLines = Math.floor(num(key, v, [0, 100_000]));
+        break;
+      case 'restoreOnStart':
+        if (v !== 'ask' && v !== 'auto' && v !== 'off')
+          throw new InvalidInputError(`restoreOnStart must be ask, auto or off, got ${JSON.stringify(v)}`);
+        next.restoreOnStart = v;
+        break;
+      case 'launch': {
+        if (v === null || typeof v !== 'object')
+          throw new InvalidInputError(`launch must be an object, got ${JSON.stringify(v)}`);
+        for (const [lk, lv] of Object.entries(v as Record<string, unknown>)) {
+          if (!(lk in LAUNCH_LIMITS)) throw new InvalidInputError(`unknown launch setting ${JSON.stringify(lk)}`);
+          const k = lk as keyof Settings['launch'];
+          next.launch[k] = Math.floor(num(`launch.${lk}`, lv, LAUNCH_LIMITS[k]));
         }
         break;
       }
