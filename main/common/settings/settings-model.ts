@@ -17,6 +17,10 @@ export interface Settings {
   /** Claude launch pacing: starts outstanding at once (0: from the number of cores), longest
    * wait for one SessionStart before the next start, failures in a row that stop launching. */
   launch: { maxOutstanding: number; capS: number; brakeAfter: number };
+  /** Run through /bin/sh -c on entering red, on each re-notify and on recovery (health report on stdin). */
+  alertCommand: string | null;
+  /** Requested (GET) after every verified save, for an outside dead-man's switch (healthchecks.io style). */
+  heartbeatUrl: string | null;
 }
 
 export type RestoreOnStart = 'ask' | 'auto' | 'off';
@@ -32,6 +36,8 @@ export const DEFAULT_SETTINGS: Settings = {
   paneContentsLines: 2000,
   restoreOnStart: 'ask',
   launch: { maxOutstanding: 0, capS: 15, brakeAfter: 3 },
+  alertCommand: null,
+  heartbeatUrl: null,
 };
 
 const LAUNCH_LIMITS: Record<keyof Settings['launch'], [number, number]> = {
@@ -54,6 +60,34 @@ function num(name: string, v: unknown, [lo, hi]: [number, number]): number {
   return v;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function alertCommand(v: unknown): string | null {
+  if (v === null) return null;
+  if (typeof v !== 'string' || v.trim() === '' || v.length > 4096 || CONTROL.test(v))
+    throw new InvalidInputError(
+      `alertCommand must be a one-line shell command (at most 4096 characters) or null, got ${JSON.stringify(v)}`,
+    );
+  return v;
+}
+
+function heartbeatUrl(v: unknown): string | null {
+  if (v === null) return null;
+  let ok = typeof v === 'string' && v.length <= 2048 && !CONTROL.test(v);
+  if (ok) {
+    try {
+      const u = new URL(v as string);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok)
+    throw new InvalidInputError(`heartbeatUrl must be an http:// or https:// URL or null, got ${JSON.stringify(v)}`);
+  return v as string;
+}
+
 /** Merges a partial update over current settings, validating every field it touches. */
 export function mergeSettings(current: Settings, patch: unknown): Settings {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
@@ -74,6 +108,12 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
         if (typeof v !== 'boolean')
           throw new InvalidInputError(`notifications must be true or false, got ${JSON.stringify(v)}`);
         next.notifications = v;
+        break;
+      case 'alertCommand':
+        next.alertCommand = alertCommand(v);
+        break;
+      case 'heartbeatUrl':
+        next.heartbeatUrl = heartbeatUrl(v);
         break;
       case 'retention': {
         if (v === null || typeof v !== 'object')
