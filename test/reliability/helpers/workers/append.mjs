@@ -4,8 +4,8 @@
 //   append.mjs <stateRoot> <tag> stdin          append one event per stdin line
 import { dist, eventFields, eachLine, say } from './common.mjs';
 
-const { appendEvent } = await import(`${dist}node/spool.js`);
-const { ensureStateDir } = await import(`${dist}node/state-dir.js`);
+const { appendEvent } = await import(`${dist}node/journal/spool.js`);
+const { ensureStateDir } = await import(`${dist}node/base/state-dir.js`);
 
 const [root, tag, mode, countS] = process.argv.slice(2);
 const paths = ensureStateDir(root);

@@ -5,8 +5,8 @@
 import { createInterface } from 'node:readline';
 import { dist, say } from './common.mjs';
 
-const { RegistryStore } = await import(`${dist}node/registry-store.js`);
-const { statePaths } = await import(`${dist}node/state-dir.js`);
+const { RegistryStore } = await import(`${dist}node/journal/registry-store.js`);
+const { statePaths } = await import(`${dist}node/base/state-dir.js`);
 
 const store = new RegistryStore(statePaths(process.argv[2]));
 say('ready');

@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { dist, eventFields, say } from './common.mjs';
 
 try {
-  const { ensureStateDir } = await import(`${dist}node/state-dir.js`);
-  const { appendEvent } = await import(`${dist}node/spool.js`);
-  const { RegistryStore } = await import(`${dist}node/registry-store.js`);
-  const { writeSnapshot, markInstanceHandled } = await import(`${dist}node/snapshot-store.js`);
-  const { acquireWriterLock } = await import(`${dist}node/writer-lock.js`);
-  const { writeDaemonStatus } = await import(`${dist}node/daemon-status.js`);
+  const { ensureStateDir } = await import(`${dist}node/base/state-dir.js`);
+  const { appendEvent } = await import(`${dist}node/journal/spool.js`);
+  const { RegistryStore } = await import(`${dist}node/journal/registry-store.js`);
+  const { writeSnapshot, markInstanceHandled } = await import(`${dist}node/snapshot/store.js`);
+  const { acquireWriterLock } = await import(`${dist}node/base/writer-lock.js`);
+  const { writeDaemonStatus } = await import(`${dist}node/daemon/status.js`);
   const [root, draftFile] = process.argv.slice(2);
   const paths = ensureStateDir(root);
   const lock = await acquireWriterLock(paths, 'perms-test');
@@ -32,7 +32,7 @@ try {
   });
   await markInstanceHandled(paths, '/tmp/x|1|2', 'dismissed');
   try {
-    const { SettingsStore, openSettingsFile } = await import(`${dist}node/settings-store.js`);
+    const { SettingsStore, openSettingsFile } = await import(`${dist}node/settings/settings-store.js`);
     new SettingsStore(openSettingsFile(paths)).update({ intervalS: 90 });
   } catch (err) {
     say(`settings skipped ${String(err?.message ?? err).replace(/\s+/g, ' ')}`);

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dist, say } from './common.mjs';
 
-const { writeSnapshot, newSnapshotId } = await import(`${dist}node/snapshot-store.js`);
-const { statePaths } = await import(`${dist}node/state-dir.js`);
+const { writeSnapshot, newSnapshotId } = await import(`${dist}node/snapshot/store.js`);
+const { statePaths } = await import(`${dist}node/base/state-dir.js`);
 
 const [root, draftFile, mode] = process.argv.slice(2);
 const paths = statePaths(root);

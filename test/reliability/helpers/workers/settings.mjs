@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import { dist, say } from './common.mjs';
 
-const { hookCommands, installHooks, uninstallHooks } = await import(`${dist}node/claude-settings.js`);
+const { hookCommands, installHooks, uninstallHooks } = await import(`${dist}node/claude/settings-file.js`);
 const cmds = hookCommands('/usr/bin/node', '/opt/fleetkeeper/bin/fleetkeeper.js');
 say('ready');
 const rl = createInterface({ input: process.stdin });

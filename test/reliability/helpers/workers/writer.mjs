@@ -5,9 +5,9 @@ import { openSync, closeSync, unlinkSync, readFileSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import { dist, say } from './common.mjs';
 
-const { RegistryStore } = await import(`${dist}node/registry-store.js`);
-const { withWriterLock } = await import(`${dist}node/writer-lock.js`);
-const { statePaths } = await import(`${dist}node/state-dir.js`);
+const { RegistryStore } = await import(`${dist}node/journal/registry-store.js`);
+const { withWriterLock } = await import(`${dist}node/base/writer-lock.js`);
+const { statePaths } = await import(`${dist}node/base/state-dir.js`);
 
 const [root, owner] = process.argv.slice(2);
 const paths = statePaths(root);
