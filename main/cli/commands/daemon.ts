@@ -6,14 +6,6 @@ import { createNodeNotifier } from '../../node/desktop/notifier.js';
 import { NotificationPolicy } from '../../common/health/notification-policy.js';
 import { InvalidInputError, errorMessage } from '../../common/base/errors.js';
 
-function seconds(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new InvalidInputError(`${name} must be a positive number of seconds, got ${JSON.stringify(v)}`);
-  return n;
-}
-
 /**
  * The headless daemon for SSH-only hosts: the same Daemon the tray app runs in-process,
  * with notifications through node-notifier. One daemon per state dir (its own lock file;
@@ -21,10 +13,9 @@ function seconds(name: string, v: string | undefined): number | undefined {
  */
 export async function daemonCommand(
   ctx: CliContext,
-  flags: { interval?: string; staleAfter?: string },
+  flags: { intervalS?: number; staleAfterS?: number; json?: boolean },
 ): Promise<number> {
-  const intervalS = seconds('--interval', flags.interval);
-  const staleAfterS = seconds('--stale-after', flags.staleAfter);
+  const { intervalS, staleAfterS } = flags;
   if (intervalS !== undefined && staleAfterS !== undefined && staleAfterS <= intervalS) {
     throw new InvalidInputError(`--stale-after (${staleAfterS}) must be greater than --interval (${intervalS})`);
   }
@@ -32,7 +23,12 @@ export async function daemonCommand(
     { ...ctx.paths, lockFile: join(ctx.paths.root, 'daemon.lock') },
     `daemon (pid ${process.pid})`,
   );
-  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} fleetkeeper daemon: ${line}\n`);
+  // With --json the log is a stream of JSON lines on stdout (one object per event).
+  const log = (line: string) => {
+    const at = new Date().toISOString();
+    if (flags.json === true) process.stdout.write(`${JSON.stringify({ at, pid: process.pid, message: line })}\n`);
+    else process.stderr.write(`${at} fleetkeeper daemon: ${line}\n`);
+  };
   const notifier = createNodeNotifier({ appName: 'Fleetkeeper' });
   const policy = new NotificationPolicy(() => {
     const s = ctx.settings.get();

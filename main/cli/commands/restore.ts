@@ -1,16 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
 import { restore, type RestoreReport } from '../../node/restore/service.js';
-import { InvalidInputError } from '../../common/base/errors.js';
 import type { RestorePlan } from '../../common/restore/plan.js';
-
-function positive(name: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0)
-    throw new InvalidInputError(`${name} must be a non-negative number, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 export function renderPlan(plan: RestorePlan): string {
   const lines = [`restore plan for snapshot ${plan.snapshotId} (saved ${plan.savedAt})`];
@@ -61,12 +52,12 @@ export async function restoreCommand(
   ctx: CliContext,
   out: Output,
   id: string | undefined,
-  flags: { dryRun?: boolean; stagger?: string; verifyTimeout?: string },
+  flags: { dryRun?: boolean; staggerMs?: number; verifyTimeoutS?: number },
 ): Promise<number> {
   const report = await restore(ctx.paths, ctx.target, id, {
     dryRun: flags.dryRun === true,
-    staggerMs: positive('--stagger', flags.stagger, 1000),
-    verifyTimeoutS: positive('--verify-timeout', flags.verifyTimeout, 60),
+    staggerMs: flags.staggerMs ?? 1000,
+    verifyTimeoutS: flags.verifyTimeoutS ?? 60,
     claudeBin: ctx.claudeBin,
     clock: ctx.clock,
   });

@@ -1,22 +1,13 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
 import { gatherHealth } from '../../node/daemon/health-service.js';
-import { shortStatus, formatAge } from '../../common/health/status-line.js';
-import { InvalidInputError } from '../../common/base/errors.js';
+import { shortStatus, formatAge, tmuxStatus } from '../../common/health/status-line.js';
 
 export async function statusCommand(
   ctx: CliContext,
   out: Output,
-  flags: { short?: boolean; staleAfter?: string },
+  flags: { short?: boolean; tmux?: boolean; staleAfterS?: number },
 ): Promise<number> {
-  let staleAfterS: number | undefined;
-  if (flags.staleAfter !== undefined) {
-    staleAfterS = Number(flags.staleAfter);
-    if (!Number.isFinite(staleAfterS) || staleAfterS <= 0)
-      throw new InvalidInputError(
-        `--stale-after must be a positive number of seconds, got ${JSON.stringify(flags.staleAfter)}`,
-      );
-  }
   const report = await gatherHealth(
     {
       paths: ctx.paths,
@@ -26,9 +17,10 @@ export async function statusCommand(
       settingsPath: ctx.claudeSettingsPath,
       hookCommands: ctx.hookCommands,
     },
-    staleAfterS,
+    flags.staleAfterS,
   );
   const text = () => {
+    if (flags.tmux) return tmuxStatus(report);
     if (flags.short) return shortStatus(report);
     const age = report.ageSeconds === null ? 'never' : `${formatAge(report.ageSeconds)} ago`;
     const c = report.counts;
