@@ -14,6 +14,7 @@ import { gatherHealth } from './health-service.js';
 import { SaveClock, Debouncer } from './save-clock.js';
 import { WakeDetector } from './wake-detector.js';
 import { SnapshotCatalog } from '../snapshot/catalog.js';
+import { DisposableStore, intervalDisposable, timeoutDisposable, type Disposable } from '../base/disposable-store.js';
 
 export interface DaemonOptions {
   paths: StatePaths;
@@ -33,6 +34,8 @@ export interface DaemonOptions {
   /** How often to look for a tmux server while there is none. */
   serverPollMs?: number;
   onHealth?: (report: HealthReport) => void;
+  /** After every verified save (the heartbeat URL rides on it); must not throw or block. */
+  onSaved?: (result: SaveResult) => void;
   log?: (line: string) => void;
 }
 
@@ -54,16 +57,21 @@ const NOTIFICATIONS_THAT_CHANGE_LAYOUT = new Set([
 /**
  * The headless saver + watchdog: one control-mode client, a fixed save clock, debounced saves
  * on layout notifications, reconnects, and a watchdog that reads health back from disk.
- * Owns its client, clock, debouncer and timers; stop() disposes all of them.
+ * Its client, clock, debouncer, wake detector and timers are registered with one store;
+ * stop() waits for the save in flight, writes `stopped` last, and disposes the store.
  */
 export class Daemon {
+  private readonly store = new DisposableStore();
   private client: ControlClient | null = null;
   private clock: SaveClock | null = null;
-  private debouncer: Debouncer;
-  private watchdog: NodeJS.Timeout | null = null;
-  private reconnect: NodeJS.Timeout | null = null;
-  private wake: WakeDetector;
+  private readonly debouncer: Debouncer;
+  private watchdog: Disposable | null = null;
+  private reconnect: Disposable | null = null;
+  private readonly wake: WakeDetector;
+  /** Set by stop(): from then on nothing new starts, nothing but `stopped` is written, no callback fires. */
   private stopped = false;
+  private stopping: Promise<void> | null = null;
+  private connecting: Promise<void> | null = null;
   private wakeGraceUntil: Date | null = null;
   private status: DaemonStatus;
   private lastHealth: HealthReport | null = null;
@@ -77,8 +85,8 @@ export class Daemon {
   constructor(private readonly opts: DaemonOptions) {
     this.now = opts.clock ?? (() => new Date());
     this.catalog = new SnapshotCatalog(opts.paths, 10);
-    this.debouncer = new Debouncer(opts.debounceMs ?? 3000, () => void this.saveNow('change'));
-    this.wake = new WakeDetector((sleptMs) => this.onWake(sleptMs));
+    this.debouncer = this.store.add(new Debouncer(opts.debounceMs ?? 3000, () => void this.saveNow('change')));
+    this.wake = this.store.add(new WakeDetector((sleptMs) => this.onWake(sleptMs)));
     this.status = {
       pid: process.pid,
       startedAt: this.now().toISOString(),
@@ -115,25 +123,60 @@ export class Daemon {
 
   async start(): Promise<void> {
     await this.connect();
-    this.clock = new SaveClock(this.intervalS() * 1000, () => this.saveNow('interval').then(() => undefined));
+    if (this.stopped) return;
+    this.clock = this.store.add(
+      new SaveClock(this.intervalS() * 1000, () => this.saveNow('interval').then(() => undefined)),
+    );
     this.clock.start();
-    const watchdogMs = this.opts.watchdogMs ?? Math.min(30_000, Math.max(1000, (this.intervalS() * 1000) / 2));
-    this.watchdog = setInterval(() => void this.checkHealth(), watchdogMs);
+    this.armWatchdog();
     this.wake.start();
     await this.checkHealth();
   }
 
-  /** Settings changed: re-time the clock. */
+  /** Settings changed: re-time the clock and the watchdog (which follows the interval). */
   retime(): void {
+    if (this.stopped) return;
     this.status.intervalS = this.intervalS();
     this.status.staleAfterS = this.staleAfterS();
     this.clock?.setPeriod(this.intervalS() * 1000);
+    if (this.watchdog !== null) this.armWatchdog();
   }
 
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
+  /**
+   * Settings are re-read at every watchdog tick, so `fleetkeeper config set intervalS 30` (or
+   * the dashboard of another process) applies without a restart.
+   */
+  private followSettings(): void {
+    if (this.intervalS() === this.status.intervalS && this.staleAfterS() === this.status.staleAfterS) return;
+    this.opts.log?.(`settings changed: interval ${this.intervalS()} s, stale after ${this.staleAfterS()} s`);
+    this.retime();
+  }
+
+  /** Half the save interval, between 1 and 30 s, unless fixed by the caller. */
+  private watchdogMs(): number {
+    return this.opts.watchdogMs ?? Math.min(30_000, Math.max(1000, (this.intervalS() * 1000) / 2));
+  }
+
+  private armWatchdog(): void {
+    if (this.watchdog !== null) void this.store.delete(this.watchdog);
+    this.watchdog = this.store.add(intervalDisposable(() => void this.checkHealth(), this.watchdogMs()));
+  }
+
+  private connect(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const run = this.connectOnce().finally(() => {
+      if (this.connecting === run) this.connecting = null;
+    });
+    this.connecting = run;
+    return run;
+  }
+
+  private async connectOnce(): Promise<void> {
     try {
       const client = await ControlClient.connect({ target: this.opts.target });
+      // stop() came while tmux was attaching: the store is disposed, so this disposes the client.
+      this.store.add(client);
+      if (this.stopped) return;
       this.client = client;
       this.status.state = 'connected';
       client.onNotification((n) => {
@@ -145,13 +188,14 @@ export class Daemon {
           this.client = null;
           this.lastFleet = null;
         }
-        void client.dispose();
+        void this.store.delete(client);
         this.scheduleReconnect(200);
       });
       this.opts.log?.('connected to tmux');
       await this.persistStatus();
       this.debouncer.poke();
     } catch (err) {
+      if (this.stopped) return;
       this.status.state = 'no-server';
       // Written once per change of state, not on every poll while there is no server.
       if (this.persistedState !== 'no-server') await this.persistStatus();
@@ -163,14 +207,19 @@ export class Daemon {
 
   private scheduleReconnect(ms: number): void {
     if (this.stopped || this.reconnect !== null) return;
-    this.reconnect = setTimeout(() => {
-      this.reconnect = null;
-      void this.connect();
-    }, ms);
+    const timer = this.store.add(
+      timeoutDisposable(() => {
+        this.reconnect = null;
+        void this.store.delete(timer);
+        void this.connect();
+      }, ms),
+    );
+    this.reconnect = timer;
   }
 
   /** One save attempt; failures become state (daemon-status.json), never exceptions. */
   saveNow(trigger: SaveTrigger): Promise<SaveResult | null> {
+    if (this.stopped) return Promise.resolve(null);
     // The clock, layout changes, a wake and the menu can all ask at once: one save at a time
     // in this process (the writer lock is for other processes), later askers share it.
     if (this.inFlight !== null) return this.inFlight;
@@ -216,6 +265,7 @@ export class Daemon {
       this.status.consecutiveFailures = 0;
       this.status.state = 'connected';
       await this.persistStatus();
+      this.opts.onSaved?.(result);
       return result;
     } catch (err) {
       const benign = err instanceof TmuxError && err.reason === 'no-server';
@@ -246,6 +296,8 @@ export class Daemon {
   }
 
   async checkHealth(): Promise<HealthReport | null> {
+    if (this.stopped) return null;
+    this.followSettings();
     try {
       const report = await gatherHealth(
         {
@@ -261,6 +313,8 @@ export class Daemon {
         },
         this.staleAfterS(),
       );
+      // stop() came while disk was being read: nobody may hear from a stopped daemon.
+      if (this.stopped) return null;
       this.lastHealth = report;
       this.opts.onHealth?.(report);
       return report;
@@ -271,23 +325,29 @@ export class Daemon {
   }
 
   private async persistStatus(): Promise<void> {
+    // After stop() only its own final `stopped` is written (it carries the last save's outcome).
+    if (this.stopped && this.status.state !== 'stopped') return;
     this.persistedState = this.status.state;
     await writeDaemonStatus(this.opts.paths, this.status).catch((err: unknown) =>
       this.opts.log?.(`cannot write daemon status: ${errorMessage(err)}`),
     );
   }
 
-  async stop(): Promise<void> {
+  /** Idempotent: the app's Quit and a signal can both ask. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
     this.stopped = true;
-    this.clock?.dispose();
-    this.debouncer.dispose();
-    this.wake.dispose();
-    if (this.watchdog !== null) clearInterval(this.watchdog);
-    if (this.reconnect !== null) clearTimeout(this.reconnect);
+    // Timers that fire meanwhile find `stopped` and do nothing; the save in flight finishes
+    // through the still-open client (cutting it off would withdraw a good snapshot).
+    await this.connecting;
+    await this.inFlight?.catch(() => null);
     this.status.state = 'stopped';
     await this.persistStatus();
-    const c = this.client;
     this.client = null;
-    await c?.dispose();
+    await this.store.dispose().catch((err: unknown) => this.opts.log?.(`stopping: ${errorMessage(err)}`));
   }
 }
