@@ -10,6 +10,7 @@ import { InvalidInputError, TmuxError } from '../../common/base/errors.js';
 import { ControlModeParser, type ControlMessage } from '../../common/tmux/control-mode-parser.js';
 import { decodeField, escapedFormat } from '../../common/tmux/fleet-format.js';
 import { runTmux, socketArgs, type TmuxTarget } from './exec.js';
+import { DisposableStore, toDisposable } from '../base/disposable-store.js';
 
 export interface ControlClientOptions {
   target: TmuxTarget;
@@ -57,6 +58,8 @@ export function assertSingleCommandLine(cmdLine: string): void {
 }
 
 export class ControlClient {
+  /** The pty's listeners, the command timers and our subscribers: released once the process ended. */
+  private readonly store = new DisposableStore();
   private readonly parser = new ControlModeParser();
   private readonly notifyFns = new Set<(n: ControlNotification) => void>();
   private readonly exitFns = new Set<(reason: string) => void>();
@@ -74,15 +77,24 @@ export class ControlClient {
     private readonly timeoutMs: number,
     readonly sessionId: string,
   ) {
-    proc.onData((d) => this.onData(d));
+    this.store.add(proc.onData((d) => this.onData(d)));
     this.exited = new Promise((resolve) => {
-      proc.onExit(({ exitCode, signal }) => {
-        this.finish(
-          this.sawExitLine ?? `tmux control client exited (code ${exitCode}${signal ? `, signal ${signal}` : ''})`,
-        );
-        resolve();
-      });
+      this.store.add(
+        proc.onExit(({ exitCode, signal }) => {
+          this.finish(
+            this.sawExitLine ?? `tmux control client exited (code ${exitCode}${signal ? `, signal ${signal}` : ''})`,
+          );
+          resolve();
+        }),
+      );
     });
+    this.store.add(
+      toDisposable(() => {
+        if (this.pending !== null) clearTimeout(this.pending.timer);
+        this.notifyFns.clear();
+        this.exitFns.clear();
+      }),
+    );
   }
 
   static async connect(opts: ControlClientOptions): Promise<ControlClient> {
@@ -209,6 +221,7 @@ export class ControlClient {
       }
     }
     await this.exited;
+    await this.store.dispose();
   }
 
   private onData(data: string): void {
