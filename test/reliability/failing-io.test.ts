@@ -17,7 +17,7 @@ import {
   buildSnapshot,
   listSnapshots,
   restoreDefault,
-  sweepSnapshotTemps,
+  sweepSnapshotAndStatusTemps,
   writeSnapshot,
 } from '../../main/node/snapshot/store.js';
 import { INSTANCE, bindingsFor, eventFields, sampleFleet } from './helpers/fixtures.js';
@@ -210,7 +210,7 @@ describe('short writes and a full disk', () => {
       expect(listing.corrupt).toEqual([]);
       expect(listing.valid.map((s) => s.id)).toEqual([prev.id]);
       expect(readFileSync(join(st.paths.snapshots, `${prev.id}.json`)).equals(prevBytes)).toBe(true);
-      swept += await sweepSnapshotTemps(st.paths);
+      swept += await sweepSnapshotAndStatusTemps(st.paths);
       expect(readdirSync(st.paths.snapshots)).toEqual([`${prev.id}.json`]);
     }
     figures(

@@ -10,7 +10,7 @@ import {
   listSnapshots,
   newestValidSnapshot,
   restoreDefault,
-  sweepSnapshotTemps,
+  sweepSnapshotAndStatusTemps,
 } from '../../main/node/snapshot/store.js';
 import { INSTANCE, bindingsFor, sampleFleet } from './helpers/fixtures.js';
 import {
@@ -64,7 +64,7 @@ async function lane(
   const saveMs = Math.max(2, performance.now() - t0);
   cal.kill();
   await cal.exited;
-  await sweepSnapshotTemps(s.paths);
+  await sweepSnapshotAndStatusTemps(s.paths);
   const acked = new Set<string>();
   let swept = 0;
   let killedBeforeFirstSave = 0;
@@ -94,7 +94,7 @@ async function lane(
       expect(def?.sessions).toBeGreaterThan(0);
       expect((await newestValidSnapshot(s.paths))?.id).toBe(def?.id);
     }
-    swept += await sweepSnapshotTemps(s.paths);
+    swept += await sweepSnapshotAndStatusTemps(s.paths);
     expect(
       readdirSync(s.paths.snapshots).filter((n) => n.startsWith('.tmp-')),
       `${label} kill ${k}: temp left after the sweep`,

@@ -1,7 +1,6 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { CorruptFileError, WriteFailedError, errorMessage } from '../../common/base/errors.js';
-import { tempPathFor } from './durable-file.js';
+import { readFileSync } from 'node:fs';
+import { CorruptFileError, errorMessage } from '../../common/base/errors.js';
+import { durableWriteSync, tempPathFor } from './durable-file.js';
 
 /**
  * A plain JSON file with conf's `store` shape (get the whole object, set the whole object),
@@ -33,34 +32,7 @@ export class JsonFileStore {
   }
 
   set store(value: Record<string, unknown>) {
-    const buf = Buffer.from(`${JSON.stringify(value, null, '\t')}\n`, 'utf8');
-    const tmp = tempPathFor(this.path);
-    let fd: number | null = null;
-    try {
-      fd = openSync(tmp, 'wx', 0o600);
-      for (let off = 0; off < buf.length;) {
-        const n = writeSync(fd, buf, off, buf.length - off, off);
-        if (!(n > 0)) throw new Error(`short write: ${off} of ${buf.length} bytes`);
-        off += n;
-      }
-      fsyncSync(fd);
-      closeSync(fd);
-      fd = null;
-      renameSync(tmp, this.path);
-      const dir = openSync(dirname(this.path), 'r');
-      try {
-        fsyncSync(dir);
-      } finally {
-        closeSync(dir);
-      }
-    } catch (err) {
-      if (fd !== null) closeSync(fd);
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // already renamed or never created
-      }
-      throw new WriteFailedError(this.path, errorMessage(err));
-    }
+    const data = Buffer.from(`${JSON.stringify(value, null, '\t')}\n`, 'utf8');
+    durableWriteSync({ tmp: tempPathFor(this.path), target: this.path, data, mode: 0o600, readBack: false });
   }
 }

@@ -1,8 +1,8 @@
 import * as fsp from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { LockedError, WriteFailedError, errorMessage } from '../../common/base/errors.js';
 import type { StatePaths } from './state-dir.js';
+import { pidAlive, processStartToken } from './pid-alive.js';
 
 // One writer (app, daemon or CLI) at a time over the registry and snapshots. The lock is a
 // file created with O_EXCL; a holder that died leaves it behind, so a lock whose process is
@@ -28,26 +28,10 @@ const POLL_MS = 25;
 const PARTIAL_STALE_MS = 5_000;
 const GUARD_STALE_MS = 5_000;
 
-function processStart(pid: number): string | null {
-  if (process.platform !== 'linux') return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22; the command name (field 2) may contain spaces, so count from its closing ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 function isAlive(pid: number, pidStart: string | null): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!pidAlive(pid)) return false;
   if (pidStart !== null) {
-    const now = processStart(pid);
+    const now = processStartToken(pid);
     if (now !== null && now !== pidStart) return false;
   }
   return true;
@@ -150,7 +134,7 @@ export async function acquireWriterLock(
     owner,
     startedAt: new Date().toISOString(),
     token: randomBytes(12).toString('hex'),
-    pidStart: processStart(process.pid),
+    pidStart: processStartToken(process.pid),
   };
   for (;;) {
     if (await tryCreate(file, content)) return makeLock(file, content);

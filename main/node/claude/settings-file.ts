@@ -2,7 +2,7 @@ import * as fsp from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { InvalidInputError, WriteFailedError, errorMessage } from '../../common/base/errors.js';
 import { shellQuote } from '../../common/base/shell-quote.js';
-import { nodeFs, writeFileDurable } from '../base/durable-file.js';
+import { nodeFs, parseTempName, writeFileDurable } from '../base/durable-file.js';
 
 export { claudeConfigDir, claudeSettingsPath } from './paths.js';
 import {
@@ -15,7 +15,7 @@ import {
   type HookCommands,
   type Obj,
 } from '../../common/claude/hook-entries.js';
-import { pidAlive } from '../base/pid-alive.js';
+import { sweepTemps } from '../base/temp-sweep.js';
 export { HOOK_TIMEOUT_SECONDS, isOurHookCommand, type HookCommands } from '../../common/claude/hook-entries.js';
 
 // Installs Fleetkeeper's SessionStart/SessionEnd hooks into Claude Code's settings.json.
@@ -115,22 +115,12 @@ async function freeBackupPath(settingsPath: string): Promise<string> {
  * user's config dir must not fill up with them. Only names of that exact shape whose writer
  * is gone are touched; best effort, never fails the install.
  */
-const TEMP_ABANDONED_MS = 10 * 60_000;
-
 async function sweepOurTemps(dir: string, name: string): Promise<void> {
-  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^\\.tmp-${esc}(?:\\.fleetkeeper-backup-[0-9TZ-]+)?\\.(\\d+)\\.[0-9a-f]{8}$`);
-  const names = await fsp.readdir(dir).catch(() => [] as string[]);
-  for (const n of names) {
-    const m = re.exec(n);
-    if (m === null) continue;
-    // A live pid may be a reused one: a temp older than any write takes is abandoned anyway.
-    if (pidAlive(Number(m[1]))) {
-      const st = await fsp.stat(resolve(dir, n)).catch(() => null);
-      if (st === null || Date.now() - st.mtimeMs < TEMP_ABANDONED_MS) continue;
-    }
-    await fsp.unlink(resolve(dir, n)).catch(() => undefined);
-  }
+  const backup = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.fleetkeeper-backup-[0-9TZ-]+$`);
+  await sweepTemps(dir, (n) => {
+    const t = parseTempName(n);
+    return t !== null && (t.target === name || backup.test(t.target)) ? t : null;
+  }).catch(() => 0);
 }
 
 /** Back up, then write `data` atomically over the target, keeping its mode. */

@@ -18,6 +18,10 @@ import { RegistryStore, type ConfLike } from './registry-store.js';
 import { openConfRegistry } from './registry-conf.js';
 import { bindingsOf, emptyRegistry, foldEvents } from '../../common/journal/registry-fold.js';
 import { WriteFailedError } from '../../common/base/errors.js';
+import { ABANDONED_TEMP_AGE_MS } from '../base/temp-sweep.js';
+import { spawnSync } from 'node:child_process';
+
+const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid as number;
 
 let dir: string;
 let paths: StatePaths;
@@ -210,13 +214,16 @@ describe('RegistryStore', () => {
     expect(archiveFiles()).toHaveLength(1);
     expect((await store.load()).doc).toEqual(doc);
   });
-  it('sweeps the store temp files a writer killed mid-persist left behind (old ones only), and nothing else', async () => {
+  it('sweeps the store temp files a writer killed mid-persist left behind, and nothing else', async () => {
     await appendEvent(paths, start('api', randomUUID(), '2024-05-01T10:00:00.000Z'));
     const store = new RegistryStore(paths);
     const old = join(paths.root, 'registry.json.tmp-1732391234a1b2c3');
     const fresh = join(paths.root, 'registry.json.tmp-1732391299d4e5f6');
     const other = join(paths.root, 'settings.json.tmp-1732391234a1b2c3');
-    for (const f of [old, fresh, other]) writeFileSync(f, '{"version":1,"rol');
+    const deadOurs = join(paths.root, `.tmp-registry.json.${deadPid()}.0a1b2c3d`);
+    const liveOurs = join(paths.root, `.tmp-registry.json.${process.pid}.0a1b2c3d`);
+    const deadOther = join(paths.root, `.tmp-settings.json.${deadPid()}.0a1b2c3d`);
+    for (const f of [old, fresh, other, deadOurs, liveOurs, deadOther]) writeFileSync(f, '{"version":1,"rol');
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(old, hourAgo, hourAgo);
     utimesSync(other, hourAgo, hourAgo);
@@ -224,7 +231,12 @@ describe('RegistryStore', () => {
     expect(existsSync(old)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
     expect(existsSync(other)).toBe(true);
-    expect(await store.sweepStoreTemps(0)).toBe(1);
+    // Ours carry the writer's pid: a dead writer's goes at once, a live one's stays.
+    expect(existsSync(deadOurs)).toBe(false);
+    expect(existsSync(liveOurs)).toBe(true);
+    expect(existsSync(deadOther)).toBe(true);
+    // conf's carry no pid: gone once older than any write takes.
+    expect(await store.sweepStoreTemps(new Date(Date.now() + ABANDONED_TEMP_AGE_MS))).toBe(1);
     expect(existsSync(fresh)).toBe(false);
   });
 });

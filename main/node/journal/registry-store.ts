@@ -11,7 +11,8 @@ import {
   type RegistryDoc,
 } from '../../common/journal/registry-fold.js';
 import { archiveEvents, archivedIds, readJournal, readSpool, sweepSpoolTmp, type SpoolCorruption } from './spool.js';
-import { fsyncDir } from '../base/durable-file.js';
+import { fsyncDir, parseTempName } from '../base/durable-file.js';
+import { sweepTemps } from '../base/temp-sweep.js';
 import { JsonFileStore } from '../base/json-store.js';
 import type { StatePaths } from '../base/state-dir.js';
 
@@ -25,8 +26,6 @@ export interface ConfLike {
 export function openRegistryFile(paths: StatePaths): ConfLike {
   return new JsonFileStore(join(paths.root, 'registry.json'));
 }
-
-const TMP_ABANDONED_MS = 10 * 60_000;
 
 export interface RegistryLoad {
   doc: RegistryDoc;
@@ -150,41 +149,32 @@ export class RegistryStore {
       this.paths,
       spool.events.map((e) => e.id),
     );
-    // A hook writes its temp file in well under a second: one this old belongs to a dead hook.
-    await sweepSpoolTmp(this.paths, TMP_ABANDONED_MS).catch(() => 0);
-    await this.sweepStoreTemps(TMP_ABANDONED_MS).catch(() => 0);
+    await sweepSpoolTmp(this.paths).catch(() => 0);
+    await this.sweepStoreTemps().catch(() => 0);
     return loaded.rebuilt && loaded.reason !== undefined
       ? { applied, corrupt: spool.corrupt, doc, rebuilt: loaded.reason }
       : { applied, corrupt: spool.corrupt, doc };
   }
 
   /**
-   * Removes the store writer's temp files (`registry.json.tmp-<10 digits><6 hex>`, written by
-   * conf's `atomically`) left by a writer that was killed mid-persist: atomically purges them
-   * on a normal exit only, so without this every crash mid-write leaks one into the state dir.
-   * The writer lock means no other process is persisting now; the age only guards a clock step.
+   * Removes the store writer's temp files left by a writer that was killed mid-persist: conf's
+   * `atomically` (`registry.json.tmp-<10 digits><6 hex>`, no pid: judged by age) purges them on
+   * a normal exit only, and our JsonFileStore (`.tmp-registry.json.<pid>.<8 hex>`) leaves one
+   * per kill, so without this every crash mid-write leaks one into the state dir.
    */
-  async sweepStoreTemps(olderThanMs: number, now: Date = new Date()): Promise<number> {
+  async sweepStoreTemps(now: Date = new Date()): Promise<number> {
     const file = this.defaultPath();
-    const dir = dirname(file);
-    const escaped = basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    // conf's atomically (`registry.json.tmp-<10 digits><6 hex>`) and our JsonFileStore
-    // (`.tmp-registry.json.<pid>.<8 hex>`, see durable-file tempPathFor).
-    const re = new RegExp(`^(?:${escaped}\\.tmp-\\d{10}[0-9a-f]{6}|\\.tmp-${escaped}\\.\\d+\\.[0-9a-f]{8})$`);
-    let removed = 0;
-    for (const name of await fsp.readdir(dir)) {
-      if (!re.test(name)) continue;
-      const path = join(dir, name);
-      try {
-        const st = await fsp.lstat(path);
-        if (!st.isFile() || now.getTime() - st.mtimeMs < olderThanMs) continue;
-        await fsp.unlink(path);
-        removed++;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-    }
-    return removed;
+    const name = basename(file);
+    const confTemp = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tmp-\\d{10}[0-9a-f]{6}$`);
+    return sweepTemps(
+      dirname(file),
+      (n) => {
+        if (confTemp.test(n)) return { pid: null };
+        const ours = parseTempName(n);
+        return ours !== null && ours.target === name ? ours : null;
+      },
+      now,
+    );
   }
 
   /** Bindings including events still in the spool (read-only: nothing is archived here). */

@@ -11,7 +11,7 @@ import {
   symlinkSync,
   mkdirSync,
 } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -203,14 +203,22 @@ describe('archive', () => {
 });
 
 describe('sweepSpoolTmp', () => {
-  it('removes only temp files older than the cutoff', async () => {
-    const old = join(paths.spoolTmp, `${newEventId()}.json`);
-    const fresh = join(paths.spoolTmp, `${newEventId()}.json`);
-    writeFileSync(old, '{"half');
-    writeFileSync(fresh, '{"half');
-    const past = new Date(Date.now() - 3_600_000);
-    utimesSync(old, past, past);
-    expect(await sweepSpoolTmp(paths, 60_000)).toBe(1);
-    expect(readdirSync(paths.spoolTmp)).toEqual([fresh.split('/').pop()]);
+  const tmpOf = (pid: number): string =>
+    join(paths.spoolTmp, `${newEventId().replace(/-\d{10}-/, `-${String(pid).padStart(10, '0')}-`)}.json`);
+
+  it('removes the temps of dead hooks and of reused pids, keeps a live write, and judges other names by age', async () => {
+    const dead = tmpOf(spawnSync(process.execPath, ['-e', '']).pid as number);
+    const inFlight = tmpOf(process.pid);
+    // Our pid, but written before this process started: a dead hook's pid that we reused.
+    const reused = tmpOf(process.pid);
+    const strayOld = join(paths.spoolTmp, 'stray-old');
+    const strayNew = join(paths.spoolTmp, 'stray-new');
+    for (const f of [dead, inFlight, reused, strayOld, strayNew]) writeFileSync(f, '{"half');
+    const beforeWeStarted = new Date(Date.now() - process.uptime() * 1000 - 60_000);
+    utimesSync(reused, beforeWeStarted, beforeWeStarted);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(strayOld, hourAgo, hourAgo);
+    expect(await sweepSpoolTmp(paths)).toBe(3);
+    expect(readdirSync(paths.spoolTmp).sort()).toEqual([inFlight.split('/').pop(), 'stray-new'].sort());
   });
 });

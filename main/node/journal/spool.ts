@@ -6,7 +6,8 @@ import type { JournalEvent } from '../../common/base/types.js';
 import { WriteFailedError, errorMessage } from '../../common/base/errors.js';
 import { canonicalJson } from '../../common/base/canonical-json.js';
 import { recordChecksum } from '../base/checksum.js';
-import { fsyncDir } from '../base/durable-file.js';
+import { durableWrite, fsyncDir } from '../base/durable-file.js';
+import { sweepTemps } from '../base/temp-sweep.js';
 import type { StatePaths } from '../base/state-dir.js';
 import { compareEvents, validateEventShape } from '../../common/journal/registry-fold.js';
 
@@ -54,30 +55,15 @@ export async function appendEvent(paths: StatePaths, fields: EventFields): Promi
   const event = { ...body, checksum: recordChecksum(body) } as JournalEvent;
   const problem = validateEventShape(event);
   if (problem !== null) throw new WriteFailedError(fileOf(paths.spoolNew, id), `refusing an invalid event: ${problem}`);
-  const buf = Buffer.from(`${canonicalJson(event)}\n`, 'utf8');
-  const tmp = fileOf(paths.spoolTmp, id);
-  const target = fileOf(paths.spoolNew, id);
-  let renamed = false;
-  try {
-    const h = await fsp.open(tmp, 'wx', 0o600);
-    try {
-      let off = 0;
-      while (off < buf.length) {
-        const { bytesWritten } = await h.write(buf, off, buf.length - off, off);
-        if (!(bytesWritten > 0)) throw new Error(`short write: ${off} of ${buf.length} bytes`);
-        off += bytesWritten;
-      }
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-    await fsp.rename(tmp, target);
-    renamed = true;
-    await fsyncDir(paths.spoolNew);
-  } catch (err) {
-    if (!renamed) await fsp.unlink(tmp).catch(() => undefined);
-    throw new WriteFailedError(target, errorMessage(err));
-  }
+  // Maildir: staged under spool/tmp, renamed into spool/new (never read back: the fold validates).
+  const data = Buffer.from(`${canonicalJson(event)}\n`, 'utf8');
+  await durableWrite({
+    tmp: fileOf(paths.spoolTmp, id),
+    target: fileOf(paths.spoolNew, id),
+    data,
+    mode: 0o600,
+    readBack: false,
+  });
   return event;
 }
 
@@ -228,19 +214,17 @@ export async function archiveEvents(paths: StatePaths, ids: readonly string[]): 
   }
 }
 
-/** Removes temp files left by hooks that died mid-write. Returns how many were removed. */
-export async function sweepSpoolTmp(paths: StatePaths, olderThanMs: number, now: Date = new Date()): Promise<number> {
-  let removed = 0;
-  for (const name of await listDir(paths.spoolTmp)) {
-    const file = join(paths.spoolTmp, name);
-    try {
-      const st = await fsp.lstat(file);
-      if (!st.isFile() || now.getTime() - st.mtimeMs < olderThanMs) continue;
-      await fsp.unlink(file);
-      removed++;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
-  return removed;
+/**
+ * Removes temp files left by hooks that died mid-write (the event id in the name carries the
+ * hook's pid; anything else in spool/tmp goes by age). Returns how many were removed.
+ */
+export function sweepSpoolTmp(paths: StatePaths, now: Date = new Date()): Promise<number> {
+  return sweepTemps(
+    paths.spoolTmp,
+    (name) => {
+      const m = EVENT_FILE_RE.exec(name);
+      return { pid: m === null ? null : Number((m[1] as string).split('-')[1]) };
+    },
+    now,
+  );
 }

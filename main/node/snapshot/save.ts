@@ -8,7 +8,7 @@ import type { TmuxTarget } from '../tmux/exec.js';
 import { queryFleet, queryInstance } from '../tmux/fleet-query.js';
 import { assignDefaultRoles } from '../tmux/roles.js';
 import { RegistryStore } from '../journal/registry-store.js';
-import { buildSnapshot, writeSnapshot } from './store.js';
+import { buildSnapshot, sweepSnapshotAndStatusTemps, writeSnapshot } from './store.js';
 import { applyRetention, type SnapshotListing } from './store.js';
 import type { Settings } from '../../common/settings/settings-model.js';
 
@@ -82,6 +82,8 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
   if (!sameInstance(fleet.instance, after)) {
     await unlink(`${deps.paths.snapshots}/${snapshot.id}.json`).catch(() => undefined);
     throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
+  // Under the writer lock: temps of saves and status writes killed earlier are swept here.
+  await sweepSnapshotAndStatusTemps(deps.paths).catch(() => 0);
   }
   const pruned = await applyRetention(
     deps.paths,

@@ -19,7 +19,7 @@ import {
   readSnapshot,
   restoreCandidates,
   restoreDefault,
-  sweepSnapshotTemps,
+  sweepSnapshotAndStatusTemps,
   writeSnapshot,
 } from './store.js';
 
@@ -131,7 +131,7 @@ describe('temp files', () => {
     return r.pid as number;
   }
 
-  it('listing ignores temp files; sweep removes those of dead writers and stale ones, keeps a write in flight', async () => {
+  it('listing ignores temp files; sweep removes those of dead writers and reused pids, keeps a write in flight', async () => {
     const a = await save(A, 1, 0);
     const dead = join(paths.snapshots, `.tmp-${a.id}.json.${deadPid()}.0a1b2c3d`);
     const inFlight = join(paths.snapshots, `.tmp-x.json.${process.pid}.deadbeef`);
@@ -139,17 +139,21 @@ describe('temp files', () => {
     const rootTemp = join(paths.root, `.tmp-daemon-status.json.${deadPid()}.00ff00ff`);
     const unrelatedRoot = join(paths.root, '.tmp-registry.json.1.abcd');
     for (const f of [dead, inFlight, oldOwn, rootTemp, unrelatedRoot]) writeFileSync(f, '{"half":');
-    const longAgo = new Date(Date.now() - 3600_000);
-    utimesSync(oldOwn, longAgo, longAgo);
+    // Our pid on a temp written before this process started: its writer died and we got the pid.
+    const beforeWeStarted = new Date(Date.now() - process.uptime() * 1000 - 60_000);
+    utimesSync(oldOwn, beforeWeStarted, beforeWeStarted);
+    // A write in flight stays however long it takes.
+    const longAgo = new Date(Date.now() - process.uptime() * 1000 + 1_000);
+    utimesSync(inFlight, longAgo, longAgo);
 
     const listing = await listSnapshots(paths);
     expect(listing).toEqual({ valid: [expect.objectContaining({ id: a.id })], corrupt: [] });
 
-    expect(await sweepSnapshotTemps(paths)).toBe(3);
+    expect(await sweepSnapshotAndStatusTemps(paths)).toBe(3);
     expect(readdirSync(paths.snapshots).sort()).toEqual([`.tmp-x.json.${process.pid}.deadbeef`, `${a.id}.json`].sort());
     expect(readdirSync(paths.root)).toContain('.tmp-registry.json.1.abcd'); // not ours to judge
     expect(readdirSync(paths.root)).not.toContain(`.tmp-daemon-status.json`);
-    expect(await sweepSnapshotTemps(paths)).toBe(0);
+    expect(await sweepSnapshotAndStatusTemps(paths)).toBe(0);
   });
 });
 

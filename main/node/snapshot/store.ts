@@ -17,7 +17,7 @@ export {
   parseSnapshot,
   type SnapshotListing,
 } from './reader.js';
-export { buildSnapshot, writeSnapshot, sweepSnapshotTemps, newSnapshotId } from './writer.js';
+export { buildSnapshot, writeSnapshot, sweepSnapshotAndStatusTemps, newSnapshotId } from './writer.js';
 
 /** One tmux server instance as a string: handles are only valid within one. */
 export function instanceKey(i: ServerInstance): string {

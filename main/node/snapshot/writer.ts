@@ -1,14 +1,14 @@
-import { access, mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Binding, FleetState, SaveTrigger, Snapshot } from '../../common/base/types.js';
 import { InvalidInputError, WriteFailedError, errorMessage } from '../../common/base/errors.js';
 import { snapshotIdStamp, validateSnapshot } from '../../common/snapshot/validate.js';
 import { withChecksum } from '../base/checksum.js';
-import { TEMP_PREFIX, nodeFs, writeFileDurable, type DurableFs } from '../base/durable-file.js';
+import { nodeFs, parseTempName, writeFileDurable, type DurableFs } from '../base/durable-file.js';
 import { parseSnapshot, snapshotFileName } from './reader.js';
 import type { StatePaths } from '../base/state-dir.js';
-import { pidAlive } from '../base/pid-alive.js';
+import { sweepTemps } from '../base/temp-sweep.js';
 
 /** Copies only the fields a snapshot may hold, so registry extras never make it invalid. */
 function copyBinding(b: Binding): Binding {
@@ -137,47 +137,22 @@ export async function writeSnapshot(
   return parsed.snapshot;
 }
 
-/** A temp file is left over when its writer is gone, or when it is older than any write takes. */
-const TEMP_MAX_AGE_MS = 10 * 60 * 1000;
-
-async function sweepDir(dir: string, match: (name: string) => boolean, nowMs: number): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return 0;
-  }
-  let removed = 0;
-  for (const name of names) {
-    if (!name.startsWith(TEMP_PREFIX) || !match(name)) continue;
-    // Temp names end in `.<pid>.<hex>` (durable-file.ts tempPathFor).
-    const pid = Number(/\.(\d+)\.[0-9a-f]+$/.exec(name)?.[1] ?? NaN);
-    const path = join(dir, name);
-    try {
-      const st = await stat(path);
-      const writerGone = !Number.isInteger(pid) || pid <= 0 || !pidAlive(pid);
-      if (!writerGone && nowMs - st.mtimeMs < TEMP_MAX_AGE_MS) continue;
-      await unlink(path);
-      removed++;
-    } catch {
-      continue;
-    }
-  }
-  return removed;
-}
+const STATUS_FILES = ['daemon-status.json', 'restore-handled.json'];
 
 /**
- * Removes temp files left by writes that were killed (snapshots, plus the daemon-status and
- * restore-handled files in the state root). A temp whose writer still runs and is recent is
- * a write in flight and is left alone. Returns how many were removed.
+ * Removes the temp files of killed durable writes of snapshots (snapshots/) and of the status
+ * files in the state root (daemon-status.json, restore-handled.json). A temp whose writer
+ * still runs is a write in flight and is left alone. Returns how many were removed.
  */
-export async function sweepSnapshotTemps(paths: StatePaths, now: Date = new Date()): Promise<number> {
-  const nowMs = now.getTime();
-  const inSnapshots = await sweepDir(paths.snapshots, () => true, nowMs);
-  const inRoot = await sweepDir(
+export async function sweepSnapshotAndStatusTemps(paths: StatePaths, now: Date = new Date()): Promise<number> {
+  const inSnapshots = await sweepTemps(paths.snapshots, parseTempName, now);
+  const inRoot = await sweepTemps(
     paths.root,
-    (n) => n.startsWith(`${TEMP_PREFIX}daemon-status.json.`) || n.startsWith(`${TEMP_PREFIX}restore-handled.json.`),
-    nowMs,
+    (name) => {
+      const t = parseTempName(name);
+      return t !== null && STATUS_FILES.includes(t.target) ? t : null;
+    },
+    now,
   );
   return inSnapshots + inRoot;
 }
