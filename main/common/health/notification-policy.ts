@@ -12,6 +12,8 @@ export interface PolicyNotification {
   urgency: 'low' | 'normal' | 'critical';
   /** What a click does, where the platform delivers clicks. */
   action: ActionId;
+  /** For the alert channels beyond the desktop (alertCommand): which edge of red this is. */
+  event?: 'red' | 'renotify' | 'recovery';
 }
 
 export interface PolicyConfig {
@@ -85,14 +87,22 @@ function onHealth(
     const body = /\bsnapshot\b/.test(reason) ? reason : `${reason} (${ageText(r)})`;
     if (s.red === null || s.red.kind !== kind) {
       next.red = { kind, since: s.red?.since ?? now, lastNotifiedAt: now };
-      return [next, [{ title: RED_TITLE[kind][0], body, urgency: 'critical', action: 'open-dashboard' }]];
+      return [next, [{ title: RED_TITLE[kind][0], body, urgency: 'critical', action: 'open-dashboard', event: 'red' }]];
     }
     if (now - s.red.lastNotifiedAt >= cfg.renotifyMinutes * 60_000) {
       next.red = { ...s.red, lastNotifiedAt: now };
       const red = `red for ${formatAgo((now - s.red.since) / 1000)}`;
       return [
         next,
-        [{ title: RED_TITLE[kind][1], body: `${body}; ${red}`, urgency: 'critical', action: 'open-dashboard' }],
+        [
+          {
+            title: RED_TITLE[kind][1],
+            body: `${body}; ${red}`,
+            urgency: 'critical',
+            action: 'open-dashboard',
+            event: 'renotify',
+          },
+        ],
       ];
     }
     return [next, []];
@@ -101,7 +111,10 @@ function onHealth(
     next.red = null;
     const state = r.state as Exclude<HealthState, RedKind>;
     const body = `${ageText(r)}; was red for ${formatAgo((now - s.red.since) / 1000)}`;
-    return [next, [{ title: RECOVERED_TITLE[state], body, urgency: 'normal', action: 'open-dashboard' }]];
+    return [
+      next,
+      [{ title: RECOVERED_TITLE[state], body, urgency: 'normal', action: 'open-dashboard', event: 'recovery' }],
+    ];
   }
   return [next, []];
 }

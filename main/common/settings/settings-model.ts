@@ -21,7 +21,28 @@ export interface Settings {
   alertCommand: string | null;
   /** Requested (GET) after every verified save, for an outside dead-man's switch (healthchecks.io style). */
   heartbeatUrl: string | null;
+  /** More environment variable names carried with each Claude (never one that looks like a secret). */
+  claudeEnv: string[];
+  /** Programs restored with their arguments: a bare name matches the program, `~text` anywhere in the command line. */
+  restorePrograms: string[];
 }
+
+/** tmux-resurrect's default list of programs it restores. */
+export const DEFAULT_RESTORE_PROGRAMS: readonly string[] = [
+  'vi',
+  'vim',
+  'nvim',
+  'emacs',
+  'man',
+  'less',
+  'more',
+  'tail',
+  'top',
+  'htop',
+  'irssi',
+  'weechat',
+  'mutt',
+];
 
 export type RestoreOnStart = 'ask' | 'auto' | 'off';
 
@@ -38,6 +59,8 @@ export const DEFAULT_SETTINGS: Settings = {
   launch: { maxOutstanding: 0, capS: 15, brakeAfter: 3 },
   alertCommand: null,
   heartbeatUrl: null,
+  claudeEnv: [],
+  restorePrograms: [...DEFAULT_RESTORE_PROGRAMS],
 };
 
 const LAUNCH_LIMITS: Record<keyof Settings['launch'], [number, number]> = {
@@ -60,7 +83,6 @@ function num(name: string, v: unknown, [lo, hi]: [number, number]): number {
   return v;
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function alertCommand(v: unknown): string | null {
@@ -86,6 +108,12 @@ function heartbeatUrl(v: unknown): string | null {
   if (!ok)
     throw new InvalidInputError(`heartbeatUrl must be an http:// or https:// URL or null, got ${JSON.stringify(v)}`);
   return v as string;
+}
+
+function nameList(name: string, v: unknown, item: (s: string) => boolean, what: string): string[] {
+  if (!Array.isArray(v) || v.length > 200 || !v.every((x) => typeof x === 'string' && item(x)))
+    throw new InvalidInputError(`${name} must be a list of ${what}, got ${JSON.stringify(v)}`);
+  return [...new Set(v as string[])];
 }
 
 /** Merges a partial update over current settings, validating every field it touches. */
@@ -114,6 +142,22 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
         break;
       case 'heartbeatUrl':
         next.heartbeatUrl = heartbeatUrl(v);
+        break;
+      case 'claudeEnv':
+        next.claudeEnv = nameList(
+          key,
+          v,
+          (x) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(x),
+          'environment variable names (letters, digits, _)',
+        );
+        break;
+      case 'restorePrograms':
+        next.restorePrograms = nameList(
+          key,
+          v,
+          (x) => x.trim() !== '' && x !== '~' && x.length <= 256 && !CONTROL.test(x),
+          'program names or ~text entries (one line each)',
+        );
         break;
       case 'retention': {
         if (v === null || typeof v !== 'object')
