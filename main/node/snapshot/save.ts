@@ -77,13 +77,13 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
   const folded = await deps.registry.foldSpool();
   const bindings = await deps.registry.bindings();
   const draft = buildSnapshot(fleet, bindings, trigger, started);
+  // Under the writer lock: temps of saves and status writes killed earlier are swept here.
+  await sweepSnapshotAndStatusTemps(deps.paths).catch(() => 0);
   const snapshot = await writeSnapshot(deps.paths, { ...draft, durationMs: Math.round(performance.now() - t0) });
   const after = await (deps.instanceNow ?? (() => queryInstance(deps.target)))().catch(() => null);
   if (!sameInstance(fleet.instance, after)) {
     await unlink(`${deps.paths.snapshots}/${snapshot.id}.json`).catch(() => undefined);
     throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
-  // Under the writer lock: temps of saves and status writes killed earlier are swept here.
-  await sweepSnapshotAndStatusTemps(deps.paths).catch(() => 0);
   }
   const pruned = await applyRetention(
     deps.paths,
