@@ -73,7 +73,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     name: 'socket',
     type: 'string',
     value: 'NAME',
-    summary: 'tmux server socket name (tmux -L); default $FLEETKEEPER_TMUX_SOCKET',
+    summary: 'tmux server: socket name (tmux -L) or absolute path (-S); default $FLEETKEEPER_TMUX_SOCKET',
   },
   { name: 'help', short: 'h', type: 'boolean', summary: 'help for the command' },
   { name: 'version', short: 'v', type: 'boolean', summary: 'print the version' },

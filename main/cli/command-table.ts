@@ -112,6 +112,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { name: 'interval', type: 'number', above: 0, value: 'S', summary: 'seconds between saves' },
       { name: 'stale-after', type: 'number', above: 0, value: 'S', summary: 'stale after S seconds' },
+      {
+        name: 'if-idle',
+        type: 'boolean',
+        summary: 'exit 0 without starting when a daemon or the app already saves this state dir',
+      },
     ],
     example: 'fleetkeeper daemon --interval 60',
     run: async ({ context, json, args }) =>
@@ -119,6 +124,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         intervalS: num(args.options.interval),
         staleAfterS: num(args.options['stale-after']),
         json,
+        ifIdle: bool(args.options['if-idle']),
       }),
   },
   {

@@ -1,10 +1,11 @@
-import { join } from 'node:path';
 import type { CliContext } from '../context.js';
 import { Daemon } from '../../node/daemon/daemon.js';
 import { acquireWriterLock } from '../../node/base/writer-lock.js';
 import { createNodeNotifier } from '../../node/desktop/notifier.js';
+import { AlertService } from '../../node/alerts/alert-service.js';
 import { NotificationPolicy } from '../../common/health/notification-policy.js';
-import { InvalidInputError, errorMessage } from '../../common/base/errors.js';
+import { InvalidInputError } from '../../common/base/errors.js';
+import { daemonLockPaths, readSaverState } from '../../node/daemon/saver-state.js';
 
 /**
  * The headless daemon for SSH-only hosts: the same Daemon the tray app runs in-process,
@@ -13,36 +14,50 @@ import { InvalidInputError, errorMessage } from '../../common/base/errors.js';
  */
 export async function daemonCommand(
   ctx: CliContext,
-  flags: { intervalS?: number; staleAfterS?: number; json?: boolean },
+  flags: { intervalS?: number; staleAfterS?: number; json?: boolean; ifIdle?: boolean },
 ): Promise<number> {
   const { intervalS, staleAfterS } = flags;
   if (intervalS !== undefined && staleAfterS !== undefined && staleAfterS <= intervalS) {
     throw new InvalidInputError(`--stale-after (${staleAfterS}) must be greater than --interval (${intervalS})`);
   }
-  const single = await acquireWriterLock(
-    { ...ctx.paths, lockFile: join(ctx.paths.root, 'daemon.lock') },
-    `daemon (pid ${process.pid})`,
-  );
   // With --json the log is a stream of JSON lines on stdout (one object per event).
   const log = (line: string) => {
     const at = new Date().toISOString();
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ at, pid: process.pid, message: line })}\n`);
     else process.stderr.write(`${at} fleetkeeper daemon: ${line}\n`);
   };
-  const notifier = createNodeNotifier({ appName: 'Fleetkeeper' });
-  const policy = new NotificationPolicy(() => {
-    const s = ctx.settings.get();
-    return {
-      renotifyMinutes: s.renotifyMinutes,
-      wakeGraceS: s.graceS + (intervalS ?? s.intervalS),
-      enabled: s.notifications,
-      tzOffsetMinutes: -new Date().getTimezoneOffset(),
-    };
+  if (flags.ifIdle === true) {
+    // The tmux plugin starts a daemon at every server start: not when one (or the app) saves already.
+    const saver = await readSaverState(ctx.paths);
+    if (saver.running) {
+      log(`not started: a saver already holds ${ctx.paths.root} (${saver.detail})`);
+      return 0;
+    }
+  }
+  const single = await acquireWriterLock(daemonLockPaths(ctx.paths), `daemon (pid ${process.pid})`);
+  const alerts = new AlertService({
+    paths: ctx.paths,
+    settings: () => ctx.settings.get(),
+    desktop: createNodeNotifier({ appName: 'Fleetkeeper' }),
+    log,
   });
+  const policyFor = (desktop: boolean) =>
+    new NotificationPolicy(() => {
+      const s = ctx.settings.get();
+      return {
+        renotifyMinutes: s.renotifyMinutes,
+        wakeGraceS: s.graceS + (intervalS ?? s.intervalS),
+        enabled: desktop ? s.notifications : true,
+        tzOffsetMinutes: -new Date().getTimezoneOffset(),
+      };
+    });
+  // The `notifications` setting is about the desktop; alertCommand follows its own policy.
+  const policy = policyFor(true);
+  const alertPolicy = policyFor(false);
   const deliver = (events: ReturnType<NotificationPolicy['handle']>) => {
     for (const n of events) {
       log(`notify [${n.urgency}] ${n.title}: ${n.body}`);
-      notifier.notify(n).catch((err: unknown) => log(`notification failed: ${errorMessage(err)}`));
+      void alerts.desktop(n);
     }
   };
   let lastState = '';
@@ -60,9 +75,12 @@ export async function daemonCommand(
       if (report.state !== lastState) log(`health: ${report.state} — ${report.reason}`);
       lastState = report.state;
       deliver(policy.handle({ kind: 'health', report }));
+      for (const n of alertPolicy.handle({ kind: 'health', report })) alerts.command(n, report);
     },
+    onSaved: () => alerts.saved(),
   });
   deliver(policy.handle({ kind: 'start' }));
+  alertPolicy.handle({ kind: 'start' });
   await daemon.start();
   log(`running (interval ${daemon.intervalS()} s, stale after ${daemon.staleAfterS()} s, state dir ${ctx.paths.root})`);
   await new Promise<void>((resolve) => {
@@ -72,6 +90,7 @@ export async function daemonCommand(
   });
   log('stopping');
   await daemon.stop();
+  await alerts.stop();
   await single.release();
   return 0;
 }

@@ -1,6 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
 import { gatherHealth } from '../../node/daemon/health-service.js';
+import { readSaverState } from '../../node/daemon/saver-state.js';
 import { shortStatus, formatAge, tmuxStatus } from '../../common/health/status-line.js';
 
 export async function statusCommand(
@@ -8,6 +9,8 @@ export async function statusCommand(
   out: Output,
   flags: { short?: boolean; tmux?: boolean; staleAfterS?: number },
 ): Promise<number> {
+  // The one-line forms run on tmux's clock: they show freshness only.
+  const saverP = flags.short || flags.tmux ? null : readSaverState(ctx.paths);
   const report = await gatherHealth(
     {
       paths: ctx.paths,
@@ -19,6 +22,7 @@ export async function statusCommand(
     },
     flags.staleAfterS,
   );
+  const saver = saverP === null ? null : await saverP;
   const text = () => {
     if (flags.tmux) return tmuxStatus(report);
     if (flags.short) return shortStatus(report);
@@ -28,10 +32,13 @@ export async function statusCommand(
       `${report.state.toUpperCase()} (${report.colour}): ${report.reason}`,
       `newest snapshot: ${report.newestSnapshotId ?? 'none'} · saved ${age}`,
       `${c.sessions} sessions · ${c.windows} windows · ${c.panes} panes · ${c.claudePanes} Claude`,
+      saver === null || saver.running
+        ? `saver: ${saver?.detail ?? '?'}`
+        : `saver: NONE — the daemon is ${saver.detail}; start one: fleetkeeper daemon (or the tray app)`,
       ...report.problems.map((p) => `problem [${p.code}]: ${p.message}`),
     ];
     return lines.join('\n');
   };
-  out.result(report, text);
+  out.result(saver === null ? report : { ...report, saver }, text);
   return report.state === 'fresh' ? 0 : 1;
 }

@@ -144,6 +144,15 @@ describe('computeHealth: other states', () => {
     }
   });
 
+  it('FK HOOKS only when Claude panes are uncovered: hooks missing with zero Claude panes stays fresh', () => {
+    for (const hooks of ['missing', 'outdated', 'invalid'] as const) {
+      const r = at(10, { hooks, newest: { ...newest(10), claudePanes: 0 } });
+      expect([r.state, r.colour]).toEqual(['fresh', 'green']);
+      expect(r.problems.map((p) => p.code)).toContain(hooks === 'outdated' ? 'hooks-outdated' : 'hooks-missing');
+      expect(at(10, { hooks }).state).toBe('hooks-missing');
+    }
+  });
+
   it('passes problems through without duplicating codes the caller already raised', () => {
     const problems = [
       { code: 'hooks-missing' as const, message: 'from caller' },

@@ -104,7 +104,13 @@ export function computeHealth(input: HealthInput): HealthReport {
   }
 
   const gaps: string[] = [];
-  if (input.hooks === 'missing') gaps.push('Claude hooks are not installed');
+  // Hooks matter for Claude panes: with none in the fleet, nothing is left uncovered, so the
+  // badge stays green (the problem is still listed for `status` and `doctor`).
+  const hooksMatter = counts.claudePanes > 0 || input.unboundClaudePanes > 0;
+  if (!hooksMatter && input.hooks !== 'installed') {
+    const code = input.hooks === 'outdated' ? 'hooks-outdated' : 'hooks-missing';
+    problems = withProblem(problems, { code, message: `Claude hooks are ${input.hooks} (no Claude panes yet)` });
+  } else if (input.hooks === 'missing') gaps.push('Claude hooks are not installed');
   else if (input.hooks === 'outdated') gaps.push('Claude hooks are outdated');
   else if (input.hooks === 'invalid')
     gaps.push("Claude's settings.json could not be read, so the hooks cannot be checked");

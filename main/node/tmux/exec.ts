@@ -10,10 +10,14 @@ export interface TmuxTarget {
   bin?: string;
 }
 
-/** `--socket` / `$FLEETKEEPER_TMUX_SOCKET`, else the default server. */
+/**
+ * `--socket` / `$FLEETKEEPER_TMUX_SOCKET`, else the default server. A name is tmux's `-L`; an
+ * absolute path is its `-S` (the tmux plugin passes `#{socket_path}`).
+ */
 export function tmuxTargetFrom(socketFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): TmuxTarget {
   const name = socketFlag ?? env.FLEETKEEPER_TMUX_SOCKET;
-  return name !== undefined && name !== '' ? { socketName: name } : {};
+  if (name === undefined || name === '') return {};
+  return name.startsWith('/') ? { socketPath: name } : { socketName: name };
 }
 
 export function socketArgs(target: TmuxTarget): string[] {
