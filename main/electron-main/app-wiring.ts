@@ -9,6 +9,8 @@ import { FleetkeeperError } from '../common/base/errors.js';
 import type { TrayPlatform } from '../common/tray/tray-model.js';
 import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/base/state-dir.js';
 import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux/exec.js';
+import { AlertService } from '../node/alerts/alert-service.js';
+import { NotificationPolicy } from '../common/health/notification-policy.js';
 import { SettingsStore, openSettingsFile, type SettingsBackend } from '../node/settings/settings-store.js';
 import { RegistryStore, openRegistryFile, type ConfLike } from '../node/journal/registry-store.js';
 import {
@@ -108,6 +110,19 @@ export function wireApp(o: AppWiringOptions): WiredApp {
   );
   const claudeSettings = claudeSettingsPath(o.env);
   let controller: AppController | null = null;
+  // alertCommand and heartbeatUrl reach a user the tray cannot (away from this screen); the
+  // tray's own notifications stay with the controller. Its policy ignores `notifications`.
+  const alerts = new AlertService({ paths, settings: () => settings.get(), desktop: null, log: o.log ?? (() => {}) });
+  const alertPolicy = new NotificationPolicy(() => {
+    const s = settings.get();
+    return {
+      renotifyMinutes: s.renotifyMinutes,
+      wakeGraceS: s.graceS + s.intervalS,
+      enabled: true,
+      tzOffsetMinutes: -clock().getTimezoneOffset(),
+    };
+  }, clock);
+  alertPolicy.handle({ kind: 'start' });
   const d = new Daemon({
     paths,
     target,
@@ -117,7 +132,11 @@ export function wireApp(o: AppWiringOptions): WiredApp {
     claudeSettingsPath: claudeSettings,
     hookCommands: o.hookCommands,
     ...o.daemon,
-    onHealth: (report) => void controller?.onHealth(report),
+    onHealth: (report) => {
+      void controller?.onHealth(report);
+      for (const n of alertPolicy.handle({ kind: 'health', report })) alerts.command(n, report);
+    },
+    onSaved: () => alerts.saved(),
     log: o.log,
   });
   const saveNow = async (trigger: Parameters<Daemon['saveNow']>[0]): Promise<Snapshot> => {
