@@ -1,38 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
 import { CLI, json, runCli } from './helpers/cli.js';
+import { isolatedEnv, tempDir, type TempDir } from './helpers/fixtures.js';
 
 // The CLI contract: every command answers --json with one document, exits 0 on success and
 // non-zero with a one-line reason, and status tells the truth through its exit code.
 
+let temp: TempDir;
 let root: string;
 let env: NodeJS.ProcessEnv;
 let tmux: TmuxHarness;
 const cli = (...args: string[]) => runCli([...args, '--socket', tmux.socket], env);
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'fk-cli-'));
-  mkdirSync(join(root, 'home'));
-  env = {
-    ...process.env,
-    FLEETKEEPER_HOME: join(root, 'state'),
-    CLAUDE_CONFIG_DIR: join(root, 'claude'),
-    HOME: join(root, 'home'),
-    SHELL: '/bin/sh',
-  };
-  delete env.TMUX;
-  delete env.TMUX_PANE;
-  delete env.FLEETKEEPER_TMUX_SOCKET;
+  temp = tempDir('cli');
+  root = temp.dir;
+  // The state dir is not created here: the CLI creates it.
+  env = isolatedEnv(root);
   tmux = new TmuxHarness(env);
 }, 60_000);
 
 afterAll(async () => {
   await tmux.kill();
-  rmSync(root, { recursive: true, force: true });
+  temp.dispose();
 });
 
 describe('fleetkeeper CLI', () => {

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
 import { CLI } from './helpers/cli.js';
+import { isolatedEnv, tempDir, type TempDir } from './helpers/fixtures.js';
 import { dbusSkipReason, startDbusSession, type DbusSession } from './helpers/dbus-session.js';
 import { startNotificationServer, type NotificationServer } from './helpers/notification-server.js';
 
@@ -15,7 +13,7 @@ import { startNotificationServer, type NotificationServer } from './helpers/noti
 const skip = dbusSkipReason();
 
 describe.skipIf(skip !== null)(`daemon notifications over D-Bus${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let root: string;
+  let temp: TempDir | null = null;
   let env: NodeJS.ProcessEnv;
   let tmux: TmuxHarness;
   let bus: DbusSession;
@@ -25,19 +23,10 @@ describe.skipIf(skip !== null)(`daemon notifications over D-Bus${skip ? ` (skipp
   let stoppedPid: number | null = null;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'fk-dnotify-'));
-    mkdirSync(join(root, 'home'));
+    temp = tempDir('dnotify');
     bus = await startDbusSession();
     server = await startNotificationServer(bus.address);
-    env = {
-      ...process.env,
-      FLEETKEEPER_HOME: join(root, 'state'),
-      CLAUDE_CONFIG_DIR: join(root, 'claude'),
-      HOME: join(root, 'home'),
-      SHELL: '/bin/sh',
-      DBUS_SESSION_BUS_ADDRESS: bus.address,
-    };
-    delete env.TMUX;
+    env = isolatedEnv(temp.dir, { DBUS_SESSION_BUS_ADDRESS: bus.address });
     tmux = new TmuxHarness(env);
   }, 60_000);
 
@@ -48,7 +37,7 @@ describe.skipIf(skip !== null)(`daemon notifications over D-Bus${skip ? ` (skipp
     await tmux.kill();
     await server?.stop();
     await bus?.stop();
-    rmSync(root, { recursive: true, force: true });
+    temp?.dispose();
   });
 
   it('notifies critical when saves start failing and once on recovery', async () => {

@@ -1,19 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HealthReport } from '../main/common/base/types.js';
 import { DEFAULT_SETTINGS } from '../main/common/settings/settings-model.js';
-import { ensureStateDir, type StatePaths } from '../main/node/base/state-dir.js';
+import type { StatePaths } from '../main/node/base/state-dir.js';
 import { RegistryStore } from '../main/node/journal/registry-store.js';
 import { Daemon } from '../main/node/daemon/daemon.js';
 import { listSnapshots } from '../main/node/snapshot/store.js';
 import { readDaemonStatus } from '../main/node/daemon/status.js';
-import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
+import { waitFor, type TmuxHarness } from './helpers/tmux-harness.js';
+import { tmuxWorld, type TmuxWorld } from './helpers/fixtures.js';
 
 // The headless daemon against a real tmux server: its own clock, saves on layout changes,
 // quiet without a server (and never starts one), reconnects to a new server.
 
+let world: TmuxWorld;
 let root: string;
 let paths: StatePaths;
 let tmux: TmuxHarness;
@@ -38,18 +38,15 @@ function makeDaemon(intervalS: number): Daemon {
 const snaps = async () => (await listSnapshots(paths)).valid;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'fk-daemon-'));
-  paths = ensureStateDir(join(root, 'state'));
-  mkdirSync(join(root, 'home'));
-  tmux = new TmuxHarness({ ...process.env, HOME: join(root, 'home'), SHELL: '/bin/sh' });
+  world = tmuxWorld('daemon');
+  ({ dir: root, paths, tmux } = world);
   health.length = 0;
   daemon = null;
 });
 
 afterEach(async () => {
   await daemon?.stop();
-  await tmux.kill();
-  rmSync(root, { recursive: true, force: true });
+  await world.dispose();
 });
 
 describe('daemon', () => {

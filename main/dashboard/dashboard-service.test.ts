@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TmuxHarness } from '../../test/helpers/tmux-harness.js';
+import type { TmuxHarness } from '../../test/helpers/tmux-harness.js';
+import { tmuxWorld, type TmuxWorld } from '../../test/helpers/fixtures.js';
 import type { SnapshotSummary } from '../common/snapshot/validate.js';
 import type { RestoreReport } from '../node/restore/service.js';
 import { DashboardService, restoreResultView, timelinePoints } from './dashboard-service.js';
-import { ensureStateDir, type StatePaths } from '../node/base/state-dir.js';
+import type { StatePaths } from '../node/base/state-dir.js';
 import { SettingsStore, openSettingsFile } from '../node/settings/settings-store.js';
 import { RegistryStore } from '../node/journal/registry-store.js';
 import { hookCommands } from '../node/claude/settings-file.js';
@@ -112,15 +112,15 @@ describe('restoreResultView', () => {
 });
 
 describe('DashboardService against the real core', () => {
+  let world: TmuxWorld;
   let root: string;
   let paths: StatePaths;
   let tmux: TmuxHarness;
   let svc: DashboardService;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'fk-dash-svc-'));
-    paths = ensureStateDir(join(root, 'state'));
-    tmux = new TmuxHarness({ ...process.env, HOME: root, SHELL: '/bin/sh' });
+    world = tmuxWorld('dash-svc');
+    ({ dir: root, paths, tmux } = world);
     await tmux.run('new-session', '-d', '-s', 'one', '-c', root);
     await tmux.run('split-window', '-t', 'one', '-c', root);
     svc = new DashboardService({
@@ -135,8 +135,7 @@ describe('DashboardService against the real core', () => {
   });
 
   afterAll(async () => {
-    await tmux.kill();
-    rmSync(root, { recursive: true, force: true });
+    await world.dispose();
   });
 
   it('answers refusals as data and touches nothing', async () => {

@@ -1,19 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HealthReport } from '../../common/base/types.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../common/settings/settings-model.js';
-import { ensureStateDir, type StatePaths } from '../base/state-dir.js';
+import type { StatePaths } from '../base/state-dir.js';
 import { RegistryStore } from '../journal/registry-store.js';
 import { listSnapshots } from '../snapshot/store.js';
 import { Daemon, type DaemonOptions } from './daemon.js';
 import { readDaemonStatus } from './status.js';
-import { TmuxHarness, waitFor } from '../../../test/helpers/tmux-harness.js';
+import { waitFor, type TmuxHarness } from '../../../test/helpers/tmux-harness.js';
+import { tmuxWorld, type TmuxWorld } from '../../../test/helpers/fixtures.js';
 
 // The daemon's lifecycle against a real tmux server: stop() ends everything it started, waits
 // for the save in flight, and leaves `stopped` as the last word on disk.
 
+let world: TmuxWorld;
 let root: string;
 let paths: StatePaths;
 let tmux: TmuxHarness;
@@ -39,10 +40,8 @@ function makeDaemon(settings: () => Settings, extra: Partial<DaemonOptions> = {}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'fk-daemon-life-'));
-  paths = ensureStateDir(join(root, 'state'));
-  mkdirSync(join(root, 'home'));
-  tmux = new TmuxHarness({ ...process.env, HOME: join(root, 'home'), SHELL: '/bin/sh' });
+  world = tmuxWorld('daemon-life');
+  ({ dir: root, paths, tmux } = world);
   health.length = 0;
   daemon = null;
   stoppedServer = null;
@@ -51,8 +50,7 @@ beforeEach(() => {
 afterEach(async () => {
   if (stoppedServer !== null) process.kill(stoppedServer, 'SIGCONT');
   await daemon?.stop();
-  await tmux.kill();
-  rmSync(root, { recursive: true, force: true });
+  await world.dispose();
 });
 
 describe('daemon lifecycle', () => {

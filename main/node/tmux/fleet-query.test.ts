@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TmuxError } from '../../common/base/errors.js';
 import type { FleetState, PaneSnapshot } from '../../common/base/types.js';
 import { TmuxHarness, waitFor } from '../../../test/helpers/tmux-harness.js';
+import { tempDir, withoutTmux } from '../../../test/helpers/fixtures.js';
 import { ControlClient } from './control-client.js';
 import {
   fleetQueryArgs,
@@ -16,11 +16,10 @@ import {
 } from './fleet-query.js';
 import { socketArgs } from './exec.js';
 
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.TMUX;
-delete env.TMUX_PANE;
+const env = withoutTmux();
 
-const root = realpathSync(mkdtempSync(join(tmpdir(), 'fk-fleet-q-')));
+const temp = tempDir('fleet-q');
+const root = temp.dir;
 const canary = join(root, 'canary');
 let harness: TmuxHarness | null = null;
 let client: ControlClient | null = null;
@@ -31,7 +30,7 @@ afterEach(async () => {
   await harness?.kill();
   harness = null;
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => temp.dispose());
 
 /** tmux's argv parser takes a trailing `;` as a command separator; `\;` is a literal one. */
 const arg = (s: string) => (s.endsWith(';') ? `${s.slice(0, -1)}\\;` : s);

@@ -1,25 +1,26 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../common/base/errors.js';
 import type { FleetState } from '../../common/base/types.js';
 import { TmuxHarness } from '../../../test/helpers/tmux-harness.js';
+import { tempDir, withoutTmux } from '../../../test/helpers/fixtures.js';
 import { queryFleet } from './fleet-query.js';
-import { assignDefaultRoles, findRoleConflicts, getRole, ROLE_OPTION, setRole, tmuxArgvSafe } from './roles.js';
+import { assignDefaultRoles, findRoleConflicts, getRole, setRole } from './roles.js';
+import { ROLE_OPTION } from '../../common/tmux/fleet-format.js';
+import { tmuxArg } from '../../common/tmux/quoting.js';
 import type { TmuxTarget } from './exec.js';
 
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.TMUX;
-delete env.TMUX_PANE;
+const env = withoutTmux();
 
-const dir = mkdtempSync(join(tmpdir(), 'fk-roles-'));
+const temp = tempDir('roles');
+const dir = temp.dir;
 let harness: TmuxHarness | null = null;
 afterEach(async () => {
   await harness?.kill();
   harness = null;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => temp.dispose());
 
 async function server(): Promise<{ h: TmuxHarness; t: TmuxTarget }> {
   const h = (harness = new TmuxHarness(env));
@@ -56,8 +57,8 @@ describe('roles with real tmux', () => {
       message: 'no tmux pane matches "%999"',
     });
     await expect(setRole(t, 'nosuch:0.0', 'api')).rejects.toThrow(/no tmux pane matches "nosuch:0.0"/);
-    // A trailing `;` in an argv element would split the tmux command line; tmuxArgvSafe keeps it.
-    await h.run('set-option', '-p', '-t', 'main:0.0', '@probe', tmuxArgvSafe('ends;'));
+    // A trailing `;` in an argv element would split the tmux command line; tmuxArg keeps it.
+    await h.run('set-option', '-p', '-t', 'main:0.0', '@probe', tmuxArg('ends;'));
     expect(await h.run('show-options', '-p', '-v', '-t', 'main:0.0', '@probe')).toBe('ends;\n');
     await expect(getRole(t, '')).rejects.toThrow(/invalid tmux pane target ""/);
   });

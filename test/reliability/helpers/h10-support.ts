@@ -1,11 +1,10 @@
 // Plumbing for the freshness, clock, tmux-going-away and hostile-name groups: a hand-built
 // fleet, a CLI/daemon environment on an isolated tmux socket, and process helpers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FleetState } from '../../../main/common/base/types.js';
 import { BIN } from './harness.js';
 import { TmuxHarness, waitFor, processGone } from '../../helpers/tmux-harness.js';
+import { isolatedEnv } from '../../helpers/fixtures.js';
 
 export { TmuxHarness, waitFor, processGone };
 
@@ -42,23 +41,9 @@ export function handFleet(sessions = 1, pid = 4242): FleetState {
   };
 }
 
-/** Environment for the CLI and daemon: private state dir, Claude dir and HOME; no $TMUX. */
+/** Environment for the CLI and daemon: private state dir, Claude dir and HOME; no $TMUX; a UTF-8 locale. */
 export function cliEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  mkdirSync(join(dir, 'home'), { recursive: true });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    FLEETKEEPER_HOME: join(dir, 'state'),
-    CLAUDE_CONFIG_DIR: join(dir, 'claude'),
-    HOME: join(dir, 'home'),
-    SHELL: '/bin/sh',
-    LANG: 'C.UTF-8',
-    LC_ALL: 'C.UTF-8',
-    ...extra,
-  };
-  delete env.TMUX;
-  delete env.TMUX_PANE;
-  delete env.FLEETKEEPER_TMUX_SOCKET;
-  return env;
+  return isolatedEnv(dir, { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', ...extra });
 }
 
 /** A long-running `fleetkeeper daemon`; its stderr log accumulates in `log`. */

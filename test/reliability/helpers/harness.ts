@@ -1,10 +1,10 @@
 // Shared plumbing for the reliability suite: a fresh build of dist/ for the child processes,
 // temp state dirs, line-talking worker processes, seeded randomness and the count scale.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureStateDir, type StatePaths } from '../../../main/node/base/state-dir.js';
+import { tempState as sharedTempState, type TempState } from '../../helpers/fixtures.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..', '..');
 export const WORKERS = join(import.meta.dirname, 'workers');
@@ -60,18 +60,11 @@ export function ensureBuilt(): void {
   if (!fresh()) throw new Error('dist/ is older than main/ after tsc: the build failed');
 }
 
-export interface TempState {
-  dir: string;
-  root: string;
-  paths: StatePaths;
-  dispose(): void;
-}
+export type { TempState };
 
+/** `$TMPDIR/fk-rel-<prefix>-XXXXXX` with a state dir inside (the shared fixture). */
 export function tempState(prefix: string): TempState {
-  const dir = mkdtempSync(join(tmpdir(), `fk-rel-${prefix}-`));
-  const root = join(dir, 'state');
-  const paths = ensureStateDir(root);
-  return { dir, root, paths, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return sharedTempState(`rel-${prefix}`);
 }
 
 /** Mulberry32: reproducible randomness; the seed is printed with the figures. */
