@@ -34,6 +34,7 @@ import { planFor, restore, type RestoreReport } from '../node/restore/service.js
 import { saveSnapshot } from '../node/snapshot/save.js';
 import { withWriterLock } from '../node/base/writer-lock.js';
 import { conversationTitle } from '../node/claude/transcript.js';
+import { IoSlots } from '../node/base/io-slots.js';
 import { readSaveLog, type SaveRecord } from '../node/snapshot/save-log.js';
 
 /** What the service needs; a CLI context (main/cli/context.ts) already has all of it. */
@@ -177,6 +178,8 @@ function errorCode(err: unknown): string {
 
 export class DashboardService {
   private readonly clock: () => Date;
+  /** Transcript reads for titles: at most two of Node's four file-I/O threads, whatever is asked. */
+  private readonly titleReads = new IoSlots(2);
 
   constructor(private readonly deps: DashboardDeps) {
     this.clock = deps.clock ?? (() => new Date());
@@ -257,7 +260,7 @@ export class DashboardService {
     const rows = await Promise.all(
       Object.entries(bindings).map(async ([role, b]): Promise<RegistryRow> => ({
         role,
-        title: await conversationTitle(b.transcriptPath).catch(() => null),
+        title: await this.titleReads.run(() => conversationTitle(b.transcriptPath)).catch(() => null),
         sessionId: b.sessionId,
         cwd: b.cwd,
         source: b.source,

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { CorruptFileError, errorMessage } from '../../common/base/errors.js';
 import { durableWriteSync, tempPathFor } from './durable-file.js';
+import { readRegularTextSync } from './safe-read.js';
+
+/** Registry and settings documents are KBs; a file far bigger is not ours. */
+const MAX_STORE_BYTES = 64 * 1024 * 1024;
 
 /**
  * A plain JSON file with conf's `store` shape (get the whole object, set the whole object),
@@ -14,7 +17,7 @@ export class JsonFileStore {
   get store(): Record<string, unknown> {
     let text: string;
     try {
-      text = readFileSync(this.path, 'utf8');
+      text = readRegularTextSync(this.path, MAX_STORE_BYTES);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw new CorruptFileError(this.path, `unreadable: ${errorMessage(err)}`);

@@ -1,4 +1,5 @@
 import * as fsp from 'node:fs/promises';
+import { readRegularFile } from '../base/safe-read.js';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { InvalidInputError, WriteFailedError, errorMessage } from '../../common/base/errors.js';
 import { shellQuote } from '../../common/base/shell-quote.js';
@@ -21,6 +22,9 @@ export { HOOK_TIMEOUT_SECONDS, isOurHookCommand, type HookCommands } from '../..
 // Installs Fleetkeeper's SessionStart/SessionEnd hooks into Claude Code's settings.json.
 // The user's file is theirs: everything we do not own is kept exactly, a backup is taken
 // before any change, and a file we cannot understand is refused, never "repaired".
+
+/** Claude's settings are KBs; far bigger is not a settings file we should load whole. */
+const MAX_SETTINGS_BYTES = 16 * 1024 * 1024;
 
 export type HooksState = 'installed' | 'missing' | 'outdated' | 'invalid';
 export interface HooksStatus {
@@ -75,7 +79,8 @@ async function load(settingsPath: string): Promise<Loaded> {
   let raw: Buffer | null = null;
   let mode: number | null = null;
   try {
-    raw = await fsp.readFile(target);
+    // The resolved target (a symlinked settings.json is the user's choice): never a FIFO or device.
+    raw = await readRegularFile(target, MAX_SETTINGS_BYTES);
     mode = (await fsp.stat(target)).mode & 0o7777;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {

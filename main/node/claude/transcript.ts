@@ -1,12 +1,16 @@
 // A human-readable title for a conversation: its first user message, read from Claude Code's
 // transcript (<uuid>.jsonl). Transcripts grow to many MB, so they are read in chunks and
 // reading stops at the first answer. Malformed lines are skipped; nothing here throws.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+// transcript_path comes from a hook payload, which may name any path: opened through the safe
+// reader, so a FIFO or a device there is refused at once instead of holding a file-I/O thread.
+import { closeSync, readSync } from 'node:fs';
+import { openRegularFile, openRegularFileSync } from '../base/safe-read.js';
 
 const CHUNK = 64 * 1024;
 /** Stop looking after this much: a title that is not in the first 32 MiB is not worth the wait. */
 const MAX_SCAN_BYTES = 32 * 1024 * 1024;
+/** A transcript of any size may be scanned (only its first MAX_SCAN_BYTES are read). */
+const ANY_SIZE = Number.MAX_SAFE_INTEGER;
 const DEFAULT_MAX_LEN = 80;
 
 /** Claude's own records that sit in user lines but are not something the user wrote. */
@@ -135,7 +139,7 @@ export async function conversationTitle(transcriptPath: string, maxLen = DEFAULT
   const onLine = (l: string): boolean => consider(l, scan);
   let fh;
   try {
-    fh = await open(transcriptPath, 'r');
+    fh = await openRegularFile(transcriptPath, ANY_SIZE);
   } catch {
     return null;
   }
@@ -164,7 +168,7 @@ export function conversationTitleSync(transcriptPath: string, maxLen = DEFAULT_M
   const onLine = (l: string): boolean => consider(l, scan);
   let fd: number;
   try {
-    fd = openSync(transcriptPath, 'r');
+    fd = openRegularFileSync(transcriptPath, ANY_SIZE);
   } catch {
     return null;
   }

@@ -11,9 +11,8 @@ import type { CatalogView } from '../snapshot/catalog.js';
 import { isResumableBinding } from '../../common/snapshot/counts.js';
 import { daemonAlive, readDaemonStatus } from './status.js';
 import { readSpool } from '../journal/spool.js';
-import { saveLogPath } from '../snapshot/save-log.js';
+import { readSaveLogText } from '../snapshot/save-log.js';
 import { FUTURE_TOLERANCE_S } from '../../common/health/health.js';
-import { readFile } from 'node:fs/promises';
 import { hooksStatus, type HookCommands } from '../claude/settings-file.js';
 
 export interface HealthDeps {
@@ -32,7 +31,7 @@ export interface HealthDeps {
 
 /** The snapshot id of the last successful save in the save log's own (append) order. */
 async function lastSavedId(paths: StatePaths): Promise<string | null> {
-  const text = await readFile(saveLogPath(paths), 'utf8').catch(() => '');
+  const text = await readSaveLogText(paths).catch(() => '');
   const lines = text.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
     try {

@@ -1,9 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { CorruptFileError, InvalidInputError, errorMessage } from '../../common/base/errors.js';
 import { isIsoTimestamp } from '../../common/snapshot/validate.js';
 import { hasValidChecksum, withChecksum } from '../base/checksum.js';
 import { nodeFs, writeFileDurable, type DurableFs } from '../base/durable-file.js';
+import { readRegularText } from '../base/safe-read.js';
 import type { StatePaths } from '../base/state-dir.js';
+
+/** A status is a few hundred bytes; a file far bigger is not ours. */
+const MAX_STATUS_BYTES = 1024 * 1024;
 
 /**
  * What the daemon last did, on disk, so a separate `status` process (CLI, tray) can say
@@ -88,7 +91,7 @@ export async function writeDaemonStatus(paths: StatePaths, s: DaemonStatus, fs: 
 export async function readDaemonStatus(paths: StatePaths): Promise<DaemonStatus | null> {
   let raw: string;
   try {
-    raw = await readFile(paths.daemonStatus, 'utf8');
+    raw = await readRegularText(paths.daemonStatus, MAX_STATUS_BYTES);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new CorruptFileError(paths.daemonStatus, `unreadable: ${errorMessage(err)}`);

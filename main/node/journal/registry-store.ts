@@ -14,6 +14,10 @@ import { archiveEvents, archivedIds, readJournal, readSpool, sweepSpoolTmp, type
 import { fsyncDir, parseTempName } from '../base/durable-file.js';
 import { sweepTemps } from '../base/temp-sweep.js';
 import { JsonFileStore } from '../base/json-store.js';
+import { readRegularText } from '../base/safe-read.js';
+
+/** The same cap as the store's own reads (base/json-store.ts). */
+const MAX_REGISTRY_BYTES = 64 * 1024 * 1024;
 import type { StatePaths } from '../base/state-dir.js';
 
 /** The part of conf / electron-store we use, so the app can pass electron-store. */
@@ -122,7 +126,7 @@ export class RegistryStore {
     }
     let back: RegistryDoc;
     try {
-      back = parseRegistryDoc(JSON.parse(await fsp.readFile(file, 'utf8')));
+      back = parseRegistryDoc(JSON.parse(await readRegularText(file, MAX_REGISTRY_BYTES)));
     } catch (err) {
       throw new WriteFailedError(file, `read-back failed: ${errorMessage(err)}`);
     }

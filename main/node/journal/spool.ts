@@ -1,5 +1,4 @@
 import * as fsp from 'node:fs/promises';
-import { constants as fsConstants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { JournalEvent } from '../../common/base/types.js';
@@ -8,6 +7,7 @@ import { canonicalJson } from '../../common/base/canonical-json.js';
 import { recordChecksum } from '../base/checksum.js';
 import { durableWrite, fsyncDir } from '../base/durable-file.js';
 import { sweepTemps } from '../base/temp-sweep.js';
+import { readRegularFile } from '../base/safe-read.js';
 import type { StatePaths } from '../base/state-dir.js';
 import { compareEvents, validateEventShape } from '../../common/journal/registry-fold.js';
 
@@ -101,23 +101,13 @@ async function listDir(dir: string): Promise<string[]> {
 
 /** Far above any event the hook writes (its input is capped at 1 MB); anything bigger is not ours. */
 const MAX_EVENT_BYTES = 4 * 1024 * 1024;
-const READ_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW;
-
 /**
- * The bytes of one regular event file. Non-blocking and no-follow, so a FIFO (which would
- * block the reader, and with it every fold and save, forever), a symlink or a device planted
- * under an event name is reported instead of read.
+ * The bytes of one regular event file, through the safe reader: a FIFO (which would block the
+ * reader, and with it every fold and save, forever), a symlink or a device planted under an
+ * event name is reported instead of read.
  */
-async function readEventBytes(file: string): Promise<Buffer> {
-  const h = await fsp.open(file, READ_FLAGS);
-  try {
-    const st = await h.stat();
-    if (!st.isFile()) throw new Error('not a regular file');
-    if (st.size > MAX_EVENT_BYTES) throw new Error(`too large (${st.size} bytes)`);
-    return await h.readFile();
-  } finally {
-    await h.close();
-  }
+function readEventBytes(file: string): Promise<Buffer> {
+  return readRegularFile(file, MAX_EVENT_BYTES);
 }
 
 /** Reads every event file of one directory with bounded parallelism. Never throws on a bad file. */

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '../../common/base/types.js';
 import { CorruptFileError, InvalidInputError, errorMessage } from '../../common/base/errors.js';
@@ -10,6 +10,7 @@ import {
 } from '../../common/snapshot/validate.js';
 import { hasValidChecksum } from '../base/checksum.js';
 import { TEMP_PREFIX } from '../base/durable-file.js';
+import { readRegularFile } from '../base/safe-read.js';
 import type { StatePaths } from '../base/state-dir.js';
 
 export interface SnapshotListing {
@@ -52,11 +53,9 @@ export function parseSnapshot(
   return { ok: true, snapshot: snap };
 }
 
-export async function readBounded(path: string): Promise<Buffer> {
-  const st = await stat(path);
-  if (!st.isFile()) throw new Error('not a regular file');
-  if (st.size > MAX_SNAPSHOT_BYTES) throw new Error(`too large (${st.size} bytes)`);
-  return readFile(path);
+/** Non-blocking, no-follow, regular files only, capped: see base/safe-read.ts. */
+export function readBounded(path: string): Promise<Buffer> {
+  return readRegularFile(path, MAX_SNAPSHOT_BYTES);
 }
 
 export async function readSnapshotFile(path: string, expectedId: string | null): Promise<Snapshot> {

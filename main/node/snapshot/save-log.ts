@@ -1,7 +1,8 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SaveTrigger } from '../../common/base/types.js';
 import { writeFileDurable } from '../base/durable-file.js';
+import { readRegularText } from '../base/safe-read.js';
 import type { StatePaths } from '../base/state-dir.js';
 
 /**
@@ -20,6 +21,8 @@ export interface SaveRecord {
 
 const KEEP_MS = 7 * 86_400_000;
 const COMPACT_ABOVE_BYTES = 1024 * 1024;
+/** Compacted at 1 MB, so a log far past that is not ours (or not ours alone). */
+const MAX_SAVE_LOG_BYTES = 32 * 1024 * 1024;
 
 export function saveLogPath(paths: StatePaths): string {
   return join(paths.root, 'saves.jsonl');
@@ -55,10 +58,15 @@ function isRecord(v: unknown): v is SaveRecord {
 }
 
 /** Records at or after `from`, oldest first; torn or foreign lines are skipped. */
+/** The raw log, through the safe reader (the dashboard's timeline reads it too). */
+export function readSaveLogText(paths: StatePaths): Promise<string> {
+  return readRegularText(saveLogPath(paths), MAX_SAVE_LOG_BYTES);
+}
+
 export async function readSaveLog(paths: StatePaths, from: Date): Promise<SaveRecord[]> {
   let text: string;
   try {
-    text = await readFile(saveLogPath(paths), 'utf8');
+    text = await readSaveLogText(paths);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
