@@ -76,10 +76,49 @@ export interface Binding {
   eventId: string;
 }
 
+/** A variable that was set for the Claude process but not stored, and why (names only, never values). */
+export interface EnvNotCarried {
+  name: string;
+  reason: string;
+}
+
+/**
+ * What Claude's own `<config dir>/sessions/<pid>.json` said at the save, reconciled with the
+ * hook journal: agree (same id), adopted (only Claude knew the pane), drift (they disagree:
+ * the live process won), unavailable (no usable file: the hooks alone).
+ */
+export type RegistryVerdict = 'agree' | 'adopted' | 'drift' | 'unavailable';
+
+/** The Claude process found among a pane's descendants at the save (snapshot format 2). */
+export interface AgentCapture {
+  /** argv[0] as launched (the name or path the user typed), or the script a node shebang ran. */
+  executable: string;
+  /** The launch arguments with only the conversation-selecting and one-shot ones dropped. */
+  args: string[];
+  /** Allow-listed, non-secret variables of the process (CLAUDE_CONFIG_DIR always when set). */
+  env: Record<string, string>;
+  envNotCarried: EnvNotCarried[];
+  /** The config dir the process runs under (its CLAUDE_CONFIG_DIR, else ~/.claude). */
+  configDir: string;
+  pid: number;
+  registry: RegistryVerdict;
+  /** The session id Claude's registry named (absent when unavailable). */
+  registrySessionId?: string;
+  /** Why the registry was unavailable, or what drifted / moved (for the report). */
+  note?: string;
+}
+
+/** The pane's foreground process when it is neither the shell nor Claude (snapshot format 2). */
+export interface ProgramCapture {
+  argv: string[];
+}
+
 export interface PaneSnapshot {
   index: number;
   /** Volatile handle, valid only in the snapshot's instance. */
   id: string;
+  /** The pane's first process (`#{pane_pid}`), format 2; volatile like `id`. */
+  pid?: number;
   role: string;
   cwd: string;
   currentCommand: string;
@@ -87,6 +126,10 @@ export interface PaneSnapshot {
   active: boolean;
   /** The Claude binding of this pane's role at the instant of the snapshot, or null. */
   binding: Binding | null;
+  /** Format 2: the Claude process in the pane, when there is one. */
+  agent?: AgentCapture;
+  /** Format 2: the foreground program, when it is not the shell or Claude. */
+  program?: ProgramCapture;
 }
 
 export interface WindowSnapshot {
@@ -96,6 +139,8 @@ export interface WindowSnapshot {
   layout: string;
   active: boolean;
   zoomed: boolean;
+  /** Format 2: tmux names the window after its program (`automatic-rename` on). */
+  automaticRename?: boolean;
   panes: PaneSnapshot[];
 }
 
@@ -105,11 +150,23 @@ export interface SessionSnapshot {
   windows: WindowSnapshot[];
 }
 
-export type SaveTrigger = 'interval' | 'change' | 'manual' | 'wake' | 'quit' | 'start';
+/** 'import': read from another tool's save file (see Snapshot.importedFrom), not from a live server. */
+export type SaveTrigger = 'interval' | 'change' | 'manual' | 'wake' | 'quit' | 'start' | 'import';
+
+/** Where an imported snapshot came from. Its instance is made up (no live server was read). */
+export interface ImportSource {
+  tool: 'tmux-resurrect';
+  /** The save file read (after its `last` link). */
+  file: string;
+}
+
+/** The snapshot format this code writes; older ones are still read, newer ones refused. */
+export const SNAPSHOT_VERSION = 2;
 
 export interface Snapshot {
   format: 'fleetkeeper-snapshot';
-  version: 1;
+  /** 1: before agent capture; 2: agent, program, pane pid, automatic window names. */
+  version: 1 | 2;
   id: string;
   savedAt: string;
   trigger: SaveTrigger;
@@ -117,6 +174,8 @@ export interface Snapshot {
   sessions: SessionSnapshot[];
   /** How long the save took from query to verified read-back, ms (for the timeline). */
   durationMs?: number;
+  /** Set on snapshots imported from another tool (trigger 'import'). */
+  importedFrom?: ImportSource;
   checksum: string;
 }
 
@@ -141,7 +200,12 @@ export interface Problem {
     | 'role-conflict'
     | 'save-failed'
     | 'registry-rebuilt'
-    | 'transcript-missing';
+    | 'transcript-missing'
+    | 'claude-adopted'
+    | 'claude-drift'
+    | 'claude-moved'
+    | 'claude-registry-unavailable'
+    | 'hooks-missing-config-dir';
   message: string;
 }
 

@@ -1,4 +1,4 @@
-import type { SaveTrigger, ServerInstance, Snapshot } from '../base/types.js';
+import { SNAPSHOT_VERSION, type SaveTrigger, type ServerInstance, type Snapshot } from '../base/types.js';
 import { isSessionId, isValidRole } from '../base/names.js';
 import { countPanes } from './counts.js';
 
@@ -9,7 +9,15 @@ import { countPanes } from './counts.js';
  */
 
 export const SNAPSHOT_ID_RE = /^[0-9]{8}T[0-9]{9}Z-[0-9a-f]{4,16}$/;
-export const SAVE_TRIGGERS: readonly SaveTrigger[] = ['interval', 'change', 'manual', 'wake', 'quit', 'start'];
+export const SAVE_TRIGGERS: readonly SaveTrigger[] = [
+  'interval',
+  'change',
+  'manual',
+  'wake',
+  'quit',
+  'start',
+  'import',
+];
 const CHECKSUM_RE = /^sha256:[0-9a-f]{64}$/;
 /** Keep reports readable: a shredded file would otherwise yield thousands of reasons. */
 const MAX_REASONS = 20;
@@ -137,9 +145,63 @@ function checkBinding(c: Checker, v: unknown, at: string): void {
   if (o.instance !== undefined) checkInstance(c, o.instance, `${at}.instance`);
 }
 
-function checkPane(c: Checker, v: unknown, at: string): void {
-  const o = c.obj(v, at, ['index', 'id', 'role', 'cwd', 'currentCommand', 'title', 'active', 'binding']);
+const REGISTRY_VERDICTS = ['agree', 'adopted', 'drift', 'unavailable'];
+
+function strArray(c: Checker, o: Obj, k: string, at: string, nonEmpty = false): void {
+  const a = c.arr(o, k, at);
+  if (nonEmpty && Array.isArray(o[k]) && a.length === 0) c.add(`${at}.${k}: must not be empty`);
+  a.forEach((x, i) => {
+    if (typeof x !== 'string') c.add(`${at}.${k}[${i}]: expected a string, got ${describe(x)}`);
+  });
+}
+
+function checkAgent(c: Checker, v: unknown, at: string): void {
+  const o = c.obj(
+    v,
+    at,
+    ['executable', 'args', 'env', 'envNotCarried', 'configDir', 'pid', 'registry'],
+    ['registrySessionId', 'note'],
+  );
   if (!o) return;
+  c.str(o, 'executable', at, { nonEmpty: true });
+  strArray(c, o, 'args', at);
+  const env = o.env;
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) c.add(`${at}.env: expected an object`);
+  else
+    for (const [k, x] of Object.entries(env)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) c.add(`${at}.env: not a variable name: ${describe(k)}`);
+      if (typeof x !== 'string') c.add(`${at}.env.${k}: expected a string, got ${describe(x)}`);
+    }
+  c.arr(o, 'envNotCarried', at).forEach((e, i) => {
+    const n = c.obj(e, `${at}.envNotCarried[${i}]`, ['name', 'reason']);
+    if (n) for (const k of ['name', 'reason']) c.str(n, k, `${at}.envNotCarried[${i}]`);
+  });
+  c.str(o, 'configDir', at, { nonEmpty: true });
+  c.int(o, 'pid', at, 1);
+  if (typeof o.registry !== 'string' || !REGISTRY_VERDICTS.includes(o.registry))
+    c.add(`${at}.registry: expected one of ${REGISTRY_VERDICTS.join(', ')}, got ${describe(o.registry)}`);
+  if (
+    o.registrySessionId !== undefined &&
+    (typeof o.registrySessionId !== 'string' || !isSessionId(o.registrySessionId))
+  )
+    c.add(`${at}.registrySessionId: expected a UUID, got ${describe(o.registrySessionId)}`);
+  c.str(o, 'note', at, { optional: true });
+}
+
+function checkPane(c: Checker, v: unknown, at: string, version: number): void {
+  const o = c.obj(
+    v,
+    at,
+    ['index', 'id', 'role', 'cwd', 'currentCommand', 'title', 'active', 'binding'],
+    version >= 2 ? ['pid', 'agent', 'program'] : [],
+  );
+  if (!o) return;
+  if (o.pid !== undefined) c.int(o, 'pid', at, 1);
+  if (o.agent !== undefined) checkAgent(c, o.agent, `${at}.agent`);
+  if (o.program !== undefined) {
+    const pr = c.obj(o.program, `${at}.program`, ['argv']);
+    if (pr) strArray(c, pr, 'argv', `${at}.program`, true);
+  }
   c.int(o, 'index', at, 0);
   for (const k of ['id', 'cwd', 'currentCommand', 'title']) c.str(o, k, at);
   if (typeof o.role !== 'string' || !isValidRole(o.role)) c.add(`${at}.role: not a valid role: ${describe(o.role)}`);
@@ -147,9 +209,15 @@ function checkPane(c: Checker, v: unknown, at: string): void {
   checkBinding(c, o.binding, `${at}.binding`);
 }
 
-function checkWindow(c: Checker, v: unknown, at: string): void {
-  const o = c.obj(v, at, ['index', 'id', 'name', 'layout', 'active', 'zoomed', 'panes']);
+function checkWindow(c: Checker, v: unknown, at: string, version: number): void {
+  const o = c.obj(
+    v,
+    at,
+    ['index', 'id', 'name', 'layout', 'active', 'zoomed', 'panes'],
+    version >= 2 ? ['automaticRename'] : [],
+  );
   if (!o) return;
+  if (o.automaticRename !== undefined) c.bool(o, 'automaticRename', at);
   c.int(o, 'index', at, 0);
   for (const k of ['id', 'name']) c.str(o, k, at);
   c.str(o, 'layout', at, { nonEmpty: true });
@@ -157,17 +225,21 @@ function checkWindow(c: Checker, v: unknown, at: string): void {
   c.bool(o, 'zoomed', at);
   const panes = c.arr(o, 'panes', at);
   if (Array.isArray(o.panes) && panes.length === 0) c.add(`${at}.panes: a window has at least one pane`);
-  panes.forEach((p, i) => checkPane(c, p, `${at}.panes[${i}]`));
+  panes.forEach((p, i) => checkPane(c, p, `${at}.panes[${i}]`, version));
 }
 
-function checkSession(c: Checker, v: unknown, at: string): void {
+function checkSession(c: Checker, v: unknown, at: string, version: number): void {
   const o = c.obj(v, at, ['name', 'id', 'windows']);
   if (!o) return;
   c.str(o, 'name', at, { nonEmpty: true });
   c.str(o, 'id', at);
   const windows = c.arr(o, 'windows', at);
   if (Array.isArray(o.windows) && windows.length === 0) c.add(`${at}.windows: a session has at least one window`);
-  windows.forEach((w, i) => checkWindow(c, w, `${at}.windows[${i}]`));
+  windows.forEach((w, i) => checkWindow(c, w, `${at}.windows[${i}]`, version));
+}
+
+export function newerFormatReason(version: number): string {
+  return `snapshot format version ${version} is newer than this Fleetkeeper understands (versions 1 to ${SNAPSHOT_VERSION}): update Fleetkeeper to use it; it was not read`;
 }
 
 /**
@@ -182,12 +254,17 @@ export function validateSnapshot(value: unknown, opts: { requireChecksum?: boole
     value,
     'snapshot',
     withSum ? [...required, 'checksum'] : required,
-    withSum ? ['durationMs'] : ['durationMs', 'checksum'],
+    withSum ? ['durationMs', 'importedFrom'] : ['durationMs', 'importedFrom', 'checksum'],
   );
   if (!o) return c.reasons;
   if (o.format !== 'fleetkeeper-snapshot')
     c.add(`snapshot.format: expected "fleetkeeper-snapshot", got ${describe(o.format)}`);
-  if (o.version !== 1) c.add(`snapshot.version: expected 1, got ${describe(o.version)}`);
+  // A newer format is refused whole, with one clear reason: never restored half-understood.
+  if (typeof o.version === 'number' && Number.isInteger(o.version) && o.version > SNAPSHOT_VERSION)
+    return [newerFormatReason(o.version)];
+  const version = o.version === 1 || o.version === 2 ? o.version : 0;
+  if (version === 0)
+    c.add(`snapshot.version: expected an integer from 1 to ${SNAPSHOT_VERSION}, got ${describe(o.version)}`);
   if (typeof o.id !== 'string' || !isSnapshotId(o.id)) c.add(`snapshot.id: not a snapshot id: ${describe(o.id)}`);
   c.time(o, 'savedAt', 'snapshot');
   // The id is stamped from savedAt, so file-name order is time order and the newest valid
@@ -204,12 +281,19 @@ export function validateSnapshot(value: unknown, opts: { requireChecksum?: boole
     c.add(`snapshot.trigger: expected one of ${SAVE_TRIGGERS.join(', ')}, got ${describe(o.trigger)}`);
   }
   checkInstance(c, o.instance, 'snapshot.instance');
-  c.arr(o, 'sessions', 'snapshot').forEach((s, i) => checkSession(c, s, `snapshot.sessions[${i}]`));
+  c.arr(o, 'sessions', 'snapshot').forEach((s, i) => checkSession(c, s, `snapshot.sessions[${i}]`, version));
   if (
     o.durationMs !== undefined &&
     (typeof o.durationMs !== 'number' || !Number.isFinite(o.durationMs) || o.durationMs < 0)
   ) {
     c.add(`snapshot.durationMs: expected a number ≥ 0, got ${describe(o.durationMs)}`);
+  }
+  if (o.importedFrom !== undefined) {
+    const src = c.obj(o.importedFrom, 'snapshot.importedFrom', ['tool', 'file']);
+    if (src && src.tool !== 'tmux-resurrect')
+      c.add(`snapshot.importedFrom.tool: expected "tmux-resurrect", got ${describe(src.tool)}`);
+    if (src) c.str(src, 'file', 'snapshot.importedFrom', { nonEmpty: true });
+    if (o.trigger !== 'import') c.add(`snapshot.importedFrom: only on an imported snapshot (trigger "import")`);
   }
   if (withSum && (typeof o.checksum !== 'string' || !CHECKSUM_RE.test(o.checksum))) {
     c.add(`snapshot.checksum: expected sha256:<64 hex>, got ${describe(o.checksum)}`);

@@ -31,6 +31,8 @@ function paneLine(p: Partial<Record<string, string>>): string {
     cmd: 'bash',
     title: 'host',
     role: '',
+    ppid: '4242',
+    auto: '1',
     ...p,
   };
   return [
@@ -49,6 +51,8 @@ function paneLine(p: Partial<Record<string, string>>): string {
     d.cmd,
     d.title,
     d.role,
+    d.ppid,
+    d.auto,
   ].join('\t');
 }
 
@@ -74,10 +78,12 @@ describe('fleet format strings', () => {
       'pane_index',
       'pane_id',
       'pane_active',
+      'pane_pid',
+      'automatic-rename',
     ]) {
       expect(PANE_FORMAT).toContain(`#{${v}}`);
     }
-    expect(PANE_FORMAT.split('\t')).toHaveLength(15 + 7 * 1);
+    expect(PANE_FORMAT.split('\t')).toHaveLength(17 + 7 * 1);
     expect(PANE_FORMAT.replace(/\[[\n\t\r]\]/g, '')).not.toMatch(/[\n\r]/);
     expect(INSTANCE_FORMAT).toContain('#{pid}');
   });
@@ -153,6 +159,7 @@ describe('parseFleet', () => {
     expect(w1?.panes[0]).toEqual({
       index: 0,
       id: '%7',
+      pid: 4242,
       role: '',
       cwd: '/a b/\\c',
       currentCommand: 'bash',
@@ -165,6 +172,18 @@ describe('parseFleet', () => {
       [1, '%9', 'api', false],
     ]);
     expect(fleet.sessions[1]!.windows[0]!.panes[0]!.title).toBe('t"i$t\'le');
+  });
+
+  it('reads whether a window name is automatic, and the pane process id when there is one', () => {
+    const fleet = parseFleet(inst, [
+      paneLine({ wi: '0', wid: '@0', auto: '1' }),
+      paneLine({ wi: '1', wid: '@1', pid: '%2', auto: '0', ppid: '' }),
+      paneLine({ wi: '2', wid: '@2', pid: '%3', auto: '' }),
+    ]);
+    const [a, b, c] = fleet.sessions[0]!.windows;
+    expect([a?.automaticRename, b?.automaticRename, c?.automaticRename]).toEqual([true, false, undefined]);
+    expect(a?.panes[0]?.pid).toBe(4242);
+    expect(b?.panes[0]).not.toHaveProperty('pid');
   });
 
   it('lists a pane of a linked window under both sessions but once in uniquePanes', () => {

@@ -57,6 +57,8 @@ const PANE_FIELDS = [
   escapedFormat('pane_current_command'),
   escapedFormat('pane_title'),
   escapedFormat(ROLE_OPTION),
+  '#{pane_pid}',
+  '#{automatic-rename}',
 ] as const;
 
 /** One line per pane (list-panes -a -F) with every field FleetState needs. */
@@ -112,6 +114,8 @@ export function parsePaneLine(line: string): PaneRow {
     cmd,
     title,
     role,
+    panePid,
+    autoRename,
   ] = f;
   if (!sessionId?.startsWith('$') || !wId?.startsWith('@') || !pId?.startsWith('%')) throw bad('a pane', line);
   return {
@@ -124,10 +128,14 @@ export function parsePaneLine(line: string): PaneRow {
       layout: decodeField(layout ?? ''),
       active: flag(wActive, 'window_active', line),
       zoomed: flag(zoomed, 'window_zoomed_flag', line),
+      // Older tmux may print nothing for the option: then it is simply not known.
+      ...(autoRename === '1' || autoRename === '0' ? { automaticRename: autoRename === '1' } : {}),
     },
     pane: {
       index: int(pIndex, 'a pane index', line),
       id: pId,
+      // A pane whose process already exited reports no pid (remain-on-exit).
+      ...(panePid !== undefined && /^[1-9]\d*$/.test(panePid) ? { pid: Number(panePid) } : {}),
       role: decodeField(role ?? ''),
       cwd: decodeField(cwd ?? ''),
       currentCommand: decodeField(cmd ?? ''),

@@ -3,6 +3,7 @@ import type { FleetState, SaveTrigger, Snapshot } from '../../common/base/types.
 import { TmuxError, errorMessage } from '../../common/base/errors.js';
 import { appendSaveRecord } from './save-log.js';
 import { TEMP_SESSION_PREFIX } from '../../common/restore/commands.js';
+import { sameInstance } from '../../common/tmux/server-instance.js';
 import type { StatePaths } from '../base/state-dir.js';
 import type { TmuxTarget } from '../tmux/exec.js';
 import { queryFleet, queryInstance } from '../tmux/fleet-query.js';
@@ -11,6 +12,7 @@ import { RegistryStore } from '../journal/registry-store.js';
 import { buildSnapshot, sweepSnapshotAndStatusTemps, writeSnapshot } from './store.js';
 import { applyRetention, type SnapshotListing } from './store.js';
 import type { Settings } from '../../common/settings/settings-model.js';
+import { captureAgents } from '../agent/capture.js';
 
 export interface SaveDeps {
   paths: StatePaths;
@@ -33,10 +35,6 @@ export interface SaveResult {
   rolesAssigned: number;
   eventsFolded: number;
   pruned: string[];
-}
-
-function sameInstance(a: FleetState['instance'], b: FleetState['instance'] | null): boolean {
-  return b !== null && a.socketPath === b.socketPath && a.pid === b.pid && a.startTime === b.startTime;
 }
 
 /**
@@ -75,7 +73,11 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
   if (live.sessions.length === 0) throw new TmuxError('the tmux server has no sessions: nothing to save', 'no-server');
   const { fleet, assigned } = await assignDefaultRoles(deps.target, live);
   const folded = await deps.registry.foldSpool();
-  const bindings = await deps.registry.bindings();
+  // What runs in each pane, and Claude's own registry reconciled with the journal's bindings.
+  const { bindings } = captureAgents(fleet, await deps.registry.bindings(), {
+    claudeEnv: deps.settings.claudeEnv ?? [],
+    now: started,
+  });
   const draft = buildSnapshot(fleet, bindings, trigger, started);
   // Under the writer lock: temps of saves and status writes killed earlier are swept here.
   await sweepSnapshotAndStatusTemps(deps.paths).catch(() => 0);

@@ -1,7 +1,15 @@
 import { access, mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Binding, FleetState, SaveTrigger, Snapshot } from '../../common/base/types.js';
+import {
+  SNAPSHOT_VERSION,
+  type AgentCapture,
+  type Binding,
+  type FleetState,
+  type PaneSnapshot,
+  type SaveTrigger,
+  type Snapshot,
+} from '../../common/base/types.js';
 import { InvalidInputError, WriteFailedError, errorMessage } from '../../common/base/errors.js';
 import { snapshotIdStamp, validateSnapshot } from '../../common/snapshot/validate.js';
 import { withChecksum } from '../base/checksum.js';
@@ -27,6 +35,30 @@ function copyBinding(b: Binding): Binding {
   return out;
 }
 
+function copyAgent(a: AgentCapture): AgentCapture {
+  const out: AgentCapture = {
+    executable: a.executable,
+    args: [...a.args],
+    env: { ...a.env },
+    envNotCarried: a.envNotCarried.map((e) => ({ name: e.name, reason: e.reason })),
+    configDir: a.configDir,
+    pid: a.pid,
+    registry: a.registry,
+  };
+  if (a.registrySessionId !== undefined) out.registrySessionId = a.registrySessionId;
+  if (a.note !== undefined) out.note = a.note;
+  return out;
+}
+
+/** What a pane carries besides its binding in format 2 (absent fields stay absent). */
+function paneExtras(p: PaneSnapshot): Partial<PaneSnapshot> {
+  const out: Partial<PaneSnapshot> = {};
+  if (p.pid !== undefined) out.pid = p.pid;
+  if (p.agent !== undefined) out.agent = copyAgent(p.agent);
+  if (p.program !== undefined) out.program = { argv: [...p.program.argv] };
+  return out;
+}
+
 /** Time-sortable and unique: `20261123T203001123Z-<4 hex>`. */
 export function newSnapshotId(now: Date): string {
   return `${snapshotIdStamp(now)}-${randomBytes(2).toString('hex')}`;
@@ -44,7 +76,7 @@ export function buildSnapshot(
 ): Omit<Snapshot, 'checksum'> {
   return {
     format: 'fleetkeeper-snapshot',
-    version: 1,
+    version: SNAPSHOT_VERSION,
     id: newSnapshotId(now),
     savedAt: now.toISOString(),
     trigger,
@@ -59,6 +91,7 @@ export function buildSnapshot(
         layout: w.layout,
         active: w.active,
         zoomed: w.zoomed,
+        ...(w.automaticRename !== undefined ? { automaticRename: w.automaticRename } : {}),
         panes: w.panes.map((p) => {
           // hasOwn: a role named "constructor" must not pick up Object.prototype.constructor.
           const b = Object.hasOwn(bindings, p.role) ? bindings[p.role] : undefined;
@@ -71,6 +104,7 @@ export function buildSnapshot(
             title: p.title,
             active: p.active,
             binding: b === undefined ? null : copyBinding(b),
+            ...paneExtras(p),
           };
         }),
       })),
