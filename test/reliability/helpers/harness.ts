@@ -1,10 +1,9 @@
 // Shared plumbing for the reliability suite: a fresh build of dist/ for the child processes,
 // temp state dirs, line-talking worker processes, seeded randomness and the count scale.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { tempState as sharedTempState, type TempState } from '../../helpers/fixtures.js';
+import { ensureDist } from '../../helpers/dist-build.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..', '..');
 export const WORKERS = join(import.meta.dirname, 'workers');
@@ -17,47 +16,9 @@ export function scaled(count: number): number {
   return Math.max(1, Math.round(count * s));
 }
 
-function newestMtime(dir: string, suffix: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, name.name);
-    if (name.isDirectory()) newest = Math.max(newest, newestMtime(p, suffix));
-    else if (name.name.endsWith(suffix) && !name.name.endsWith('.test.ts'))
-      newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * The child processes run the built JS (the hook runs from dist/ in production too). Builds
- * when any main/ source is newer than the newest dist file; a lock dir keeps parallel test
- * files from running two tsc at once.
- */
+/** The child processes run the built JS (the hook runs from dist/ in production too). */
 export function ensureBuilt(): void {
-  const src = newestMtime(join(REPO, 'main'), '.ts');
-  const distMain = join(REPO, 'dist', 'main');
-  const fresh = (): boolean => existsSync(distMain) && newestMtime(distMain, '.js') >= src;
-  if (fresh()) return;
-  const lock = join(tmpdir(), 'fk-reliability-build.lock');
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 180_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error('timed out waiting for another build of dist/');
-      spawnSync('sleep', ['0.5']);
-    }
-  }
-  try {
-    if (!fresh())
-      spawnSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: REPO, stdio: 'ignore' });
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-  if (!fresh()) throw new Error('dist/ is older than main/ after tsc: the build failed');
+  ensureDist({ quiet: true });
 }
 
 export type { TempState };
