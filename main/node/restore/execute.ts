@@ -1,26 +1,43 @@
 // Builds the planned sessions in a real tmux server (starting it if needed: restore is the one
 // place allowed to), then types `claude --resume <id>` into the resume panes, staggered.
 // Works with no client attached: every target is a session/pane id, never "the current" one.
-import type { ServerInstance } from '../../common/base/types.js';
+import type { JournalEvent, ServerInstance } from '../../common/base/types.js';
+import type { RestoreProgress } from '../../common/restore/progress.js';
+import type { PacingPolicy } from '../../common/restore/pacing.js';
+import { startClaudes } from './launch.js';
+import type { RegistryProbe } from './verify.js';
+import { typePrograms } from './programs.js';
+import { RESTORED_FROM_OPTION } from './env.js';
 import type { PaneAction, PlannedSession, RestorePlan } from '../../common/restore/plan.js';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  chain,
   NAMES_FORMAT,
   packInvocations,
   parseCreated,
-  resumeKeysArgs,
   sessionCommands,
   tempSessionName,
   type BuildCommand,
   type CreatedSession,
 } from '../../common/restore/commands.js';
 import { errorMessage, InvalidInputError, TmuxError } from '../../common/base/errors.js';
-import { runTmux, socketArgs, type TmuxTarget } from '../tmux/exec.js';
+import { execTmux, runTmux, type TmuxTarget } from '../tmux/exec.js';
+import { queryInstance } from '../tmux/fleet-query.js';
 
 export interface ExecuteOptions {
   claudeBin: string;
+  /** Fixed pace between Claude starts, used when no `pacing` is given. */
   staggerMs: number;
+  /** Starts paced by Claude's SessionStarts (needs `readEvents`); overrides `staggerMs`. */
+  pacing?: PacingPolicy;
+  /** The journal since the restore began (SessionStarts drive the pacing and the brake). */
+  readEvents?: () => Promise<JournalEvent[]>;
+  /** Claude's own registry, asked before a start is called silent at the cap. */
+  probe?: RegistryProbe;
+  since?: Date;
+  /** Stop launching (Ctrl-C, SIGTERM): what was not typed yet is reported as not started. */
+  signal?: AbortSignal;
+  onProgress?: (e: RestoreProgress) => void;
   socketEnv?: never;
   /** Unused: panes always run tmux's default-command / default-shell, so exiting Claude leaves it. */
   shell?: string;
@@ -35,6 +52,10 @@ export interface ExecutedPane {
   action: PaneAction;
   sessionId?: string;
   startedAt?: string;
+  /** A planned resume that was not typed (interrupted, brake): why. The pane stays a shell. */
+  notStarted?: string;
+  /** The plan's exact line for a resume or program pane. */
+  command?: string;
 }
 
 export interface ExecuteResult {
@@ -46,9 +67,6 @@ export interface ExecuteResult {
   /** Anything that did not go to plan but did not stop the restore. */
   warnings: string[];
 }
-
-const INSTANCE_FORMAT = '#{socket_path}\t#{pid}\t#{start_time}';
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One planned session on its way: built under `tmp`, renamed last. */
 interface Build {
@@ -74,19 +92,53 @@ export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: E
     warnings: [],
   };
   const builds: Build[] = [];
+  const completing: ExecutedPane[] = [];
   for (const s of plan.sessions) {
+    if (s.action === 'not-selected') continue;
+    if (s.action === 'complete') {
+      for (const p of s.windows.flatMap((w) => w.panes))
+        if (p.livePaneId !== undefined && p.action === 'resume' && p.sessionId !== undefined)
+          completing.push({
+            role: p.role,
+            target: p.target,
+            paneId: p.livePaneId,
+            action: 'resume',
+            sessionId: p.sessionId,
+            ...(p.command !== undefined ? { command: p.command } : {}),
+          });
+      opts.onProgress?.({ kind: 'session', name: s.name, state: 'completing' });
+      continue;
+    }
     if (s.action !== 'create') {
       result.skippedSessions.push(s.name);
       continue;
     }
+    if (opts.signal?.aborted) {
+      result.skippedSessions.push(s.name);
+      result.warnings.push(`session ${JSON.stringify(s.name)} not created: interrupted`);
+      continue;
+    }
     const tmp = tempSessionName(randomBytes(8).toString('hex'));
     const { commands, warnings } = sessionCommands(s, tmp);
+    // Tagged before the rename: a later restore of this snapshot completes it instead of skipping it.
+    commands.splice(commands.length - 1, 0, {
+      step: 'finish',
+      argv: chain([['set-option', '-t', `=${tmp}:`, RESTORED_FROM_OPTION, plan.snapshotId]]),
+    });
     result.warnings.push(...warnings);
     builds.push({ s, tmp, commands, created: null, paneIds: [], done: false });
   }
   await buildAll(target, builds, result);
+  for (const b of builds)
+    opts.onProgress?.(
+      result.skippedSessions.includes(b.s.name)
+        ? { kind: 'session', name: b.s.name, state: 'not-created' }
+        : { kind: 'session', name: b.s.name, state: 'created' },
+    );
+  result.panes.push(...completing);
   const instance = builds.reduce<ServerInstance | null>((last, b) => b.created?.instance ?? last, null);
   result.instance = instance ?? (await currentInstance(target));
+  await typePrograms(target, result.panes, opts, result);
   const resumes = result.panes.filter((p) => p.action === 'resume');
   if (resumes.length > 0) await startClaudes(target, resumes, opts, result);
   return result;
@@ -105,7 +157,7 @@ async function buildAll(target: TmuxTarget, builds: Build[], result: ExecuteResu
   )) {
     const mine = inv.sessions.map((i) => builds[i] as Build);
     if (mine.some((b) => b.done)) continue; // the rest of a big session whose first part failed
-    const { out, error } = await runChain(target, inv.argv);
+    const { out, error } = await execTmux(target, inv.argv, CHAIN_TIMEOUT_MS);
     let names = readOutput(out, mine);
     if (error) {
       if (error.reason === 'missing') throw error;
@@ -118,31 +170,6 @@ async function buildAll(target: TmuxTarget, builds: Build[], result: ExecuteResu
       else if (error) await rebuildAlone(target, b, error, result);
     }
   }
-}
-
-/** runTmux, but keeping what tmux printed before a refused command. */
-function runChain(target: TmuxTarget, argv: string[]): Promise<{ out: string; error: TmuxError | null }> {
-  return new Promise((resolve) => {
-    execFile(
-      target.bin ?? 'tmux',
-      [...socketArgs(target), ...argv],
-      { encoding: 'utf8', timeout: CHAIN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (!err) return resolve({ out: stdout, error: null });
-        const e = err as NodeJS.ErrnoException & { killed?: boolean };
-        const msg = String(stderr).trim() || e.message;
-        const reason =
-          e.code === 'ENOENT'
-            ? 'missing'
-            : e.killed === true
-              ? 'timeout'
-              : /no server running|error connecting to|No such file or directory|server exited/i.test(msg)
-                ? 'no-server'
-                : 'command-failed';
-        resolve({ out: String(stdout), error: new TmuxError(`tmux: ${msg}`, reason) });
-      },
-    );
-  });
 }
 
 /** Reads what a build printed: each `new` line starts the next session, pane ids go to the latest. */
@@ -181,6 +208,7 @@ function finishBuild(b: Build, names: Map<string, string>, result: ExecuteResult
   planned.forEach((p, i) => {
     const pane: ExecutedPane = { role: p.role, target: p.target, paneId: paneIds[i] as string, action: p.action };
     if (p.sessionId !== undefined && p.action === 'resume') pane.sessionId = p.sessionId;
+    if (p.command !== undefined && p.action !== 'shell') pane.command = p.command;
     result.panes.push(pane);
   });
 }
@@ -230,51 +258,7 @@ async function rebuildAlone(target: TmuxTarget, b: Build, cause: unknown, result
 }
 
 async function currentInstance(target: TmuxTarget): Promise<ServerInstance> {
-  const out = await runTmux(target, ['display-message', '-p', INSTANCE_FORMAT]);
-  const [socketPath, pid, startTime] = out.trim().split('\t');
-  return { socketPath: socketPath ?? '', pid: Number(pid), startTime: Number(startTime) };
-}
-
-/**
- * A new pane's shell is ready to read a line once it has drawn its prompt, i.e. the cursor has
- * moved off 0,0. Typing before that is not lost (the pty buffers it) but can be echoed twice or
- * swallowed by shells that flush typeahead, so we wait for it, bounded: an empty prompt never
- * moves the cursor, and then we type after the timeout anyway. Login profiles can be slow (seen
- * here: pyenv's rehash lock held every new bash for 60 s), hence a generous default and a warning.
- */
-async function waitForPrompts(target: TmuxTarget, paneIds: readonly string[], timeoutMs: number): Promise<Set<string>> {
-  const waiting = new Set(paneIds);
-  const deadline = Date.now() + timeoutMs;
-  while (waiting.size > 0 && Date.now() < deadline) {
-    const out = await runTmux(target, ['list-panes', '-a', '-F', '#{pane_id}\t#{cursor_x}\t#{cursor_y}']);
-    for (const line of out.split('\n')) {
-      const [id, x, y] = line.split('\t');
-      if (id !== undefined && waiting.has(id) && (x !== '0' || y !== '0')) waiting.delete(id);
-    }
-    if (waiting.size > 0) await sleep(100);
-  }
-  return waiting;
-}
-
-async function startClaudes(
-  target: TmuxTarget,
-  panes: ExecutedPane[],
-  opts: ExecuteOptions,
-  result: ExecuteResult,
-): Promise<void> {
-  const notReady = await waitForPrompts(
-    target,
-    panes.map((p) => p.paneId),
-    opts.shellReadyTimeoutMs ?? 10_000,
-  );
-  for (const id of notReady) result.warnings.push(`pane ${id}: no shell prompt seen; typed the resume command anyway`);
-  for (const [i, p] of panes.entries()) {
-    if (i > 0 && opts.staggerMs > 0) await sleep(opts.staggerMs);
-    try {
-      await runTmux(target, resumeKeysArgs(p.paneId, opts.claudeBin, p.sessionId ?? ''));
-      p.startedAt = new Date().toISOString();
-    } catch (err) {
-      result.warnings.push(`pane ${p.target} (${p.paneId}): resume not typed: ${errorMessage(err)}`);
-    }
-  }
+  const instance = await queryInstance(target);
+  if (instance === null) throw new TmuxError('no tmux server answered after the restore', 'no-server');
+  return instance;
 }

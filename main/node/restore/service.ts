@@ -7,22 +7,37 @@ import { queryInstance } from '../tmux/fleet-query.js';
 import { gatherPlanEnv } from './env.js';
 import { executePlan, type ExecuteResult } from './execute.js';
 import { verifyResumes, type PaneVerification } from './verify.js';
-import { readJournal } from '../journal/spool.js';
+import { registryProbe } from './verify-registry.js';
+import { JournalTail } from './journal-tail.js';
+import { isPartial, selectParts, type RestoreSelection } from '../../common/restore/select.js';
+import type { PacingPolicy } from '../../common/restore/pacing.js';
+import type { RestoreProgress } from '../../common/restore/progress.js';
 import {
   handledInstances,
   instanceKey,
   listSnapshots,
   markInstanceHandled,
+  markUnverifiedRestore,
   readSnapshot,
   restoreDefault,
 } from '../snapshot/store.js';
 
 export interface RestoreOptions {
   dryRun?: boolean;
+  /** Fixed pace between Claude starts when no `pacing` is given (default 1000). */
   staggerMs?: number;
+  /** Starts paced by Claude's SessionStarts (the `launch` settings; `pacingPolicy`). */
+  pacing?: PacingPolicy;
+  /** Only these sessions / roles (`--session`, `--role`, the dashboard's ticks). */
+  selection?: RestoreSelection;
+  /** Ctrl-C / SIGTERM: stop launching, report what was created and what is missing. */
+  signal?: AbortSignal;
+  onProgress?: (e: RestoreProgress) => void;
   verifyTimeoutS?: number;
   claudeBin: string;
   clock?: () => Date;
+  /** The `restorePrograms` setting (default: tmux-resurrect's list). */
+  restorePrograms?: readonly string[];
 }
 
 export interface RestoreReport {
@@ -36,6 +51,10 @@ export interface RestoreReport {
   /** True when every planned session and pane was created on one server that still runs and
    * every pane planned as a resume was verified (vacuously true for a dry run). */
   ok: boolean;
+  /** Stopped by a signal before everything was launched. */
+  interrupted?: boolean;
+  /** What the snapshot still offers after this restore (unselected, deferred, not started). */
+  remaining?: string[];
 }
 
 /**
@@ -45,9 +64,13 @@ export interface RestoreReport {
  */
 async function completeness(target: TmuxTarget, plan: RestorePlan, executed: ExecuteResult): Promise<string[]> {
   const problems: string[] = [];
-  const wanted = plan.sessions.filter((s) => s.action === 'create');
-  const panes = wanted.reduce((n, s) => n + s.windows.reduce((m, w) => m + w.panes.length, 0), 0);
+  const panes = plan.counts.panes;
   if (executed.panes.length !== panes) problems.push(`${executed.panes.length} of ${panes} planned panes were created`);
+  const unstarted = executed.panes.filter((p) => p.notStarted !== undefined);
+  if (unstarted.length > 0)
+    problems.push(
+      `${unstarted.length} Claude panes left as shells: ${[...new Set(unstarted.map((p) => p.notStarted))].join('; ')}`,
+    );
   const now = await queryInstance(target).catch(() => null);
   if (now === null) problems.push('the tmux server went away during the restore');
   else if (instanceKey(now) !== instanceKey(executed.instance))
@@ -68,9 +91,14 @@ export async function chooseSnapshot(paths: StatePaths, target: TmuxTarget, id?:
   return readSnapshot(paths, pick.id);
 }
 
-export async function planFor(paths: StatePaths, target: TmuxTarget, id?: string): Promise<RestorePlan> {
+export async function planFor(
+  paths: StatePaths,
+  target: TmuxTarget,
+  id?: string,
+  restorePrograms?: readonly string[],
+): Promise<RestorePlan> {
   const snapshot = await chooseSnapshot(paths, target, id);
-  return planRestore(snapshot, await gatherPlanEnv(target));
+  return planRestore(snapshot, { ...(await gatherPlanEnv(target)), ...(restorePrograms ? { restorePrograms } : {}) });
 }
 
 /** Plan, execute, verify (DESIGN.md "Restore"). */
@@ -82,22 +110,80 @@ export async function restore(
 ): Promise<RestoreReport> {
   const clock = opts.clock ?? (() => new Date());
   const snapshot = await chooseSnapshot(paths, target, id);
-  const plan = planRestore(snapshot, await gatherPlanEnv(target));
+  const full = planRestore(snapshot, {
+    ...(await gatherPlanEnv(target)),
+    ...(opts.restorePrograms ? { restorePrograms: opts.restorePrograms } : {}),
+  });
+  const plan = selectParts(full, opts.selection);
   if (opts.dryRun)
     return { snapshotId: snapshot.id, dryRun: true, plan, executed: null, verification: [], problems: [], ok: true };
   const since = clock();
-  const executed = await executePlan(target, plan, { claudeBin: opts.claudeBin, staggerMs: opts.staggerMs ?? 1000 });
+  const tail = new JournalTail(paths, since);
+  const reported = new Set<string>();
+  const progress = (e: RestoreProgress): void => {
+    if (e.kind === 'pane' && (e.state === 'verified' || e.state === 'wrong')) reported.add(e.paneId);
+    opts.onProgress?.(e);
+  };
+  const executed = await executePlan(target, plan, {
+    claudeBin: opts.claudeBin,
+    staggerMs: opts.staggerMs ?? 1000,
+    ...(opts.pacing ? { pacing: opts.pacing } : {}),
+    readEvents: () => tail.read(),
+    probe: registryProbe(target),
+    since,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onProgress: progress,
+  });
+  const interrupted = opts.signal?.aborted === true;
   const resumes = executed.panes.filter((p) => p.action === 'resume');
   const verification =
     resumes.length === 0
       ? []
-      : await verifyResumes(resumes, executed.instance, async () => (await readJournal(paths)).events, {
+      : await verifyResumes(resumes, executed.instance, () => tail.read(), {
           since,
-          timeoutMs: (opts.verifyTimeoutS ?? 60) * 1000,
+          // Interrupted: one look at what has answered so far, no waiting.
+          timeoutMs: interrupted ? 0 : (opts.verifyTimeoutS ?? 60) * 1000,
+          readRegistry: registryProbe(target),
         });
+  for (const v of verification) {
+    if (reported.has(v.paneId)) continue;
+    const p = resumes.find((r) => r.paneId === v.paneId);
+    const detail = v.status === 'wrong' ? { detail: `got ${v.got ?? '?'}` } : {};
+    progress({ kind: 'pane', role: v.role, target: p?.target ?? v.role, paneId: v.paneId, state: v.status, ...detail });
+  }
   const problems = await completeness(target, plan, executed);
-  // Only a complete restore retires the snapshot's instance from leading the restore offers.
-  if (problems.length === 0) await markInstanceHandled(paths, instanceKey(snapshot.instance), 'restored');
-  const ok = problems.length === 0 && verification.every((v) => v.status === 'verified');
-  return { snapshotId: snapshot.id, dryRun: false, plan, executed, verification, problems, ok };
+  const allVerified = verification.every((v) => v.status === 'verified');
+  const remaining = remainingParts(plan, executed, verification);
+  const source = instanceKey(snapshot.instance);
+  // Only a complete, verified restore of everything retires the snapshot's instance from leading
+  // the offers; one that did not verify never lets its own server displace it.
+  if (problems.length === 0 && allVerified && remaining.length === 0 && !isPartial(opts.selection))
+    await markInstanceHandled(paths, source, 'restored');
+  else if (!allVerified || problems.length > 0) {
+    const built = instanceKey(executed.instance);
+    if (executed.instance.pid > 0 && built !== source) await markUnverifiedRestore(paths, built, source);
+  }
+  const ok = problems.length === 0 && allVerified;
+  return { snapshotId: snapshot.id, dryRun: false, plan, executed, verification, problems, ok, interrupted, remaining };
+}
+
+/** What this restore left on offer in its snapshot, one line each. */
+function remainingParts(
+  plan: RestorePlan,
+  executed: ExecuteResult,
+  verification: readonly PaneVerification[],
+): string[] {
+  const out: string[] = [];
+  for (const s of plan.sessions) {
+    if (s.action === 'not-selected') out.push(`session ${JSON.stringify(s.name)} (not selected)`);
+    if (s.action !== 'create' && s.action !== 'complete') continue;
+    if (executed.skippedSessions.includes(s.name)) out.push(`session ${JSON.stringify(s.name)} (not created)`);
+    for (const p of s.windows.flatMap((w) => w.panes))
+      if (p.deferred === true) out.push(`${p.target} role ${p.role} (${p.reason ?? 'deferred'})`);
+  }
+  for (const p of executed.panes)
+    if (p.notStarted !== undefined) out.push(`${p.target} role ${p.role} (not started: ${p.notStarted})`);
+  for (const v of verification)
+    if (v.status !== 'verified') out.push(`role ${v.role} (${v.paneId}) ${v.status}: conversation ${v.expected}`);
+  return out;
 }

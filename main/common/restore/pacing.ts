@@ -1,0 +1,106 @@
+// When to start the next Claude of a restore. A fixed stagger waits as long for a fast machine
+// as for a slow one; this follows what Claude itself reports: a start is outstanding until its
+// pane's SessionStart arrives or a cap elapses, at most K are outstanding at once, and after
+// repeated failures (a wrong conversation, or silence until the cap) nothing more is started:
+// a restore that hits a logged-out or broken Claude must not start twenty of them.
+// Pure bookkeeping; the executor feeds it the clock and the journal.
+
+export interface PacingPolicy {
+  /** Starts outstanding at once (no SessionStart yet, cap not reached). */
+  maxOutstanding: number;
+  /** Longest wait for one start's SessionStart before it stops holding a slot (and counts as silent). */
+  capMs: number;
+  /** Failures in a row that stop launching. */
+  brakeAfter: number;
+  /** A fixed pace instead (`--stagger`): one start every this many ms, whatever Claude reports. */
+  staggerMs?: number;
+}
+
+/** K when the setting is 0: Claude's start is mostly CPU, so about two per core keeps every core busy. */
+export function defaultMaxOutstanding(cores: number): number {
+  return Math.max(2, Math.min(16, 2 * Math.max(1, Math.floor(cores))));
+}
+
+export type StartOutcome = 'verified' | 'wrong' | 'silent';
+
+export interface Pacer {
+  policy: PacingPolicy;
+  /** paneId → when it was started (ms). */
+  outstanding: Map<string, number>;
+  lastStartMs: number | null;
+  failuresInRow: number;
+  /** Why launching stopped, once it did. */
+  braked: string | null;
+  outcomes: Map<string, StartOutcome>;
+}
+
+export function newPacer(policy: PacingPolicy): Pacer {
+  if (!(policy.maxOutstanding >= 1)) throw new RangeError(`maxOutstanding must be at least 1`);
+  return { policy, outstanding: new Map(), lastStartMs: null, failuresInRow: 0, braked: null, outcomes: new Map() };
+}
+
+export function recordStart(p: Pacer, paneId: string, nowMs: number): void {
+  p.outstanding.set(paneId, nowMs);
+  p.lastStartMs = nowMs;
+}
+
+function fail(p: Pacer, paneId: string, outcome: StartOutcome): void {
+  p.outcomes.set(paneId, outcome);
+  p.failuresInRow++;
+  if (p.braked === null && p.failuresInRow >= p.policy.brakeAfter)
+    p.braked = `${p.failuresInRow} Claude starts in a row failed (wrong conversation or no SessionStart within ${Math.round(p.policy.capMs / 1000)} s): stopped launching`;
+}
+
+/** A SessionStart arrived from `paneId`: `right` when it carries the expected conversation. */
+export function recordArrival(p: Pacer, paneId: string, right: boolean): void {
+  const prev = p.outcomes.get(paneId);
+  if (prev === 'verified' || prev === 'wrong') return;
+  p.outstanding.delete(paneId);
+  // Counted as a failure at the cap; now it has answered, judge it on its answer instead.
+  if (prev === 'silent') p.failuresInRow = Math.max(0, p.failuresInRow - 1);
+  if (right) {
+    p.outcomes.set(paneId, 'verified');
+    p.failuresInRow = 0;
+  } else fail(p, paneId, 'wrong');
+}
+
+/** Outstanding starts past the cap stop holding a slot and count as silent. Returns them. */
+export function expire(p: Pacer, nowMs: number): string[] {
+  const out: string[] = [];
+  for (const [paneId, at] of p.outstanding) {
+    if (nowMs - at < p.policy.capMs) continue;
+    p.outstanding.delete(paneId);
+    out.push(paneId);
+    fail(p, paneId, 'silent');
+  }
+  return out;
+}
+
+/** How many starts may go now (0 once braked), and when to look again at the latest. */
+export function slots(p: Pacer, nowMs: number): { launch: number; waitMs: number } {
+  if (p.braked !== null) return { launch: 0, waitMs: 0 };
+  const { staggerMs } = p.policy;
+  if (staggerMs !== undefined) {
+    const due = p.lastStartMs === null ? 0 : p.lastStartMs + staggerMs - nowMs;
+    return due <= 0 ? { launch: 1, waitMs: staggerMs } : { launch: 0, waitMs: due };
+  }
+  const free = p.policy.maxOutstanding - p.outstanding.size;
+  if (free > 0) return { launch: free, waitMs: 0 };
+  const oldest = Math.min(...p.outstanding.values());
+  return { launch: 0, waitMs: Math.max(0, oldest + p.policy.capMs - nowMs) };
+}
+
+/** The policy from the `launch` settings; `staggerMs` (the `--stagger` flag) asks for a fixed pace. */
+export function pacingPolicy(
+  launch: { maxOutstanding: number; capS: number; brakeAfter: number },
+  cores: number,
+  staggerMs?: number,
+): PacingPolicy {
+  const policy: PacingPolicy = {
+    maxOutstanding: launch.maxOutstanding > 0 ? launch.maxOutstanding : defaultMaxOutstanding(cores),
+    capMs: launch.capS * 1000,
+    brakeAfter: launch.brakeAfter,
+  };
+  if (staggerMs !== undefined) policy.staggerMs = staggerMs;
+  return policy;
+}
