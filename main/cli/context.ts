@@ -7,6 +7,7 @@ import { SettingsStore, openSettingsFile } from '../node/settings/settings-store
 import { RegistryStore } from '../node/journal/registry-store.js';
 import { claudeSettingsPath, hookCommands, type HookCommands } from '../node/claude/settings-file.js';
 import { parseTmuxEnv } from '../node/tmux/pane-context.js';
+import { claudeBinFrom } from '../common/claude/claude-bin.js';
 
 /** Everything a command needs, resolved once from flags and the environment contracts. */
 export interface CliContext {
@@ -47,10 +48,10 @@ export function makeContext(
     registry: new RegistryStore(paths),
     claudeSettingsPath: claudeSettingsPath(env),
     hookCommands: hookCommands(process.execPath, cliLauncherPath()),
-    claudeBin:
-      env.FLEETKEEPER_CLAUDE_BIN !== undefined && env.FLEETKEEPER_CLAUDE_BIN !== ''
-        ? env.FLEETKEEPER_CLAUDE_BIN
-        : 'claude',
+    // Read when a command types it (restore), so a bad value never stops `status` or `save`.
+    get claudeBin(): string {
+      return claudeBinFrom(env.FLEETKEEPER_CLAUDE_BIN);
+    },
     json: flags.json === true,
     clock: () => new Date(),
   };

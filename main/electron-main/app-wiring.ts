@@ -7,6 +7,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import type { Snapshot } from '../common/base/types.js';
 import { FleetkeeperError } from '../common/base/errors.js';
 import type { TrayPlatform } from '../common/tray/tray-model.js';
+import { claudeBinFrom } from '../common/claude/claude-bin.js';
 import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/base/state-dir.js';
 import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux/exec.js';
 import { AlertService } from '../node/alerts/alert-service.js';
@@ -153,7 +154,10 @@ export function wireApp(o: AppWiringOptions): WiredApp {
     clock,
     claudeSettingsPath: claudeSettings,
     hookCommands: o.hookCommands,
-    claudeBin: o.env.FLEETKEEPER_CLAUDE_BIN || 'claude',
+    // Read at each restore: a value with a control character fails that restore, loudly, not the app.
+    get claudeBin(): string {
+      return claudeBinFrom(o.env.FLEETKEEPER_CLAUDE_BIN);
+    },
     saveNow,
     wakeGraceUntil: () => d.wakeGrace,
     onSettingsChanged: () => {

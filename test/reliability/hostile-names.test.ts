@@ -4,7 +4,7 @@
 // exactly, restored exactly (as tmux held them) or refused with a clear error, and canary
 // files prove nothing was ever executed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FleetState } from '../../main/common/base/types.js';
@@ -15,7 +15,7 @@ import { isValidRole } from '../../main/common/base/names.js';
 import { readSnapshot } from '../../main/node/snapshot/store.js';
 import { readSpool } from '../../main/node/journal/spool.js';
 import { ensureBuilt, figures, rng, scaled, seedFromEnv, tempState, type TempState } from './helpers/harness.js';
-import { TmuxHarness, cliEnv } from './helpers/h10-support.js';
+import { TmuxHarness, cliEnv, waitFor } from './helpers/h10-support.js';
 import { json, runCli } from '../helpers/cli.js';
 
 const seed = seedFromEnv();
@@ -266,4 +266,99 @@ describe('11 hostile names', () => {
       `11 hook payloads: ${values.length} hostile cwd/transcript_path/source strings through \`hook session-start\`: ${exact} stored exactly, 0 corrupt, 0 canaries`,
     );
   }, 60_000);
+
+  // Issue 12, finding 3: a terminal acts on ^U, CR, ^C… before the shell sees any quote, so
+  // `FLEETKEEPER_CLAUDE_BIN=$'/bin/true\x15touch canary\r'` once made a pane run `touch canary`.
+  it('control characters in every typed field: refused where read, never typed, 0 canaries', async () => {
+    await tmux.kill();
+    const cc = ['\x15', '\r', '\n', '\x03', '\x1b', '\x7f', '\x04', '\x1a', '\t'];
+    const evil = (tag: string, i: number): string => `x${cc[i % cc.length]}touch ${canary}-${tag}${i}\r`;
+    // A recorder stands in for Claude (the typed line is what is under test): it notes where it ran.
+    const calls = join(st.dir, 'claude-calls');
+    const fake = join(st.dir, 'fake-claude');
+    writeFileSync(fake, `#!/bin/sh\nprintf '%s\\t%s\\0' "$PWD" "$*" >> '${calls}'\n`, { mode: 0o755 });
+    const base = join(st.dir, 'cc-cwds');
+    mkdirSync(base, { recursive: true });
+    const cwds = cc.map((_, i) => join(base, asDirName(evil('cwd', i))));
+    for (const d of cwds) mkdirSync(d);
+    for (const [i, cwd] of cwds.entries()) {
+      await tmux.run(
+        'new-session',
+        '-d',
+        '-s',
+        tmuxArg(formatLiteral(`cc${i}${evil('session', i)}`)),
+        '-n',
+        tmuxArg(formatLiteral(evil('window', i))),
+        '-c',
+        cwd,
+      );
+    }
+    await runCli(['save', '--socket', tmux.socket], env);
+    const [sock, pid] = (await tmux.run('display', '-p', '#{socket_path}\t#{pid}')).trim().split('\t');
+    // Session names come back vis-encoded (one line each); a cwd may hold a newline, so go by name.
+    const panes = (await tmux.run('list-panes', '-a', '-F', '#{pane_id}\t#{session_name}')).trim().split('\n');
+    const ids: string[] = [];
+    for (const [i, line] of panes.entries()) {
+      const [pane, name] = line.split('\t') as [string, string];
+      const cwd = cwds[Number(/^cc(\d+)/.exec(name)?.[1])]!;
+      // Half the panes a real conversation; the others a session id that is not one (with a payload).
+      const id = i % 2 === 0 ? randomUUID() : evil('sid', i);
+      const transcript = join(st.dir, `t-${i}.jsonl`);
+      writeFileSync(transcript, '{"type":"user","message":{"content":"hi"}}\n');
+      if (i % 2 === 0) ids.push(id);
+      const payload = JSON.stringify({
+        session_id: id,
+        transcript_path: transcript,
+        cwd,
+        hook_event_name: 'SessionStart',
+        source: 'startup',
+      });
+      const r = await runCli(['hook', 'session-start'], { ...env, TMUX: `${sock},${pid},0`, TMUX_PANE: pane }, payload);
+      expect(r.code).toBe(0);
+    }
+    const save = await runCli(['save', '--json', '--socket', tmux.socket], env);
+    expect(save.code, save.stderr).toBe(0);
+    await tmux.kill();
+
+    // The canary of the finding, through a real restore: refused where it is read, one line.
+    const bad = await runCli(['restore', '--stagger', '0', '--socket', tmux.socket], {
+      ...env,
+      FLEETKEEPER_CLAUDE_BIN: `/bin/true\x15touch ${canary}-bin\r`,
+    });
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('FLEETKEEPER_CLAUDE_BIN contains a control character (\\x15)');
+    expect(await tmux.serverPid()).toBeNull();
+
+    // Names, window names and cwds full of control characters: built through tmux argv, never typed.
+    const ok = await runCli(['restore', '--json', '--stagger', '0', '--verify-timeout', '1', '--socket', tmux.socket], {
+      ...env,
+      FLEETKEEPER_CLAUDE_BIN: fake,
+    });
+    const report = json<{ plan: { sessions: { windows: { panes: { action: string; reason?: string }[] }[] }[] } }>(ok);
+    const planned = report.plan.sessions.flatMap((s) => s.windows.flatMap((w) => w.panes));
+    expect(planned.filter((p) => p.action === 'resume')).toHaveLength(ids.length);
+    expect(
+      planned.filter((p) => p.action === 'shell').every((p) => /not a UUID|no Claude binding/.test(p.reason ?? '')),
+    ).toBe(true);
+    const ran = (): Array<{ cwd: string; args: string }> =>
+      existsSync(calls)
+        ? readFileSync(calls, 'utf8')
+            .split('\0')
+            .slice(0, -1)
+            .map((r) => ({ cwd: r.slice(0, r.lastIndexOf('\t')), args: r.slice(r.lastIndexOf('\t') + 1) }))
+        : [];
+    await waitFor(() => ran().length >= ids.length, 20_000, 'every resume typed');
+    // Each resume ran in its own control-character cwd, with exactly its own id.
+    for (const id of ids)
+      expect(
+        ran().some((r) => r.args === `--resume ${id}` && cwds.includes(r.cwd)),
+        id,
+      ).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(canaries()).toEqual([]);
+    figures(
+      `11 control characters: FLEETKEEPER_CLAUDE_BIN with ^U/CR refused by restore (exit 2, one line, no server started); ${cwds.length} sessions whose names, window names and cwds hold ${cc.length} kinds of control characters restored, ${ids.length} resumes typed in those cwds, ${panes.length - ids.length} panes whose hook sent a non-UUID session id left without a binding (a shell); 0 canaries`,
+    );
+  }, 120_000);
 });
