@@ -101,8 +101,31 @@ export const COMMANDS: readonly CommandSpec[] = [
           : verb === 'uninstall'
             ? 'remove them (a backup of the old file is kept)'
             : 'say whether they are installed (exit 0 only when they are)',
-      example: `fleetkeeper hooks ${verb}`,
-      run: async ({ out, context }) => (await import('./commands/hooks.js')).hooksCommand(await context(), out, verb),
+      example: verb === 'install' ? 'fleetkeeper hooks install --all' : `fleetkeeper hooks ${verb}`,
+      options: [
+        {
+          name: 'config-dir',
+          type: 'string' as const,
+          value: 'DIR',
+          repeatable: true,
+          complete: 'file' as const,
+          summary: 'this Claude config dir instead of the default (repeatable)',
+        },
+        ...(verb === 'status'
+          ? []
+          : [
+              {
+                name: 'all',
+                type: 'boolean' as const,
+                summary: 'every config dir a Claude of the fleet runs under, and the default',
+              },
+            ]),
+      ],
+      run: async ({ out, context, args }) =>
+        (await import('./commands/hooks.js')).hooksCommand(await context(), out, verb, {
+          configDirs: (args.options['config-dir'] as readonly string[] | undefined) ?? [],
+          all: args.options.all === true,
+        }),
     })),
   },
   {

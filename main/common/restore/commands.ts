@@ -6,24 +6,10 @@ import type { ServerInstance } from '../base/types.js';
 import type { PlannedSession } from './plan.js';
 import { parseLayout, layoutSize } from './layout.js';
 import { assertSessionId } from '../base/names.js';
-import { shellCommand } from '../base/shell-quote.js';
+import { controlCharIn, shellCommand } from '../base/shell-quote.js';
 import { InvalidInputError } from '../base/errors.js';
-
-export const ROLE_OPTION = '@fleetkeeper-role';
-
-/** tmux strips a trailing ';' from an argument as a command separator; '\;' keeps it literal. */
-export function tmuxArg(arg: string): string {
-  return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
-}
-
-/**
- * Escapes a value tmux expands as a format: '##' is a literal '#', except that tmux copies a
- * run of '#' followed by '[' verbatim (a style for the status line), so such runs stay as
- * they are (doubling them stored a window named 'a#[b' as 'a##[b').
- */
-export function formatLiteral(value: string): string {
-  return value.replace(/#+/g, (run: string, at: number) => (value[at + run.length] === '[' ? run : run + run));
-}
+import { formatLiteral, tmuxArg } from '../tmux/quoting.js';
+import { INSTANCE_FORMAT, parseInstance, ROLE_OPTION } from '../tmux/fleet-format.js';
 
 /** Joins commands into one tmux invocation, `;` as separate elements, every argument escaped. */
 export function chain(commands: readonly (readonly string[])[]): string[] {
@@ -177,6 +163,8 @@ export function sessionCommands(s: PlannedSession, tmp: string): SessionBuild {
     );
     if (w.panes.length > 1) finish.push(['select-pane', '-t', `${win}.${activePos}`]);
     if (w.zoomed && w.panes.length > 1) finish.push(['resize-pane', '-Z', '-t', win]);
+    // -n switched automatic-rename off: a name tmux chose follows the window's program again.
+    if (w.automaticRename === true) finish.push(['set-option', '-w', '-t', win, 'automatic-rename', 'on']);
   }
   const active = s.windows.find((w) => w.active) ?? first;
   finish.push(['select-window', '-t', `${sess}${active.index}`]);
@@ -245,11 +233,23 @@ export function resumeCommandLine(claudeBin: string, sessionId: string): string 
   return shellCommand([claudeBin, '--resume', assertSessionId(sessionId)]);
 }
 
-/** Types the resume line literally (-l, no key names, no format expansion), then Enter. */
-export function resumeKeysArgs(paneId: string, claudeBin: string, sessionId: string): string[] {
+/**
+ * Types the resume line literally (-l, no key names, no format expansion), then Enter. `line` is
+ * the plan's exact relaunch command (variables, captured executable, kept arguments, resume);
+ * without it, `<claudeBin> --resume <uuid>`.
+ */
+export function resumeKeysArgs(paneId: string, claudeBin: string, sessionId: string, line?: string): string[] {
+  return typeLineArgs(paneId, line ?? resumeCommandLine(claudeBin, sessionId));
+}
+
+/** Types one command line into a pane's shell and presses Enter; refuses anything with a control character. */
+export function typeLineArgs(paneId: string, line: string): string[] {
   if (!/^%\d+$/.test(paneId)) throw new InvalidInputError(`not a pane id: ${JSON.stringify(paneId)}`);
+  const c = controlCharIn(line);
+  if (c !== null || line === '')
+    throw new InvalidInputError(`refusing to type a line with a control character (${c ?? 'empty line'})`);
   return chain([
-    ['send-keys', '-t', paneId, '-l', '--', resumeCommandLine(claudeBin, sessionId)],
+    ['send-keys', '-t', paneId, '-l', '--', line],
     ['send-keys', '-t', paneId, 'Enter'],
   ]);
 }

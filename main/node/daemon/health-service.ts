@@ -14,6 +14,7 @@ import { readSpool } from '../journal/spool.js';
 import { readSaveLogText } from '../snapshot/save-log.js';
 import { FUTURE_TOLERANCE_S } from '../../common/health/health.js';
 import { hooksStatus, type HookCommands } from '../claude/settings-file.js';
+import { agentProblems } from '../agent/config-dirs.js';
 
 export interface HealthDeps {
   paths: StatePaths;
@@ -86,6 +87,8 @@ export async function gatherHealth(deps: HealthDeps, staleAfterOverrideS?: numbe
   ]);
   const now = deps.clock();
   const { listing, newest: snap } = await newestAfterClockMovedBack(deps.paths, view, now);
+  // Adopted / drifted / moved Claudes, a second source unavailable, config dirs in use without hooks.
+  problems.push(...(await agentProblems(snap, deps.settingsPath, deps.hookCommands).catch(() => [])));
   let live: FleetState | null;
   /** tmux is there but did not answer (timeout, garbage): not "no server", a backup at risk. */
   let unanswered: string | null = null;
