@@ -8,6 +8,8 @@ import type { Snapshot } from '../common/base/types.js';
 import { FleetkeeperError } from '../common/base/errors.js';
 import type { TrayPlatform } from '../common/tray/tray-model.js';
 import { claudeBinFrom } from '../common/claude/claude-bin.js';
+import { chooseHookHost, transientMount } from '../common/claude/hook-host.js';
+import { installHookCopy } from '../node/claude/hook-copy.js';
 import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/base/state-dir.js';
 import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux/exec.js';
 import { AlertService } from '../node/alerts/alert-service.js';
@@ -74,24 +76,52 @@ export async function restoreOffer(paths: StatePaths, target: TmuxTarget): Promi
   return { snapshots: listing.valid, previousInstanceId: fromPrevious ? first.id : null };
 }
 
+/** The first `node` on PATH: absolute, a regular file, and not inside a temporary mount. */
+function nodeOnPath(env: NodeJS.ProcessEnv): string | undefined {
+  return (env.PATH ?? '')
+    .split(delimiter)
+    .map((d) => join(d, 'node'))
+    .find((p) => isAbsolute(p) && existsSync(p) && transientMount(p, env) === null);
+}
+
 /**
- * The hook command for this run. Packaged: the sh wrapper in resources/bin, which runs the
- * unpacked CLI with the app's own binary as Node. Dev: a real Node (npm's, else the first on
- * PATH) on bin/fleetkeeper.js, the same command `fleetkeeper hooks install` writes.
+ * The hook command for this run, decided by chooseHookHost (common/claude/hook-host.ts). Installed
+ * app: the sh wrapper in resources/bin, which runs the unpacked CLI with the app's own binary as
+ * Node. AppImage: its mount is temporary and can be recreated by anyone, so the one-file hook is
+ * copied into the user's data dir (verified) and run by a Node on PATH; without one, refused with
+ * the reason. Dev: a real Node (npm's, else the first on PATH) on bin/fleetkeeper.js, the same
+ * command `fleetkeeper hooks install` writes.
  */
-export function appHookCommands(opts: {
+export async function appHookCommands(opts: {
   packaged: boolean;
   resourcesPath: string;
   appPath: string;
   env: NodeJS.ProcessEnv;
-}): HookCommands {
-  if (opts.packaged) return hookCommands('/bin/sh', join(opts.resourcesPath, 'bin', 'fleetkeeper'));
+  platform?: NodeJS.Platform;
+  userDataDir?: string;
+}): Promise<HookCommands> {
+  const host = chooseHookHost({
+    packaged: opts.packaged,
+    platform: opts.platform ?? process.platform,
+    resourcesPath: opts.resourcesPath,
+    env: opts.env,
+    userDataDir: opts.userDataDir ?? '',
+  });
+  // No safe command: the app still runs, hooks show as missing with the reason, install refuses.
+  const unavailable = (why: string): HookCommands => ({ sessionStart: '', sessionEnd: '', unavailable: why });
+  if (host.kind === 'refuse') return unavailable(`Claude hooks cannot be installed: ${host.reason}`);
+  if (host.kind === 'wrapper') return hookCommands('/bin/sh', host.wrapper);
+  if (host.kind === 'user-copy') {
+    const node = nodeOnPath(opts.env);
+    if (node === undefined)
+      return unavailable(
+        `Claude hooks cannot be installed from this AppImage: ${host.why}, so the hook must run from a copy in ${host.target} under a Node.js (>= 20) on PATH, and none was found; install Node.js, or use the .deb`,
+      );
+    await installHookCopy(host.source, host.target);
+    return hookCommands(node, host.target);
+  }
   const fromNpm = opts.env.npm_node_execpath;
-  const onPath = (opts.env.PATH ?? '')
-    .split(delimiter)
-    .map((d) => join(d, 'node'))
-    .find((p) => isAbsolute(p) && existsSync(p));
-  const node = fromNpm !== undefined && isAbsolute(fromNpm) ? fromNpm : onPath;
+  const node = fromNpm !== undefined && isAbsolute(fromNpm) ? fromNpm : nodeOnPath(opts.env);
   if (node === undefined)
     throw new FleetkeeperError(
       'no Node found (npm_node_execpath or node on PATH) for the Claude hook command',

@@ -7,6 +7,8 @@ import { InvalidInputError } from '../base/errors.js';
 export interface HookCommands {
   sessionStart: string;
   sessionEnd: string;
+  /** Set when no safe hook command exists for this install (see hook-host.ts): why; nothing is installed. */
+  unavailable?: string;
 }
 
 export const HOOK_TIMEOUT_SECONDS = 5;

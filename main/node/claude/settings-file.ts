@@ -152,6 +152,7 @@ async function commit(loaded: Loaded, data: Obj): Promise<SettingsChange> {
 }
 
 export async function hooksStatus(settingsPath: string, expected: HookCommands): Promise<HooksStatus> {
+  if (expected.unavailable !== undefined) return { state: 'missing', settingsPath, detail: expected.unavailable };
   let loaded: Loaded;
   try {
     loaded = await load(settingsPath);
@@ -164,6 +165,7 @@ export async function hooksStatus(settingsPath: string, expected: HookCommands):
 
 /** Idempotent: when our hooks are already exactly right, the file is not touched at all. */
 export async function installHooks(settingsPath: string, expected: HookCommands): Promise<SettingsChange> {
+  if (expected.unavailable !== undefined) throw new InvalidInputError(expected.unavailable);
   // Swept even when nothing changes: a killed earlier run may have left temps of ours.
   await sweepOurTemps(dirname(settingsPath), basename(settingsPath));
   const loaded = await load(settingsPath);
