@@ -22,6 +22,8 @@ export interface OptionSpec {
   above?: number;
   choices?: readonly string[];
   complete?: CompletionSource;
+  /** A string option given any number of times; its value is the list, in order. */
+  repeatable?: boolean;
 }
 
 export interface PositionalSpec {
@@ -33,7 +35,7 @@ export interface PositionalSpec {
   complete?: CompletionSource;
 }
 
-export type OptionValue = string | number | boolean;
+export type OptionValue = string | number | boolean | readonly string[];
 
 export interface ParsedArgs {
   /** The command path, e.g. ['hooks', 'install']. */
@@ -203,7 +205,9 @@ function resolveOptions(argv: readonly string[], chain: CommandSpec[]): ParsedCo
       }
       if (o.choices && !o.choices.includes(value))
         throw new UsageError(`--${o.name} must be one of ${o.choices.join(', ')}, got ${JSON.stringify(value)}`, path);
-      options[o.name] = o.type === 'number' ? checkNumber(o, value, path) : value;
+      const prior = options[o.name];
+      if (o.repeatable) options[o.name] = [...(Array.isArray(prior) ? (prior as string[]) : []), value];
+      else options[o.name] = o.type === 'number' ? checkNumber(o, value, path) : value;
     }
   }
   const spec = chain[chain.length - 1];

@@ -8,6 +8,7 @@ import type { CommandSpec, OptionValue } from './command-spec.js';
 const str = (v: OptionValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: OptionValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
 const bool = (v: OptionValue | undefined): boolean => v === true;
+const list = (v: OptionValue | undefined): readonly string[] => (Array.isArray(v) ? (v as string[]) : []);
 const one = (v: string | readonly string[] | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -48,7 +49,29 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ name: 'ID', complete: 'snapshot-id' }],
     options: [
       { name: 'dry-run', type: 'boolean', summary: 'print the plan; change nothing' },
-      { name: 'stagger', type: 'number', min: 0, value: 'MS', summary: 'delay between resumed Claude panes' },
+      {
+        name: 'session',
+        type: 'string',
+        value: 'NAME',
+        repeatable: true,
+        summary: 'restore only this session (repeatable)',
+        complete: 'session',
+      },
+      {
+        name: 'role',
+        type: 'string',
+        value: 'ROLE',
+        repeatable: true,
+        summary: 'resume only this role; its session comes back, other panes as shells (repeatable)',
+        complete: 'role',
+      },
+      {
+        name: 'stagger',
+        type: 'number',
+        min: 0,
+        value: 'MS',
+        summary: 'a fixed delay between Claude starts instead of pacing by their SessionStarts',
+      },
       {
         name: 'verify-timeout',
         type: 'number',
@@ -57,13 +80,33 @@ export const COMMANDS: readonly CommandSpec[] = [
         summary: 'how long to wait for each resumed conversation',
       },
     ],
-    example: 'fleetkeeper restore --dry-run\nfleetkeeper restore 20261130T013000000Z-0000000042',
+    example:
+      'fleetkeeper restore --dry-run\nfleetkeeper restore --session work --role api --dry-run\nfleetkeeper restore 20261130T013000000Z-0000000042',
     run: async ({ out, context, args }) =>
       (await import('./commands/restore.js')).restoreCommand(await context(), out, one(args.positionals.ID), {
         dryRun: bool(args.options['dry-run']),
         staggerMs: num(args.options.stagger),
+        sessions: list(args.options.session),
+        roles: list(args.options.role),
         verifyTimeoutS: num(args.options['verify-timeout']),
       }),
+  },
+  {
+    name: 'import-resurrect',
+    summary: "read a tmux-resurrect save into a snapshot (default: resurrect's last save)",
+    details:
+      'FILE defaults to the `last` link in ~/.tmux/resurrect or $XDG_DATA_HOME/tmux/resurrect.\n' +
+      'Sessions, windows, names, layouts, directories, the active and zoomed ones are imported;\n' +
+      'no Claude conversations (resurrect never knew them). A file with a malformed line is\n' +
+      'refused whole (exit 2), every bad line named.',
+    positionals: [{ name: 'FILE', complete: 'file' }],
+    example: 'fleetkeeper import-resurrect && fleetkeeper restore --dry-run',
+    run: async ({ out, context, args }) =>
+      (await import('./commands/import-resurrect.js')).importResurrectCommand(
+        await context(),
+        out,
+        one(args.positionals.FILE),
+      ),
   },
   {
     name: 'registry',
@@ -223,6 +266,46 @@ export const COMMANDS: readonly CommandSpec[] = [
           ),
       },
     ],
+  },
+  {
+    name: 'service',
+    summary: 'run the daemon at login: a systemd user unit (Linux) or a launchd agent (macOS)',
+    details:
+      'The service runs `fleetkeeper daemon` with this state dir and tmux server pinned.\n' +
+      'Refused when the tray app already starts at login (--force installs anyway; one saver wins).\n' +
+      '`status` exits 0 only when the service is installed, enabled and not stopped.',
+    example: 'fleetkeeper service install\nsudo loginctl enable-linger "$USER"\nfleetkeeper service status',
+    subcommands: (['install', 'uninstall', 'status'] as const).map((verb) => ({
+      name: verb,
+      summary:
+        verb === 'install'
+          ? 'write, enable and start the service (says when lingering is needed)'
+          : verb === 'uninstall'
+            ? 'stop it and remove the unit and its enablement link'
+            : 'whether it is installed, enabled and running; lingering',
+      options:
+        verb === 'install'
+          ? [{ name: 'force', type: 'boolean' as const, summary: 'install even though the tray app starts at login' }]
+          : [],
+      example: `fleetkeeper service ${verb}`,
+      run: async ({ out, context, args }) =>
+        (await import('./commands/service.js')).serviceCommand(await context(), out, verb, {
+          force: bool(args.options.force),
+        }),
+    })),
+  },
+  {
+    name: 'doctor',
+    summary: 'check everything a working safety net needs, each problem with its fix',
+    details: 'Exit 0 only when every check that applies here passes; checks that do not apply say why.',
+    example: 'fleetkeeper doctor\nfleetkeeper doctor --json',
+    run: async ({ out, env, json, args }) =>
+      (await import('./commands/doctor.js')).doctorCommand(
+        (await import('./context.js')).makeContext({ socket: str(args.options.socket), json }, env, {
+          inspectOnly: true,
+        }),
+        out,
+      ),
   },
   {
     name: 'hook',

@@ -64,6 +64,8 @@ function renderReport(r: RestoreReport): string {
   const verified = r.verification.filter((v) => v.status === 'verified').length;
   lines.push(`verified ${verified} of ${r.verification.length} resumed conversations`);
   for (const p of r.problems) lines.push(`INCOMPLETE: ${p}`);
+  if (r.interrupted) lines.push('INTERRUPTED: stopped launching; run the same restore again to complete it');
+  for (const p of r.remaining ?? []) lines.push(`still on offer: ${p}`);
   return lines.join('\n');
 }
 

@@ -3,6 +3,13 @@ import type { Output } from '../output.js';
 import { gatherHealth } from '../../node/daemon/health-service.js';
 import { readSaverState } from '../../node/daemon/saver-state.js';
 import { shortStatus, formatAge, tmuxStatus } from '../../common/health/status-line.js';
+import { keptUsage, type KeptUsage } from '../../node/claude/kept-transcripts.js';
+
+const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
+
+function keptLine(k: KeptUsage): string {
+  return `kept transcripts: ${k.count} · ${mb(k.bytes)} (${mb(k.bytes - k.sharedBytes)} of it not shared with Claude's own files)`;
+}
 
 export async function statusCommand(
   ctx: CliContext,
@@ -11,6 +18,7 @@ export async function statusCommand(
 ): Promise<number> {
   // The one-line forms run on tmux's clock: they show freshness only.
   const saverP = flags.short || flags.tmux ? null : readSaverState(ctx.paths);
+  const keptP = flags.short || flags.tmux ? null : keptUsage(ctx.paths);
   const report = await gatherHealth(
     {
       paths: ctx.paths,
@@ -23,6 +31,7 @@ export async function statusCommand(
     flags.staleAfterS,
   );
   const saver = saverP === null ? null : await saverP;
+  const kept = keptP === null ? null : await keptP;
   const text = () => {
     if (flags.tmux) return tmuxStatus(report);
     if (flags.short) return shortStatus(report);
@@ -35,10 +44,12 @@ export async function statusCommand(
       saver === null || saver.running
         ? `saver: ${saver?.detail ?? '?'}`
         : `saver: NONE — the daemon is ${saver.detail}; start one: fleetkeeper daemon (or the tray app)`,
+      ...(kept === null ? [] : [keptLine(kept)]),
       ...report.problems.map((p) => `problem [${p.code}]: ${p.message}`),
     ];
     return lines.join('\n');
   };
-  out.result(saver === null ? report : { ...report, saver }, text);
+  const extra = { ...(saver === null ? {} : { saver }), ...(kept === null ? {} : { keptTranscripts: kept }) };
+  out.result({ ...report, ...extra }, text);
   return report.state === 'fresh' ? 0 : 1;
 }

@@ -4,8 +4,10 @@
 // no mtime, no newest-file guess.
 import type { Binding, PaneSnapshot, SessionSnapshot, Snapshot } from '../base/types.js';
 import { isSessionId, isValidRole } from '../base/names.js';
+import type { EnvNotCarried } from '../base/types.js';
+import { planProgram, planResumeLine, type LaunchEnv } from './plan-launch.js';
 
-export type PaneAction = 'resume' | 'shell';
+export type PaneAction = 'resume' | 'shell' | 'program';
 
 export interface PlannedPane {
   role: string;
@@ -23,6 +25,18 @@ export interface PlannedPane {
   active: boolean;
   /** False when the role must not be set on the new pane (already live elsewhere, invalid, duplicate). */
   applyRole: boolean;
+  /** In a session being completed: the live pane that already holds this role (idle shell for a resume). */
+  livePaneId?: string;
+  /** A resume held back for this restore (not selected, switched to a shell): still on offer. */
+  deferred?: boolean;
+  /** The transcript is gone from Claude's dir: put this kept copy back at `original` before the resume. */
+  transcriptFromKept?: { kept: string; original: string };
+  /** The exact line typed into the pane's shell (resume and program panes), every word quoted. */
+  command?: string;
+  /** Program panes: the argument list re-run. */
+  program?: string[];
+  /** Resume panes: variables the saved Claude had that the command does not carry, and why. */
+  notCarried?: EnvNotCarried[];
 }
 
 export interface PlannedWindow {
@@ -31,13 +45,16 @@ export interface PlannedWindow {
   layout: string;
   active: boolean;
   zoomed: boolean;
+  /** tmux names the window after its program: restored automatic, not frozen (unknown in format 1: fixed). */
+  automaticRename?: boolean;
   panes: PlannedPane[];
 }
 
 export interface PlannedSession {
   /** The name tmux will store (':' and '.' become '_', as tmux does). */
   name: string;
-  action: 'create' | 'skip-exists';
+  /** complete: a session an earlier restore of this same snapshot created; its missing resumes are typed. */
+  action: 'create' | 'skip-exists' | 'not-selected' | 'complete';
   /** The snapshot's name when tmux would store it differently. */
   renamedFrom?: string;
   reason?: string;
@@ -51,15 +68,27 @@ export interface RestorePlan {
   sessions: PlannedSession[];
   /** panes / resumes / shells count only what will be created. */
   counts: { sessions: number; skipped: number; panes: number; resumes: number; shells: number };
+  /** Said once above the sessions, e.g. that an imported snapshot has no conversations. */
+  note?: string;
 }
 
-export interface PlanEnv {
+export interface PlanEnv extends LaunchEnv {
   existingSessions: ReadonlySet<string>;
   liveRoles: ReadonlySet<string>;
   dirExists(path: string): boolean;
   transcriptExists(path: string): boolean;
   titleOf(transcriptPath: string): string | null;
   home: string;
+  /** Live sessions an earlier restore built, by stored name: the snapshot it came from and its panes by role. */
+  ownSessions?: ReadonlyMap<string, OwnSession>;
+  /** Fleetkeeper's kept copy of a conversation's transcript (path), or null. */
+  keptTranscript?(sessionId: string): string | null;
+}
+
+export interface OwnSession {
+  snapshotId: string;
+  /** role → the live pane holding it and whether it sits at a bare shell prompt. */
+  panes: ReadonlyMap<string, { paneId: string; idle: boolean }>;
 }
 
 /** tmux replaces ':' and '.' in session names with '_' (session_check_name). */
@@ -88,6 +117,12 @@ export function planRestore(snapshot: Snapshot, env: PlanEnv): RestorePlan {
     const name = tmuxSessionName(s.name);
     const renamed = name !== s.name ? { renamedFrom: s.name } : {};
     let skipReason: string | null = null;
+    const own = env.ownSessions?.get(name);
+    if (own !== undefined && own.snapshotId === snapshot.id && !namesTaken.has(name)) {
+      namesTaken.add(name);
+      sessions.push(completeSession(s, name, renamed, own, state));
+      continue;
+    }
     if (env.existingSessions.has(name)) skipReason = `session ${JSON.stringify(name)} already exists: left untouched`;
     else if (namesTaken.has(name))
       skipReason = `another session in the snapshot is also stored by tmux as ${JSON.stringify(name)}`;
@@ -104,11 +139,18 @@ export function planRestore(snapshot: Snapshot, env: PlanEnv): RestorePlan {
       sessions.push({ name, action: 'create', ...renamed, windows: planWindows(s, name, state, null) });
     }
   }
-  const created = sessions.filter((s) => s.action === 'create');
-  const panes = created.flatMap((s) => s.windows.flatMap((w) => w.panes));
+  const created = sessions.filter((s) => s.action === 'create' || s.action === 'complete');
+  const panes = created.flatMap((s) =>
+    s.windows.flatMap((w) => w.panes).filter((p) => s.action === 'create' || p.livePaneId !== undefined),
+  );
   return {
     snapshotId: snapshot.id,
     savedAt: snapshot.savedAt,
+    ...(snapshot.importedFrom
+      ? {
+          note: `imported from ${snapshot.importedFrom.tool} (${snapshot.importedFrom.file}): it never knew the Claude conversations, so no pane resumes one; every pane gets a shell in its directory`,
+        }
+      : {}),
     sessions,
     counts: {
       sessions: created.length,
@@ -132,6 +174,7 @@ function planWindows(s: SessionSnapshot, name: string, state: PlanState, skipRea
       layout: w.layout,
       active: w === activeWindow,
       zoomed: w.zoomed,
+      ...(w.automaticRename !== undefined ? { automaticRename: w.automaticRename } : {}),
       panes: panes.map((p) => {
         const target = `${name}:${w.index}.${p.index}`;
         const active = p === activePane;
@@ -152,6 +195,38 @@ function planWindows(s: SessionSnapshot, name: string, state: PlanState, skipRea
       }),
     };
   });
+}
+
+/**
+ * A session this snapshot's own earlier restore built (interrupted, or partial): plan it as new,
+ * with its own panes' roles not counted as live elsewhere, then point each resume at the pane
+ * holding its role when that pane is still a bare shell. Nothing else in it is touched.
+ */
+function completeSession(
+  s: SessionSnapshot,
+  name: string,
+  renamed: { renamedFrom?: string },
+  own: OwnSession,
+  state: PlanState,
+): PlannedSession {
+  const liveElsewhere = new Set([...state.env.liveRoles].filter((r) => !own.panes.has(r)));
+  const inner: PlanState = { ...state, env: { ...state.env, liveRoles: liveElsewhere } };
+  const windows = planWindows(s, name, inner, null).map((w) => ({
+    ...w,
+    panes: w.panes.map((p): PlannedPane => {
+      const live = own.panes.get(p.role);
+      if (live === undefined) {
+        const why = 'pane missing from the session an earlier restore built: not rebuilt';
+        return { ...p, action: 'shell', reason: p.reason ? `${why}; ${p.reason}` : why };
+      }
+      if (p.action === 'resume' && live.idle) return { ...p, livePaneId: live.paneId };
+      if (p.action === 'resume') return { ...p, action: 'shell', reason: `already running in ${live.paneId}` };
+      return p;
+    }),
+  }));
+  if (!windows.some((w) => w.panes.some((p) => p.livePaneId !== undefined)))
+    return { name, action: 'skip-exists', ...renamed, reason: 'already restored from this snapshot', windows };
+  return { name, action: 'complete', ...renamed, reason: 'built by an earlier restore of this snapshot', windows };
 }
 
 function planPane(p: PaneSnapshot, target: string, active: boolean, state: PlanState): PlannedPane {
@@ -185,6 +260,25 @@ function planPane(p: PaneSnapshot, target: string, active: boolean, state: PlanS
   }
 
   const b = p.binding;
+  const prog = b === null || endedByUser(b) ? planProgram(p, env) : null;
+  if (prog !== null) {
+    if (!prog.ok) return shell(prog.reason, applyRole);
+    if (!p.cwd.startsWith('/') || !env.dirExists(p.cwd))
+      return shell(
+        `${prog.argv[0] ?? 'program'} not restored: its directory ${JSON.stringify(p.cwd)} is gone`,
+        applyRole,
+      );
+    const pane: PlannedPane = {
+      ...base,
+      cwd: p.cwd,
+      action: 'program',
+      program: prog.argv,
+      command: prog.line,
+      applyRole,
+    };
+    if (reasons.length > 0) pane.reason = reasons.join('; ');
+    return pane;
+  }
   if (b === null) {
     return shell(
       p.currentCommand === 'claude'
@@ -193,13 +287,24 @@ function planPane(p: PaneSnapshot, target: string, active: boolean, state: PlanS
       applyRole,
     );
   }
-  const title = env.transcriptExists(b.transcriptPath) ? env.titleOf(b.transcriptPath) : null;
+  // Gone from Claude's dir but kept by us: put back before the resume (DESIGN.md "Kept transcripts").
+  const kept =
+    isSessionId(b.sessionId) && !env.transcriptExists(b.transcriptPath)
+      ? (env.keptTranscript?.(b.sessionId) ?? null)
+      : null;
+  const title = env.transcriptExists(b.transcriptPath)
+    ? env.titleOf(b.transcriptPath)
+    : kept !== null
+      ? env.titleOf(kept)
+      : null;
   const info = { sessionId: b.sessionId, title };
   if (endedByUser(b))
     return shell(`Claude was exited before the snapshot (${b.endReason ?? 'ended'})`, applyRole, info);
   if (!isSessionId(b.sessionId))
     return shell(`session id ${JSON.stringify(b.sessionId)} is not a UUID`, applyRole, { title });
-  if (!env.transcriptExists(b.transcriptPath)) return shell(`transcript ${b.transcriptPath} is gone`, applyRole, info);
+  if (kept !== null) reasons.push("transcript restored from Fleetkeeper's copy");
+  else if (!env.transcriptExists(b.transcriptPath))
+    return shell(`transcript ${b.transcriptPath} is gone`, applyRole, info);
   if (!b.cwd.startsWith('/') || !env.dirExists(b.cwd)) {
     return shell(
       `the conversation's directory ${JSON.stringify(b.cwd)} no longer exists (claude --resume must run there)`,
@@ -209,8 +314,13 @@ function planPane(p: PaneSnapshot, target: string, active: boolean, state: PlanS
   }
   const other = state.sessionIdsTaken.get(b.sessionId);
   if (other !== undefined) return shell(`conversation ${b.sessionId} is already resumed in ${other}`, applyRole, info);
+  const launch = planResumeLine(p, b.sessionId, env);
+  if (!launch.ok) return shell(launch.reason, applyRole, info);
   state.sessionIdsTaken.set(b.sessionId, target);
   const pane: PlannedPane = { ...base, cwd: b.cwd, action: 'resume', sessionId: b.sessionId, title, applyRole };
+  pane.command = launch.line;
+  if (kept !== null) pane.transcriptFromKept = { kept, original: b.transcriptPath };
+  if (launch.notCarried.length > 0) pane.notCarried = launch.notCarried;
   if (reasons.length > 0) pane.reason = reasons.join('; ');
   return pane;
 }

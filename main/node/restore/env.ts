@@ -7,6 +7,8 @@ import { TmuxError } from '../../common/base/errors.js';
 import { ROLE_OPTION } from '../../common/tmux/fleet-format.js';
 import { runTmux, type TmuxTarget } from '../tmux/exec.js';
 import { conversationTitleSync } from '../claude/transcript.js';
+import { hasKeptTranscript, keptTranscriptPath } from '../claude/kept-transcripts.js';
+import type { StatePaths } from '../base/state-dir.js';
 
 export interface LiveNames {
   sessions: Set<string>;
@@ -72,7 +74,11 @@ function isFile(path: string): boolean {
   }
 }
 
-export async function gatherPlanEnv(target: TmuxTarget, env: NodeJS.ProcessEnv = process.env): Promise<PlanEnv> {
+export async function gatherPlanEnv(
+  target: TmuxTarget,
+  env: NodeJS.ProcessEnv = process.env,
+  paths?: StatePaths,
+): Promise<PlanEnv> {
   const live = await liveNames(target);
   const titles = new Map<string, string | null>();
   const home = env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir();
@@ -80,6 +86,8 @@ export async function gatherPlanEnv(target: TmuxTarget, env: NodeJS.ProcessEnv =
     existingSessions: live.sessions,
     liveRoles: live.roles,
     ownSessions: live.own,
+    keptTranscript: (id) =>
+      paths !== undefined && hasKeptTranscript(paths, id) ? keptTranscriptPath(paths, id) : null,
     dirExists: isDir,
     transcriptExists: isFile,
     titleOf(path: string): string | null {

@@ -1,5 +1,6 @@
 import type { Snapshot } from '../../common/base/types.js';
-import { InvalidInputError } from '../../common/base/errors.js';
+import { errorMessage, InvalidInputError } from '../../common/base/errors.js';
+import { restoreKeptTranscript } from '../claude/kept-transcripts.js';
 import { planRestore, type RestorePlan } from '../../common/restore/plan.js';
 import type { StatePaths } from '../base/state-dir.js';
 import type { TmuxTarget } from '../tmux/exec.js';
@@ -98,7 +99,10 @@ export async function planFor(
   restorePrograms?: readonly string[],
 ): Promise<RestorePlan> {
   const snapshot = await chooseSnapshot(paths, target, id);
-  return planRestore(snapshot, { ...(await gatherPlanEnv(target)), ...(restorePrograms ? { restorePrograms } : {}) });
+  return planRestore(snapshot, {
+    ...(await gatherPlanEnv(target, process.env, paths)),
+    ...(restorePrograms ? { restorePrograms } : {}),
+  });
 }
 
 /** Plan, execute, verify (DESIGN.md "Restore"). */
@@ -111,12 +115,13 @@ export async function restore(
   const clock = opts.clock ?? (() => new Date());
   const snapshot = await chooseSnapshot(paths, target, id);
   const full = planRestore(snapshot, {
-    ...(await gatherPlanEnv(target)),
+    ...(await gatherPlanEnv(target, process.env, paths)),
     ...(opts.restorePrograms ? { restorePrograms: opts.restorePrograms } : {}),
   });
   const plan = selectParts(full, opts.selection);
   if (opts.dryRun)
     return { snapshotId: snapshot.id, dryRun: true, plan, executed: null, verification: [], problems: [], ok: true };
+  const putBack = await putBackTranscripts(paths, plan);
   const since = clock();
   const tail = new JournalTail(paths, since);
   const reported = new Set<string>();
@@ -152,6 +157,7 @@ export async function restore(
     progress({ kind: 'pane', role: v.role, target: p?.target ?? v.role, paneId: v.paneId, state: v.status, ...detail });
   }
   const problems = await completeness(target, plan, executed);
+  problems.push(...putBack);
   const allVerified = verification.every((v) => v.status === 'verified');
   const remaining = remainingParts(plan, executed, verification);
   const source = instanceKey(snapshot.instance);
@@ -165,6 +171,23 @@ export async function restore(
   }
   const ok = problems.length === 0 && allVerified;
   return { snapshotId: snapshot.id, dryRun: false, plan, executed, verification, problems, ok, interrupted, remaining };
+}
+
+/** Kept transcripts back at their original paths before any resume needs them; failures named. */
+async function putBackTranscripts(paths: StatePaths, plan: RestorePlan): Promise<string[]> {
+  const problems: string[] = [];
+  for (const s of plan.sessions) {
+    if (s.action !== 'create' && s.action !== 'complete') continue;
+    for (const p of s.windows.flatMap((w) => w.panes)) {
+      const k = p.transcriptFromKept;
+      if (k === undefined || p.action !== 'resume' || p.sessionId === undefined) continue;
+      if (s.action === 'complete' && p.livePaneId === undefined) continue;
+      await restoreKeptTranscript(paths, p.sessionId, k.original).catch((err: unknown) =>
+        problems.push(`transcript ${k.original} not restored from Fleetkeeper's copy: ${errorMessage(err)}`),
+      );
+    }
+  }
+  return problems;
 }
 
 /** What this restore left on offer in its snapshot, one line each. */

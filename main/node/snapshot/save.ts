@@ -13,6 +13,8 @@ import { buildSnapshot, sweepSnapshotAndStatusTemps, writeSnapshot } from './sto
 import { applyRetention, type SnapshotListing } from './store.js';
 import type { Settings } from '../../common/settings/settings-model.js';
 import { captureAgents } from '../agent/capture.js';
+import { keepTranscripts, pruneKeptTranscripts } from '../claude/kept-transcripts.js';
+import { listSnapshots } from './reader.js';
 
 export interface SaveDeps {
   paths: StatePaths;
@@ -35,6 +37,8 @@ export interface SaveResult {
   rolesAssigned: number;
   eventsFolded: number;
   pruned: string[];
+  /** Kept transcripts (issue 10): what could not be kept (over the copy cap, unreadable). */
+  transcriptProblems?: string[];
 }
 
 /**
@@ -94,5 +98,24 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
     fleet.instance,
     deps.listing ? await deps.listing() : undefined,
   );
-  return { snapshot, fleet, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned };
+  const transcriptProblems = await keepAndPrune(deps, snapshot, pruned);
+  return { snapshot, fleet, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned, transcriptProblems };
+}
+
+/** Every bound conversation's transcript kept in the state dir; those no snapshot can reference dropped. */
+async function keepAndPrune(deps: SaveDeps, snapshot: Snapshot, pruned: readonly string[]): Promise<string[]> {
+  const targets = snapshot.sessions.flatMap((s) =>
+    s.windows.flatMap((w) => w.panes.flatMap((p) => (p.binding ? [p.binding] : []))),
+  );
+  const kept = await keepTranscripts(deps.paths, targets, { now: deps.clock() }).catch((err: unknown) => ({
+    problems: [`transcripts not kept: ${errorMessage(err)}`],
+  }));
+  if (pruned.length > 0) {
+    const listing = deps.listing ? await deps.listing() : await listSnapshots(deps.paths);
+    const gone = new Set(pruned);
+    const times = listing.valid.filter((v) => !gone.has(v.id)).map((v) => Date.parse(v.savedAt));
+    const oldest = times.length > 0 ? new Date(Math.min(...times)) : null;
+    await pruneKeptTranscripts(deps.paths, oldest).catch(() => []);
+  }
+  return kept.problems;
 }

@@ -8,6 +8,7 @@ import { fsyncDir, writeFileDurable } from '../base/durable-file.js';
 import { readRegularText } from '../base/safe-read.js';
 import { listSnapshots, snapshotFileName, type SnapshotListing } from './reader.js';
 import type { StatePaths } from '../base/state-dir.js';
+import { instanceKey, sameInstance } from '../../common/tmux/server-instance.js';
 
 export type { SnapshotSummary } from '../../common/snapshot/validate.js';
 export {
@@ -20,14 +21,7 @@ export {
 } from './reader.js';
 export { buildSnapshot, writeSnapshot, sweepSnapshotAndStatusTemps, newSnapshotId } from './writer.js';
 
-/** One tmux server instance as a string: handles are only valid within one. */
-export function instanceKey(i: ServerInstance): string {
-  return `${i.socketPath}|${i.pid}|${i.startTime}`;
-}
-
-function sameInstance(a: ServerInstance, b: ServerInstance | null): boolean {
-  return b !== null && instanceKey(a) === instanceKey(b);
-}
+export { instanceKey } from '../../common/tmux/server-instance.js';
 
 /**
  * Snapshots worth restoring, newest first, except that the newest snapshot of the previous
@@ -42,7 +36,10 @@ export function restoreCandidates(
   handled: ReadonlySet<string> = new Set(),
 ): SnapshotSummary[] {
   const withSessions = listing.valid.filter((s) => s.sessions > 0);
-  const previous = withSessions.find((s) => !sameInstance(s.instance, current));
+  // A server a restore built that did not verify never takes the lead from the snapshot it came from.
+  const previous = withSessions.find(
+    (s) => !sameInstance(s.instance, current) && !handled.has(unacceptedKey(instanceKey(s.instance))),
+  );
   if (previous === undefined || handled.has(instanceKey(previous.instance))) return withSessions;
   return [previous, ...withSessions.filter((s) => s !== previous)];
 }
@@ -57,11 +54,19 @@ export function restoreDefault(
 
 // ---- restored / dismissed instances -------------------------------------------------------
 
+type HandledHow = 'restored' | 'dismissed' | 'unverified';
+
 interface HandledFile {
   format: 'fleetkeeper-handled';
   version: 1;
-  instances: Record<string, { how: 'restored' | 'dismissed'; at: string }>;
+  /** 'unverified' (keyed by the new server): a restore from `from` that did not verify. */
+  instances: Record<string, { how: HandledHow; at: string; from?: string }>;
   checksum: string;
+}
+
+/** In handledInstances' set: this server came from an unverified restore whose source is still on offer. */
+export function unacceptedKey(key: string): string {
+  return `unaccepted|${key}`;
 }
 
 /** Enough for years of reboots; the oldest are forgotten first. */
@@ -87,6 +92,8 @@ async function readHandledFile(paths: StatePaths): Promise<HandledFile['instance
     const out: HandledFile['instances'] = {};
     for (const [k, e] of Object.entries(v.instances)) {
       if ((e?.how === 'restored' || e?.how === 'dismissed') && isIsoTimestamp(e.at)) out[k] = { how: e.how, at: e.at };
+      else if (e?.how === 'unverified' && isIsoTimestamp(e.at) && typeof e.from === 'string')
+        out[k] = { how: e.how, at: e.at, from: e.from };
     }
     return out;
   } catch {
@@ -97,7 +104,26 @@ async function readHandledFile(paths: StatePaths): Promise<HandledFile['instance
 
 /** Instances whose snapshots the user has restored or dismissed. */
 export async function handledInstances(paths: StatePaths): Promise<Set<string>> {
-  return new Set(Object.keys(await readHandledFile(paths)));
+  const all = await readHandledFile(paths);
+  const out = new Set<string>();
+  for (const [k, e] of Object.entries(all)) {
+    if (e.how !== 'unverified') out.add(k);
+    else if (e.from !== undefined && (all[e.from] === undefined || all[e.from]?.how === 'unverified'))
+      out.add(unacceptedKey(k));
+  }
+  return out;
+}
+
+/** Records that the server `key` was built by a restore of `from` that did not verify. */
+export async function markUnverifiedRestore(
+  paths: StatePaths,
+  key: string,
+  from: string,
+  now = new Date(),
+): Promise<void> {
+  const instances = await readHandledFile(paths);
+  if (instances[key] !== undefined && instances[key]?.how !== 'unverified') return;
+  await writeHandled(paths, { ...instances, [key]: { how: 'unverified', at: now.toISOString(), from } });
 }
 
 /** Caller holds the writer lock (read-modify-write). */
@@ -109,6 +135,10 @@ export async function markInstanceHandled(
 ): Promise<void> {
   const instances = await readHandledFile(paths);
   instances[key] = { how, at: now.toISOString() };
+  await writeHandled(paths, instances);
+}
+
+async function writeHandled(paths: StatePaths, instances: HandledFile['instances']): Promise<void> {
   const kept = Object.entries(instances)
     .sort((a, b) => (a[1].at < b[1].at ? 1 : a[1].at > b[1].at ? -1 : 0))
     .slice(0, MAX_HANDLED);
