@@ -91,9 +91,23 @@ describe('validateSnapshot', () => {
     [
       'version',
       (s) => {
-        s.version = 2;
+        s.version = 0;
       },
       /snapshot\.version/,
+    ],
+    [
+      'version not a number',
+      (s) => {
+        s.version = '2';
+      },
+      /snapshot\.version/,
+    ],
+    [
+      'newer version',
+      (s) => {
+        s.version = 99;
+      },
+      /format version 99 is newer than this Fleetkeeper/,
     ],
     [
       'id with path chars',

@@ -41,23 +41,53 @@ function start(
 }
 
 describe('verifyResumes', () => {
-  it('verified / wrong / silent, ignoring other instances, old events and non-resume starts', async () => {
+  it('verified / wrong / silent, ignoring other instances, old events and session ends', async () => {
     const events = [
       start('%1', A, '2025-06-01T10:00:01.000Z'),
       start('%2', C, '2025-06-01T10:00:02.000Z'), // wrong conversation in this pane
       start('%3', C, '2025-06-01T10:00:01.000Z', {}, before), // same pane id, previous server: ignored
       start('%3', C, '2025-06-01T09:59:59.000Z'), // before the restore: ignored
-      start('%3', C, '2025-06-01T10:00:03.000Z', { source: 'startup' }), // not a resume
       start('%3', C, '2025-06-01T10:00:03.000Z', { kind: 'session-end', source: undefined, reason: 'other' }),
     ];
     const t0 = Date.now();
     const v = await verifyResumes(panes, here, async () => events, { since, timeoutMs: 300, pollMs: 50 });
     expect(v).toEqual([
-      { role: 'api', paneId: '%1', expected: A, got: A, status: 'verified' },
-      { role: 'web', paneId: '%2', expected: B, got: C, status: 'wrong' },
+      { role: 'api', paneId: '%1', expected: A, got: A, status: 'verified', via: 'hook' },
+      { role: 'web', paneId: '%2', expected: B, got: C, status: 'wrong', via: 'hook' },
       { role: 'ops', paneId: '%3', expected: C, got: null, status: 'silent' },
     ]);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  });
+
+  it('a SessionStart of any source naming another conversation is WRONG at once, not SILENT after the timeout', async () => {
+    for (const source of ['startup', 'clear', 'compact']) {
+      const events = [start('%3', A, '2025-06-01T10:00:03.000Z', { source })];
+      const t0 = Date.now();
+      const v = await verifyResumes(panes.slice(2), here, async () => events, { since, timeoutMs: 30_000 });
+      expect(v[0]).toMatchObject({ status: 'wrong', got: A });
+      expect(Date.now() - t0).toBeLessThan(5000);
+    }
+  });
+
+  it("a pane whose hooks never fire is verified by the new process's own registry file, or WRONG from it", async () => {
+    const probe = async (ps: readonly ExecutedPane[]) =>
+      new Map(
+        ps.flatMap((p) => (p.paneId === '%1' ? [['%1', A]] : p.paneId === '%2' ? [['%2', C]] : [])) as [
+          string,
+          string,
+        ][],
+      );
+    const v = await verifyResumes(panes, here, async () => [], {
+      since,
+      timeoutMs: 200,
+      pollMs: 50,
+      readRegistry: probe,
+    });
+    expect(v).toEqual([
+      { role: 'api', paneId: '%1', expected: A, got: A, status: 'verified', via: 'claude-registry' },
+      { role: 'web', paneId: '%2', expected: B, got: C, status: 'wrong', via: 'claude-registry' },
+      { role: 'ops', paneId: '%3', expected: C, got: null, status: 'silent' },
+    ]);
   });
 
   it('returns as soon as every pane has answered, polling the journal as it grows', async () => {
