@@ -6,6 +6,8 @@ import type { HealthReport, SaveTrigger } from '../main/common/base/types.js';
 import type { Settings } from '../main/common/settings/settings-model.js';
 import type { RestorePlan } from '../main/common/restore/plan.js';
 import type { SnapshotSummary } from '../main/common/snapshot/validate.js';
+import type { HooksState } from '../main/common/claude/hook-entries.js';
+import type { ErrorCode } from '../main/common/base/errors.js';
 
 export type { HealthReport, Settings };
 
@@ -71,7 +73,7 @@ export interface RestoredPaneView {
   role: string;
   target: string;
   cwd: string;
-  action: 'resume' | 'shell';
+  action: PlanPaneView['action'];
   expectedSessionId: string | null;
   /** The session id the pane's SessionStart reported, null when none arrived. */
   gotSessionId: string | null;
@@ -89,7 +91,7 @@ export interface RestoreResultView {
 }
 
 export interface HooksView {
-  state: 'installed' | 'missing' | 'outdated' | 'invalid';
+  state: HooksState;
   settingsPath: string;
   detail: string;
 }
@@ -147,7 +149,16 @@ export const HEALTH_PUSH_CHANNEL = 'health:update' satisfies PushChannel;
  * What main answers on every invoke. Errors travel as data so the renderer gets the typed
  * code and the exact message (Electron would otherwise wrap a thrown error's message).
  */
-export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+/** Narrows an answer by the channel it came from (a generic channel does not narrow its result). */
+export function isAnswerOf<K extends InvokeChannel>(
+  want: K,
+  channel: InvokeChannel,
+  _result: IpcResult<unknown>,
+): _result is IpcResult<ResponseOf<K>> {
+  return channel === want;
+}
 
 /** The verbs the preload exposes as `window.fleetkeeper`; no generic invoke is exposed. */
 export const BRIDGE_VERBS = {

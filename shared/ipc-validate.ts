@@ -5,7 +5,11 @@ import { InvalidInputError } from '../main/common/base/errors.js';
 import { isSnapshotId } from '../main/common/snapshot/validate.js';
 import { INVOKE_CHANNELS, type InvokeChannel, type RequestOf, type SettingsPatch } from './ipc-contract.js';
 
-export type ValidRequest = { [C in InvokeChannel]: { channel: C; payload: RequestOf<C> } }[InvokeChannel];
+/** A request that passed validation: its payload has the type its channel declares. */
+export interface ValidRequest<C extends InvokeChannel = InvokeChannel> {
+  channel: C;
+  payload: RequestOf<C>;
+}
 
 /** Ranges accepted from the dashboard; settings-model re-checks them (and the cross-field rule) on merge. */
 export const SETTINGS_LIMITS = {
@@ -96,29 +100,36 @@ export function validateSettingsPatch(patch: unknown): SettingsPatch {
   return out;
 }
 
-function noPayload(channel: InvokeChannel, payload: unknown): void {
+function noPayload(payload: unknown, channel: InvokeChannel): void {
   if (payload !== undefined && payload !== null) {
     throw new InvalidInputError(`${channel} takes no argument, got ${describeValue(payload)}`);
   }
 }
 
+type PayloadValidators = { [C in InvokeChannel]: (payload: unknown, channel: C) => RequestOf<C> };
+
+/** One validator per channel: a channel added to the contract does not compile until it has one. */
+const PAYLOAD_VALIDATORS: PayloadValidators = {
+  'health:get': noPayload,
+  'registry:list': noPayload,
+  'snapshots:list': noPayload,
+  'restore:preview': validateSnapshotId,
+  'restore:execute': validateSnapshotId,
+  'settings:get': noPayload,
+  'settings:set': validateSettingsPatch,
+  'hooks:status': noPayload,
+  'hooks:install': noPayload,
+  'snapshot:save-now': noPayload,
+} satisfies Record<InvokeChannel, unknown>;
+
+/** Checks the payload of a known channel; returns it with its channel's request type, or throws InvalidInputError. */
+export function validatePayload<C extends InvokeChannel>(channel: C, payload: unknown): RequestOf<C> {
+  const validate: PayloadValidators[C] = PAYLOAD_VALIDATORS[channel];
+  return validate(payload, channel);
+}
+
 /** Checks a channel name and its payload; returns them typed, or throws InvalidInputError. */
 export function validateRequest(channel: unknown, payload: unknown): ValidRequest {
   if (!isInvokeChannel(channel)) throw new InvalidInputError(`unknown channel ${describeValue(channel)}`);
-  switch (channel) {
-    case 'restore:preview':
-    case 'restore:execute':
-      return { channel, payload: validateSnapshotId(payload) };
-    case 'settings:set':
-      return { channel, payload: validateSettingsPatch(payload) };
-    case 'health:get':
-    case 'registry:list':
-    case 'snapshots:list':
-    case 'settings:get':
-    case 'hooks:status':
-    case 'hooks:install':
-    case 'snapshot:save-now':
-      noPayload(channel, payload);
-      return { channel, payload: undefined };
-  }
+  return { channel, payload: validatePayload(channel, payload) };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { FleetkeeperError, InvalidInputError, errorMessage } from '../common/base/errors.js';
+import { InvalidInputError, errorCode, errorMessage } from '../common/base/errors.js';
 import { COMMANDS } from './command-table.js';
 import { findCommand, parseCommandLine, UsageError, type CommandSpec } from './command-spec.js';
 import { commandHelp, globalHelp, synopsis } from './help.js';
@@ -34,7 +34,7 @@ function wantsJson(argv: readonly string[]): boolean {
 
 function fail(err: unknown, json: boolean, path: readonly string[]): number {
   const msg = errorMessage(err).split('\n')[0] ?? 'failed';
-  const code = err instanceof FleetkeeperError ? err.code : 'error';
+  const code = errorCode(err);
   if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: msg, code })}\n`);
   const who = ['fleetkeeper', ...path].join(' ');
   process.stderr.write(`${who}: ${msg}\n`);

@@ -2,11 +2,11 @@
 // handlers call `handle(channel, payload)` (one line each), and so does the Chromium test
 // bridge: no second implementation of anything, and every payload is validated here first.
 import type { Binding, SaveTrigger, Snapshot } from '../common/base/types.js';
-import { errorMessage, FleetkeeperError } from '../common/base/errors.js';
+import { errorCode, errorMessage, FleetkeeperError } from '../common/base/errors.js';
 import { shortStatus } from '../common/health/status-line.js';
 import type { Settings } from '../common/settings/settings-model.js';
 import type { SnapshotSummary } from '../common/snapshot/validate.js';
-import { validateRequest } from '../../shared/ipc-validate.js';
+import { describeValue, isInvokeChannel, validatePayload } from '../../shared/ipc-validate.js';
 import type {
   HealthView,
   HooksView,
@@ -14,6 +14,7 @@ import type {
   IpcResult,
   PlanView,
   RegistryRow,
+  RequestOf,
   ResponseOf,
   RestoredPaneView,
   RestoreResultView,
@@ -148,7 +149,7 @@ export function restoreResultView(report: RestoreReport): RestoreResultView {
           action: p.action,
           ...(p.reason ? { reason: p.reason } : {}),
         };
-        if (p.action === 'shell' || p.action === 'program') {
+        if (p.action === 'shell') {
           panes.push({ ...base, expectedSessionId: null, gotSessionId: null, outcome: 'shell' });
           continue;
         }
@@ -172,51 +173,47 @@ export function restoreResultView(report: RestoreReport): RestoreResultView {
   };
 }
 
-function errorCode(err: unknown): string {
-  return err instanceof FleetkeeperError ? err.code : 'internal';
-}
+/** One handler per channel, typed by the contract: a missing or extra channel does not compile. */
+export type InvokeHandlers = { [C in InvokeChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
 export class DashboardService {
   private readonly clock: () => Date;
   /** Transcript reads for titles: at most two of Node's four file-I/O threads, whatever is asked. */
   private readonly titleReads = new IoSlots(2);
+  private readonly handlers: InvokeHandlers;
 
   constructor(private readonly deps: DashboardDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.handlers = {
+      'health:get': () => this.health(),
+      'registry:list': () => this.registry(),
+      'snapshots:list': () => this.snapshots(),
+      'restore:preview': (id) => this.preview(id),
+      'restore:execute': (id) => this.restore(id),
+      'settings:get': () => Promise.resolve(this.deps.settings.get()),
+      'settings:set': (patch) => Promise.resolve(this.setSettings(patch)),
+      'hooks:status': () => this.hooksStatus(),
+      'hooks:install': () => this.installHooks(),
+      'snapshot:save-now': () => this.saveNow(),
+    } satisfies InvokeHandlers;
   }
 
-  /** The one entry point for IPC: validates, dispatches, and answers errors as data. */
-  async handle(channel: unknown, payload: unknown): Promise<IpcResult<unknown>> {
+  /** The entry point for IPC from an untrusted sender: any channel name, any payload. */
+  handle(channel: unknown, payload: unknown): Promise<IpcResult<unknown>> {
+    if (!isInvokeChannel(channel)) {
+      const message = `unknown channel ${describeValue(channel)}`;
+      return Promise.resolve({ ok: false, error: { code: 'invalid-input', message } });
+    }
+    return this.call(channel, payload);
+  }
+
+  /** One channel: validates the payload, runs its handler, and answers errors as data. */
+  async call<C extends InvokeChannel>(channel: C, payload: unknown): Promise<IpcResult<ResponseOf<C>>> {
     try {
-      const req = validateRequest(channel, payload);
-      return { ok: true, value: await this.dispatch(req.channel, req.payload) };
+      const handler: InvokeHandlers[C] = this.handlers[channel];
+      return { ok: true, value: await handler(validatePayload(channel, payload)) };
     } catch (err) {
       return { ok: false, error: { code: errorCode(err), message: errorMessage(err) } };
-    }
-  }
-
-  private dispatch(channel: InvokeChannel, payload: unknown): Promise<ResponseOf<InvokeChannel>> {
-    switch (channel) {
-      case 'health:get':
-        return this.health();
-      case 'registry:list':
-        return this.registry();
-      case 'snapshots:list':
-        return this.snapshots();
-      case 'restore:preview':
-        return this.preview(payload as string);
-      case 'restore:execute':
-        return this.restore(payload as string);
-      case 'settings:get':
-        return Promise.resolve(this.deps.settings.get());
-      case 'settings:set':
-        return Promise.resolve(this.setSettings(payload as SettingsPatch));
-      case 'hooks:status':
-        return this.hooksStatus();
-      case 'hooks:install':
-        return this.installHooks();
-      case 'snapshot:save-now':
-        return this.saveNow();
     }
   }
 
@@ -285,13 +282,12 @@ export class DashboardService {
   }
 
   preview(snapshotId: string): Promise<PlanView> {
-    return planFor(this.deps.paths, this.deps.target, snapshotId, this.deps.settings.get().restorePrograms);
+    return planFor(this.deps.paths, this.deps.target, snapshotId);
   }
 
   async restore(snapshotId: string): Promise<RestoreResultView> {
     const report = await restore(this.deps.paths, this.deps.target, snapshotId, {
       claudeBin: this.deps.claudeBin,
-      restorePrograms: this.deps.settings.get().restorePrograms,
       staggerMs: this.deps.restoreStaggerMs ?? 1000,
       verifyTimeoutS: this.deps.verifyTimeoutS ?? 60,
       clock: this.clock,

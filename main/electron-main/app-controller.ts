@@ -6,12 +6,15 @@ import type { HealthReport, SaveTrigger } from '../common/base/types.js';
 import { errorMessage } from '../common/base/errors.js';
 import type { Settings } from '../common/settings/settings-model.js';
 import { parseAction, type ActionId } from '../common/tray/action-dispatch.js';
-import { menuTemplate, type HooksState, type MenuSnapshot, type MenuState } from '../common/tray/menu-template.js';
+import { menuTemplate, type MenuSnapshot, type MenuState } from '../common/tray/menu-template.js';
+import type { HooksState } from '../common/claude/hook-entries.js';
 import { trayModel, type TrayPlatform } from '../common/tray/tray-model.js';
 import { NotificationPolicy, type PolicyEvent } from '../common/health/notification-policy.js';
 import type { Autostart, AutostartStatus } from '../node/desktop/autostart.js';
-import type { IpcResult, RestoreResultView } from '../../shared/ipc-contract.js';
-import { HEALTH_PUSH_CHANNEL } from '../../shared/ipc-contract.js';
+import type { InvokeChannel, IpcResult, ResponseOf, RestoreResultView } from '../../shared/ipc-contract.js';
+import { HEALTH_PUSH_CHANNEL, isAnswerOf } from '../../shared/ipc-contract.js';
+import { DisposableStore, intervalDisposable, toDisposable, type Disposable } from '../node/base/disposable-store.js';
+import type { InvokeService } from './ipc.js';
 import type { ElectronSurface } from './electron-surface.js';
 import { TrayShell } from './tray-shell.js';
 
@@ -24,9 +27,7 @@ export interface DaemonLike {
   checkHealth(): Promise<HealthReport | null>;
 }
 
-export interface DashboardLike {
-  handle(channel: unknown, payload: unknown): Promise<IpcResult<unknown>>;
-}
+export type DashboardLike = InvokeService;
 
 export interface RestoreOffer {
   /** Valid snapshots, newest first. */
@@ -62,7 +63,8 @@ export class AppController {
   private hooks: HooksState | null = null;
   private autostart: AutostartStatus | null = null;
   private busy: 'saving' | 'restoring' | null = null;
-  private ticker: NodeJS.Timeout | null = null;
+  /** The ticker, the daemon and whatever the shell registers (IPC handlers, OS listeners). */
+  private readonly store = new DisposableStore();
   /** What a click on the last notification does (node-notifier reports clicks globally). */
   lastNotificationAction: ActionId = 'open-dashboard';
 
@@ -79,6 +81,13 @@ export class AppController {
       };
     }, this.clock);
     this.shell = new TrayShell(deps.surface, deps.iconDir, deps.platform, (id) => void this.dispatch(id));
+    // Registered first, so disposed last: everything that might still ask the daemon is gone by then.
+    this.store.add(toDisposable(() => deps.daemon.stop()));
+  }
+
+  /** Ties `d` to the app's life: stop() disposes it (before the daemon stops). */
+  register<T extends Disposable>(d: T): T {
+    return this.store.add(d);
   }
 
   private tz(): number {
@@ -95,10 +104,8 @@ export class AppController {
     await Promise.all([this.refreshHooks(), this.refreshAutostart(), this.refreshSnapshots()]);
     this.render();
     await this.deps.daemon.start();
-    if (this.deps.tickMs !== 0) {
-      this.ticker = setInterval(() => void this.tick(), this.deps.tickMs ?? 10_000);
-      this.ticker.unref();
-    }
+    if (this.deps.tickMs !== 0)
+      this.store.add(intervalDisposable(() => void this.tick(), this.deps.tickMs ?? 10_000, { unref: true }));
   }
 
   private stopping: Promise<void> | null = null;
@@ -110,13 +117,12 @@ export class AppController {
   }
 
   private async doStop(): Promise<void> {
-    if (this.ticker !== null) clearInterval(this.ticker);
-    this.ticker = null;
-    await this.deps.daemon.stop();
+    await this.store.dispose().catch((err: unknown) => this.log(`stopping: ${errorMessage(err)}`));
   }
 
   /** The daemon's onHealth. */
   async onHealth(report: HealthReport): Promise<void> {
+    if (this.stopping !== null) return;
     this.health = report;
     this.computedAt = this.clock();
     await this.refreshSnapshots();
@@ -132,8 +138,18 @@ export class AppController {
       });
     }
     this.render();
-    const view = await this.deps.dashboard.handle('health:get', undefined);
+    const view = await this.deps.dashboard.call('health:get', undefined);
     if (view.ok) this.deps.surface.pushToDashboard(HEALTH_PUSH_CHANNEL, view.value);
+  }
+
+  /** Every dashboard answer (IPC): what it changed is shown in the tray and re-checked at once. */
+  async onIpcResult<C extends InvokeChannel>(channel: C, result: IpcResult<ResponseOf<C>>): Promise<void> {
+    if (this.stopping !== null || !result.ok) return;
+    if (isAnswerOf('restore:execute', channel, result) && result.ok) await this.onRestoreResult(result.value);
+    else if (channel === 'hooks:install') {
+      await this.refreshHooks();
+      await this.deps.daemon.checkHealth();
+    } else if (channel === 'settings:set' || channel === 'snapshot:save-now') await this.deps.daemon.checkHealth();
   }
 
   /** powerMonitor 'resume': save at once and give the watchdog its grace. */

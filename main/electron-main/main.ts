@@ -11,7 +11,8 @@ import { createNodeNotifier } from '../node/desktop/notifier.js';
 import type { StatePaths } from '../node/base/state-dir.js';
 import { appHookCommands, wireApp, type WiredApp } from './app-wiring.js';
 import type { DashboardRoute, ElectronMenuItem, ElectronSurface } from './electron-surface.js';
-import { isRestoreResult, registerIpc } from './ipc.js';
+import { registerIpc } from './ipc.js';
+import { toDisposable } from '../node/base/disposable-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The project root in dev, the app.asar root when packaged. */
@@ -22,6 +23,8 @@ const dashboardHtml =
     existsSync(p),
   ) ?? join(appRoot, 'dist', 'renderer', 'index.html');
 const iconDir = app.isPackaged ? join(process.resourcesPath, 'icons') : join(appRoot, 'build', 'icons');
+/** The window's and the notifications' icon (shipped with the tray icons, see build/electron-builder.yml). */
+const appIcon = join(iconDir, 'app', 'icon-512.png');
 const log = (line: string): void => void process.stderr.write(`fleetkeeper: ${line}\n`);
 
 function main(): void {
@@ -58,7 +61,7 @@ async function start(): Promise<void> {
   tray.setToolTip('Fleetkeeper — starting…');
   const notifier = createNodeNotifier({
     appName: 'Fleetkeeper',
-    iconPath: join(iconDir, 'app', 'icon-512.png'),
+    iconPath: appIcon,
     onClick: () => void wired?.controller.dispatch(wired.controller.lastNotificationAction),
   });
 
@@ -76,6 +79,7 @@ async function start(): Promise<void> {
       height: 780,
       title: 'Fleetkeeper',
       show: false,
+      icon: appIcon,
       webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, preload: preloadPath },
     });
     win.webContents.on('will-navigate', (e) => e.preventDefault());
@@ -115,29 +119,24 @@ async function start(): Promise<void> {
     platform: process.platform,
     launch: { packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), env: process.env },
     iconDir,
-    hookCommands: await appHookCommands({
+    hookCommands: appHookCommands({
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,
       appPath: appRoot,
       env: process.env,
-      platform: process.platform,
-      userDataDir: app.getPath('userData'),
     }),
     openStore,
     loginItems: app,
     log,
   });
-  const { controller, dashboard, daemon } = wired;
+  const { controller, dashboard } = wired;
 
   const page = pathToFileURL(dashboardHtml).href;
-  registerIpc(ipcMain, dashboard, {
+  const unregisterIpc = registerIpc(ipcMain, dashboard, {
     trustedUrl: (url) => url.split('#')[0] === page,
-    onResult: (channel, result) => {
-      if (isRestoreResult(channel, result)) void controller.onRestoreResult(result.value);
-      else if (channel === 'hooks:install') void controller.refreshHooks().then(() => daemon.checkHealth());
-      else if (channel === 'settings:set' || channel === 'snapshot:save-now') void daemon.checkHealth();
-    },
+    onResult: (channel, result) => void controller.onIpcResult(channel, result),
   });
+  controller.register(toDisposable(unregisterIpc));
   app.on('second-instance', () => void controller.dispatch('open-dashboard'));
   powerMonitor.on('resume', () => void controller.onResume());
   let quitting = false;

@@ -90,10 +90,10 @@ export function validateShape(data: unknown, path: string): asserts data is Obj 
   }
 }
 
-export function assess(
-  data: Obj,
-  expected: HookCommands,
-): { state: 'installed' | 'missing' | 'outdated'; detail: string } {
+/** Where our hooks stand in Claude's settings.json: the one spelling of it (status, health, tray, dashboard). */
+export type HooksState = 'installed' | 'missing' | 'outdated' | 'invalid';
+
+export function assess(data: Obj, expected: HookCommands): { state: Exclude<HooksState, 'invalid'>; detail: string } {
   const hooks = isObj(data.hooks) ? data.hooks : {};
   const problems: string[] = [];
   let found = 0;

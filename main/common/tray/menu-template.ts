@@ -4,6 +4,7 @@
 import type { ActionId } from './action-dispatch.js';
 import { actionId } from './action-dispatch.js';
 import type { HealthReport, HealthState } from '../base/types.js';
+import type { HooksState } from '../claude/hook-entries.js';
 import { currentAge, formatAgo, plural } from './tray-model.js';
 
 export interface MenuItemData {
@@ -23,8 +24,6 @@ export interface MenuSnapshot {
   panes: number;
   claudePanes: number;
 }
-
-export type HooksState = 'installed' | 'missing' | 'outdated' | 'invalid';
 
 export interface MenuState {
   health: HealthReport | null;
