@@ -3,6 +3,10 @@
 // healthy snapshot stays the restore default, no empty snapshot is ever written, the daemon
 // reconnects and nothing crashes.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { shellQuote } from '../../main/common/base/shell-quote.js';
 import { DEFAULT_SETTINGS } from '../../main/common/settings/settings-model.js';
 import type { SnapshotSummary } from '../../main/common/snapshot/validate.js';
 import { RegistryStore } from '../../main/node/journal/registry-store.js';
@@ -26,6 +30,27 @@ async function fleetOn(tmux: TmuxHarness, sessions: number): Promise<number> {
     if (i % 2 === 0) await tmux.run('split-window', '-t', `s${i}`);
   }
   return (await tmux.serverPid())!;
+}
+
+/**
+ * A `tmux` first on PATH for one restore: every call it makes once a server is up on `socket`
+ * waits while `gate` exists. The test kills the server, then removes the gate: the restore is
+ * then certainly still executing when its server dies, whatever the machine's speed (with a
+ * random kill instant alone, a restore that finishes its ~3 tmux calls first makes the round moot).
+ */
+function gatedTmux(dir: string, socket: string): { path: string; gate: string } {
+  const real = execFileSync('sh', ['-c', 'command -v tmux'], { encoding: 'utf8' }).trim();
+  const bin = join(dir, 'gated-bin');
+  const gate = join(dir, 'gate');
+  mkdirSync(bin, { recursive: true });
+  const q = shellQuote;
+  writeFileSync(
+    join(bin, 'tmux'),
+    `#!/bin/sh\nif [ -e ${q(gate)} ] && ${q(real)} -L ${q(socket)} list-sessions >/dev/null 2>&1; then\n  while [ -e ${q(gate)} ]; do sleep 0.01; done\nfi\nexec ${q(real)} "$@"\n`,
+  );
+  chmodSync(join(bin, 'tmux'), 0o755);
+  writeFileSync(gate, '');
+  return { path: bin, gate };
 }
 
 function sigkill(pid: number): void {
@@ -117,7 +142,12 @@ describe('9 tmux going away', () => {
     let finished = 0;
     const reasons = new Set<string>();
     for (let r = 0; r < rounds; r++) {
-      const run = runCli(['restore', '--json', '--stagger', '150', '--socket', tmux.socket], env);
+      // The first round holds the restore's tmux calls after its server started (gatedTmux), so
+      // at least one kill certainly lands mid-restore; the others kill at a random instant only.
+      const gated = r === 0 ? gatedTmux(st.dir, tmux.socket) : null;
+      if (gated) cleanup.push(() => rmSync(gated.gate, { force: true }));
+      const runEnv = gated ? { ...env, PATH: `${gated.path}:${env.PATH ?? ''}` } : env;
+      const run = runCli(['restore', '--json', '--stagger', '150', '--socket', tmux.socket], runEnv);
       // Kill the new server as soon as restore has started it, plus a random instant.
       let b: number | null = null;
       const end = Date.now() + 10_000;
@@ -127,9 +157,11 @@ describe('9 tmux going away', () => {
       }
       await sleep(rand() * 100);
       if (b !== null) sigkill(b);
-      const res = await run;
       if (b !== null) await waitFor(() => processGone(b), 10_000, 'the restored server to go');
+      if (gated) rmSync(gated.gate, { force: true });
+      const res = await run;
       if (res.code === 0) {
+        expect(gated, 'the gated round cannot finish before its server dies').toBeNull();
         // Finished before the kill landed: then it must have been whole.
         finished++;
         expect(json<{ ok: boolean; problems: string[] }>(res).problems).toEqual([]);

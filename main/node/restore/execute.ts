@@ -23,6 +23,7 @@ import {
 import { errorMessage, InvalidInputError, TmuxError } from '../../common/base/errors.js';
 import { execTmux, runTmux, type TmuxTarget } from '../tmux/exec.js';
 import { queryInstance } from '../tmux/fleet-query.js';
+import { sameInstance } from '../../common/tmux/server-instance.js';
 
 export interface ExecuteOptions {
   claudeBin: string;
@@ -129,6 +130,7 @@ export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: E
     builds.push({ s, tmp, commands, created: null, paneIds: [], done: false });
   }
   await buildAll(target, builds, result);
+  dropSessionsOfDeadServer(builds, result);
   for (const b of builds)
     opts.onProgress?.(
       result.skippedSessions.includes(b.s.name)
@@ -169,6 +171,28 @@ async function buildAll(target: TmuxTarget, builds: Build[], result: ExecuteResu
       if (complete && (!error || (stored !== undefined && stored !== b.tmp))) finishBuild(b, names, result);
       else if (error) await rebuildAlone(target, b, error, result);
     }
+  }
+}
+
+/**
+ * A server that dies between two chained invocations takes the sessions already built with it,
+ * and the next invocation's new-session starts a fresh server for the rest: the sessions built
+ * on an earlier instance than the last one are gone, not created (the restore must not report
+ * them whole, or that the server is the one they live in).
+ */
+function dropSessionsOfDeadServer(builds: Build[], result: ExecuteResult): void {
+  const last = builds.reduce<ServerInstance | null>((l, b) => b.created?.instance ?? l, null);
+  if (last === null) return;
+  for (const b of builds) {
+    const built = b.created?.instance;
+    if (built === undefined || sameInstance(built, last) || result.skippedSessions.includes(b.s.name)) continue;
+    const targets = new Set(b.s.windows.flatMap((w) => w.panes.map((p) => p.target)));
+    result.panes = result.panes.filter((p) => !targets.has(p.target));
+    result.renamedSessions = result.renamedSessions.filter((r) => r.planned !== b.s.name);
+    result.skippedSessions.push(b.s.name);
+    result.warnings.push(
+      `session ${JSON.stringify(b.s.name)} not created: the tmux server it was built in (pid ${built.pid}) exited during the restore`,
+    );
   }
 }
 
