@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { layoutShape } from '../main/common/restore/layout.js';
 import { runTmux, type TmuxTarget } from '../main/node/tmux/exec.js';
+import { ROLE_OPTION } from '../main/common/tmux/fleet-format.js';
 
-const ROLE_OPTION = '@fleetkeeper-role';
 export const SHELL_CMD = 'bash --norc --noprofile';
 const PANES_PER_WINDOW = [1, 2, 3, 4];
 const WINDOWS_PER_SESSION = 4;

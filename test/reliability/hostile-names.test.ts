@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FleetState } from '../../main/common/base/types.js';
-import { formatLiteral, tmuxArg } from '../../main/common/restore/commands.js';
+import { formatLiteral, tmuxArg } from '../../main/common/tmux/quoting.js';
 import { queryFleet } from '../../main/node/tmux/fleet-query.js';
 import { getRole } from '../../main/node/tmux/roles.js';
 import { isValidRole } from '../../main/common/base/names.js';

@@ -122,8 +122,7 @@ export interface PaneSnapshot {
   role: string;
   cwd: string;
   currentCommand: string;
-  /** Live panes only, and snapshots written before it was dropped: shells put command lines there. */
-  title?: string;
+  title: string;
   active: boolean;
   /** The Claude binding of this pane's role at the instant of the snapshot, or null. */
   binding: Binding | null;

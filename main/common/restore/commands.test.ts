@@ -2,7 +2,6 @@ import { describe, it, expect } from 'vitest';
 import type { PlannedSession } from './plan.js';
 import {
   chain,
-  formatLiteral,
   packInvocations,
   MAX_COMMAND_BYTES,
   parseCreated,
@@ -10,10 +9,10 @@ import {
   resumeCommandLine,
   sessionCommands,
   tempSessionName,
-  tmuxArg,
   unvisSessionName,
 } from './commands.js';
 import { layoutChecksum } from './layout.js';
+import { INSTANCE_FORMAT } from '../tmux/fleet-format.js';
 
 const ID = '0f0e0d0c-0b0a-4909-8807-060504030201';
 const TWO = `${layoutChecksum('120x30,0,0{60x30,0,0,1,59x30,61,0,2}')},120x30,0,0{60x30,0,0,1,59x30,61,0,2}`;
@@ -76,16 +75,8 @@ const session: PlannedSession = {
 const TMP = tempSessionName('0123abcd');
 
 describe('tmux argv escaping', () => {
-  it('keeps a trailing ; literal and leaves everything else alone', () => {
-    expect(tmuxArg('a;')).toBe('a\\;');
-    expect(tmuxArg('a\\;')).toBe('a\\\\;');
-    expect(tmuxArg(';')).toBe('\\;');
-    expect(tmuxArg('a;b')).toBe('a;b');
+  it('chains commands with every argument escaped', () => {
     expect(chain([['x', 'a;'], ['y']])).toEqual(['x', 'a\\;', ';', 'y']);
-  });
-
-  it('doubles # in format-expanded values', () => {
-    expect(formatLiteral('#(touch x)#{pane_id}')).toBe('##(touch x)##{pane_id}');
   });
 
   it('decodes the names tmux stored vis-encoded', () => {
@@ -123,7 +114,7 @@ describe('building a session', () => {
         '30',
         '-P',
         '-F',
-        'new\t#{session_id}\t#{pane_id}\t#{pid}\t#{start_time}\t#{socket_path}',
+        `new\t#{session_id}\t#{pane_id}\t${INSTANCE_FORMAT}`,
       ],
       ['build', 'set-option', '-t', S, 'base-index', '2'],
       ['build', 'move-window', '-r', '-t', S],
@@ -166,14 +157,18 @@ describe('building a session', () => {
   });
 
   it('parses what new-session printed', () => {
-    const c = parseCreated('new\t$3\t%9\t4242\t1700000000\t/tmp/tmux-0/x\ty\n');
+    // The socket path comes escaped (INSTANCE_FORMAT): a tab, newline or backslash in it round-trips.
+    const c = parseCreated('new\t$3\t%9\t/tmp/tmux-0/x\\ty\\\\z\\n\t4242\t1700000000\n');
     expect(c).toEqual({
       sessionId: '$3',
       firstPaneId: '%9',
-      instance: { socketPath: '/tmp/tmux-0/x\ty', pid: 4242, startTime: 1700000000 },
+      instance: { socketPath: '/tmp/tmux-0/x\ty\\z\n', pid: 4242, startTime: 1700000000 },
     });
     expect(() => parseCreated('junk')).toThrow(/unexpected new-session output/);
-    expect(() => parseCreated('new\t3\t%9\t1\t2\t/s')).toThrow(/unexpected new-session output/);
+    expect(() => parseCreated('new\t3\t%9\t/s\t1\t2')).toThrow(/unexpected new-session output/);
+    // An unescaped tab in the path (the old format) shifts the fields: refused, not misread.
+    expect(() => parseCreated('new\t$3\t%9\t/tmp/x\ty\t4242\t1700000000')).toThrow(/unexpected new-session output/);
+    expect(() => parseCreated('new\t$3\t%9\t\t4242\t1700000000')).toThrow(/unexpected new-session output/);
   });
 
   it('packs whole sessions into as few invocations as fit, the tail after each; a big session alone', () => {

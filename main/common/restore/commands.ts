@@ -55,8 +55,8 @@ export function tempSessionName(hex: string): string {
   return `${TEMP_SESSION_PREFIX}${hex}`;
 }
 
-/** What new-session prints (-P -F); the socket path last, as it is the one free-form field. */
-export const CREATED_FORMAT = 'new\t#{session_id}\t#{pane_id}\t#{pid}\t#{start_time}\t#{socket_path}';
+/** What new-session prints (-P -F): the ids, then the server instance (socket path escaped). */
+export const CREATED_FORMAT = `new\t#{session_id}\t#{pane_id}\t${INSTANCE_FORMAT}`;
 /** One line per session after the renames, to learn the names tmux stored (vis-encoded: no tab or newline). */
 export const NAMES_FORMAT = 'ls\t#{session_id}\t#{session_name}';
 
@@ -68,22 +68,18 @@ export interface CreatedSession {
 
 export function parseCreated(line: string): CreatedSession {
   const f = line.replace(/\n$/, '').split('\t');
-  const [tag, sessionId, firstPaneId, pid, startTime] = f;
-  const socketPath = f.slice(5).join('\t');
-  if (
-    f.length < 6 ||
-    tag !== 'new' ||
-    !/^\$\d+$/.test(sessionId ?? '') ||
-    !/^%\d+$/.test(firstPaneId ?? '') ||
-    socketPath === ''
-  ) {
+  const [tag, sessionId, firstPaneId] = f;
+  if (f.length !== 6 || tag !== 'new' || !/^\$\d+$/.test(sessionId ?? '') || !/^%\d+$/.test(firstPaneId ?? '')) {
     throw new InvalidInputError(`unexpected new-session output ${JSON.stringify(line)}`);
   }
-  return {
-    sessionId: sessionId as string,
-    firstPaneId: firstPaneId as string,
-    instance: { socketPath, pid: Number(pid), startTime: Number(startTime) },
-  };
+  let instance: ServerInstance;
+  try {
+    instance = parseInstance(f.slice(3).join('\t'));
+  } catch {
+    throw new InvalidInputError(`unexpected new-session output ${JSON.stringify(line)}`);
+  }
+  if (instance.socketPath === '') throw new InvalidInputError(`unexpected new-session output ${JSON.stringify(line)}`);
+  return { sessionId: sessionId as string, firstPaneId: firstPaneId as string, instance };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ControlModeParser, quoteTmuxArg, type ControlMessage } from './control-mode-parser.js';
+import { ControlModeParser, type ControlMessage } from './control-mode-parser.js';
 
 // Recorded from a real `tmux -C` (3.3a) over node-pty: test/fixtures/record-control-mode.mjs.
 const recorded = readFileSync(new URL('../../../test/fixtures/control-mode-3.3a.txt', import.meta.url), 'utf8');
@@ -97,14 +97,5 @@ describe('ControlModeParser edge cases', () => {
     expect(p.push('%exit server exi')).toEqual([]);
     expect(p.pending).toBe(true);
     expect(p.push('ted\r\n')).toEqual([{ type: 'exit', reason: 'server exited' }]);
-  });
-});
-
-describe('quoteTmuxArg', () => {
-  it('escapes what tmux double quotes interpret and every control character', () => {
-    expect(quoteTmuxArg('a b')).toBe('"a b"');
-    expect(quoteTmuxArg('$HOME "x" \\')).toBe('"\\$HOME \\"x\\" \\\\"');
-    expect(quoteTmuxArg('a\nb\tc\rd\u0001e\u007f')).toBe('"a\\nb\\tc\\rd\\001e\\177"');
-    expect(quoteTmuxArg('é')).toBe('"é"');
   });
 });

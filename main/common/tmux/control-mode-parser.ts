@@ -92,23 +92,3 @@ export class ControlModeParser {
     return null;
   }
 }
-
-/**
- * Quote one argument for tmux's command language (a control-mode command line), so tmux
- * reads back exactly `arg`. Double quotes with escapes, because a control-mode command is one
- * pty line: a raw newline would end it, and raw control characters would be taken by the
- * pty's line discipline (^C, ^D, ^U …) before tmux ever sees them.
- */
-export function quoteTmuxArg(arg: string): string {
-  let out = '"';
-  for (const ch of arg) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '\\' || ch === '"' || ch === '$') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += `\\${c.toString(8).padStart(3, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}

@@ -474,12 +474,13 @@ describe('executePlan against real tmux', () => {
     // Every tmux invocation, logged by a shim in front of the real tmux.
     const log = join(f.root, 'tmux.log');
     const shim = join(f.root, 'tmux-shim');
-    writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec tmux "$@"\n`);
+    // One record per invocation, ended by RS: an argument may hold a newline (the escaped formats do).
+    writeFileSync(shim, `#!/bin/sh\nprintf '%s\\036' "$*" >> '${log}'\nexec tmux "$@"\n`);
     chmodSync(shim, 0o755);
     const target: TmuxTarget = { ...f.target, bin: shim };
     const calls = (): string[] =>
       readFileSync(log, 'utf8')
-        .split('\n')
+        .split('\x1e')
         .filter((l) => l !== '');
 
     // 1. Everything goes well: 3 sessions, 12 panes, one tmux process, exact.

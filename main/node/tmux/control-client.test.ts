@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidInputError, TmuxError } from '../../common/base/errors.js';
-import { quoteTmuxArg } from '../../common/tmux/control-mode-parser.js';
+import { quoteTmuxArg } from '../../common/tmux/quoting.js';
 import { TmuxHarness, waitFor } from '../../../test/helpers/tmux-harness.js';
 import { ControlClient, type ControlNotification } from './control-client.js';
 

@@ -30,34 +30,53 @@ export function socketArgs(target: TmuxTarget): string[] {
   return [];
 }
 
+/** What one tmux invocation printed, and why it failed (null when it did not). */
+export interface TmuxRun {
+  out: string;
+  error: TmuxError | null;
+}
+
+/** A chain's argv can be 16 KB: name its first command and how many there are instead. */
+function describeArgs(args: readonly string[]): string {
+  const commands = args.filter((a) => a === ';').length + 1;
+  return commands > 1 ? `${args[0] ?? ''} … (${commands} chained commands)` : args.join(' ');
+}
+
 /**
- * Run one tmux command line (argv, never a shell string). Several commands can be chained in
- * one process by passing `;` as a separate argument. Rejects with TmuxError naming the cause.
+ * Run one tmux command line (argv, never a shell string) and keep what it printed even when
+ * it fails: tmux runs a chain (`;` as a separate argument) in order and stops at the first
+ * refused command, so the output says how far it got. Never rejects.
  */
-export function runTmux(target: TmuxTarget, args: readonly string[], timeoutMs = 10_000): Promise<string> {
+export function execTmux(target: TmuxTarget, args: readonly string[], timeoutMs = 10_000): Promise<TmuxRun> {
   const bin = target.bin ?? 'tmux';
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
+    const fail = (message: string, reason: TmuxError['reason'], out: string): void =>
+      resolve({ out, error: new TmuxError(message, reason) });
     execFile(
       bin,
       [...socketArgs(target), ...args],
       { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
+        const out = String(stdout);
+        if (!err) return resolve({ out, error: null });
         const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: unknown };
         if (e.code === 'ENOENT')
-          return reject(new TmuxError(`tmux not found (looked for ${JSON.stringify(bin)} on PATH)`, 'missing'));
-        if (e.killed) return reject(new TmuxError(`tmux ${args[0] ?? ''} timed out after ${timeoutMs} ms`, 'timeout'));
+          return fail(`tmux not found (looked for ${JSON.stringify(bin)} on PATH)`, 'missing', out);
+        if (e.killed) return fail(`tmux ${args[0] ?? ''} timed out after ${timeoutMs} ms`, 'timeout', out);
         const msg = String(stderr).trim();
         if (/no server running|error connecting to|No such file or directory|server exited/i.test(msg)) {
-          return reject(
-            new TmuxError(
-              `no tmux server${target.socketName ? ` on socket ${JSON.stringify(target.socketName)}` : ''}: ${msg}`,
-              'no-server',
-            ),
-          );
+          const socket = target.socketName ? ` on socket ${JSON.stringify(target.socketName)}` : '';
+          return fail(`no tmux server${socket}: ${msg}`, 'no-server', out);
         }
-        reject(new TmuxError(`tmux ${args.join(' ')}: ${msg || e.message}`, 'command-failed'));
+        fail(`tmux ${describeArgs(args)}: ${msg || e.message}`, 'command-failed', out);
       },
     );
   });
+}
+
+/** execTmux, for when only success matters: resolves with stdout, rejects with TmuxError naming the cause. */
+export async function runTmux(target: TmuxTarget, args: readonly string[], timeoutMs = 10_000): Promise<string> {
+  const { out, error } = await execTmux(target, args, timeoutMs);
+  if (error !== null) throw error;
+  return out;
 }

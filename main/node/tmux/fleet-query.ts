@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { TmuxError } from '../../common/base/errors.js';
 import { INSTANCE_FORMAT, PANE_FORMAT, parseFleet, parseInstance } from '../../common/tmux/fleet-format.js';
-import { quoteTmuxArg } from '../../common/tmux/control-mode-parser.js';
+import { quoteTmuxArg } from '../../common/tmux/quoting.js';
 import type { FleetState, ServerInstance } from '../../common/base/types.js';
 import type { ControlClient } from './control-client.js';
 import { runTmux, type TmuxTarget } from './exec.js';

@@ -2,6 +2,7 @@ import type { PaneContext } from '../../common/base/types.js';
 import { TmuxError } from '../../common/base/errors.js';
 import { defaultRole } from '../../common/base/names.js';
 import { runTmux, type TmuxTarget } from './exec.js';
+import { ROLE_OPTION } from '../../common/tmux/fleet-format.js';
 
 // Where the hook runs: the live pane at that instant. Everything comes from ONE tmux call so
 // a hook never makes Claude wait, plus one more only the first time a pane has no role.
@@ -11,7 +12,6 @@ const PANE_RE = /^%\d+$/;
 const SEP = '\x1f';
 const BEGIN = `FKB${SEP}`;
 const END = `${SEP}FKE\n`;
-const ROLE_OPTION = '@fleetkeeper-role';
 
 /** `$TMUX` is `socket,pid,session`; the socket path may itself contain commas. */
 export function parseTmuxEnv(

@@ -2,26 +2,17 @@
 // pane through move/break/join/swap-pane and moves between sessions.
 import { InvalidInputError, TmuxError } from '../../common/base/errors.js';
 import { decodeField, escapedFormat, ROLE_OPTION, uniquePanes } from '../../common/tmux/fleet-format.js';
+import { tmuxArg } from '../../common/tmux/quoting.js';
 import { assertValidRole, defaultRole, isValidRole } from '../../common/base/names.js';
 import type { FleetState, PaneSnapshot, Problem, SessionSnapshot, WindowSnapshot } from '../../common/base/types.js';
 import { queryFleet } from './fleet-query.js';
 import { runTmux, type TmuxTarget } from './exec.js';
 
-export { ROLE_OPTION };
-
-/**
- * One argv element for tmux: its argv parser takes a trailing `;` as a command separator
- * (`x;` would run the rest as a new command), while `\;` stands for a literal `;`.
- */
-export function tmuxArgvSafe(arg: string): string {
-  return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
-}
-
 function assertPaneTarget(paneTarget: string): string {
   if (paneTarget.trim() === '' || /[\u0000-\u001f]/.test(paneTarget)) {
     throw new InvalidInputError(`invalid tmux pane target ${JSON.stringify(paneTarget)}`);
   }
-  return tmuxArgvSafe(paneTarget);
+  return tmuxArg(paneTarget);
 }
 
 /** The role of one pane (its own option, as the fleet query sees it), or null when unset. */
