@@ -3,6 +3,7 @@
 // with a crafted value). Hand-written so every refusal names the bad value.
 import { InvalidInputError } from '../main/common/base/errors.js';
 import { isSnapshotId } from '../main/common/snapshot/validate.js';
+import { RETENTION_LIMITS, SETTINGS_LIMITS } from '../main/common/settings/settings-model.js';
 import { INVOKE_CHANNELS, type InvokeChannel, type RequestOf, type SettingsPatch } from './ipc-contract.js';
 
 /** A request that passed validation: its payload has the type its channel declares. */
@@ -11,20 +12,8 @@ export interface ValidRequest<C extends InvokeChannel = InvokeChannel> {
   payload: RequestOf<C>;
 }
 
-/** Ranges accepted from the dashboard; settings-model re-checks them (and the cross-field rule) on merge. */
-export const SETTINGS_LIMITS = {
-  intervalS: [1, 86_400],
-  graceS: [0, 86_400],
-  staleAfterS: [2, 7 * 86_400],
-  renotifyMinutes: [1, 24 * 60],
-} as const satisfies Record<string, readonly [number, number]>;
-
-export const RETENTION_LIMITS = {
-  keepAllNewerThanS: [1, 10 * 365 * 86_400],
-  hourlyForS: [1, 10 * 365 * 86_400],
-  dailyForS: [1, 10 * 365 * 86_400],
-  maxCount: [1, 10 * 365 * 86_400],
-} as const satisfies Record<string, readonly [number, number]>;
+/** Ranges accepted from the dashboard: the settings model's own (it re-checks them, and the cross-field rule, on merge). */
+export { RETENTION_LIMITS, SETTINGS_LIMITS };
 
 /** A short, printable rendering of any value for an error message. */
 export function describeValue(v: unknown): string {

@@ -40,7 +40,7 @@ export function completionFor(table: readonly CommandSpec[], words: readonly str
   if (cur.startsWith('-')) {
     const used = new Set(before);
     const names = known
-      .filter((o) => !used.has(`--${o.name}`) || o.name === 'help')
+      .filter((o) => !used.has(`--${o.name}`) || o.repeatable === true)
       .filter((o) => chain.length > 0 || GLOBAL_OPTIONS.includes(o))
       .map((o) => `--${o.name}`);
     return filtered(names, cur);

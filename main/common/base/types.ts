@@ -122,7 +122,8 @@ export interface PaneSnapshot {
   role: string;
   cwd: string;
   currentCommand: string;
-  title: string;
+  /** Live panes only, and snapshots written before it was dropped: shells put command lines there. */
+  title?: string;
   active: boolean;
   /** The Claude binding of this pane's role at the instant of the snapshot, or null. */
   binding: Binding | null;

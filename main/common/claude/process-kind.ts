@@ -15,17 +15,25 @@ function programName(argv0: string): string {
   return baseName(argv0.startsWith('-') ? argv0.slice(1) : argv0);
 }
 
-/** Node-style launch: `node /usr/local/bin/claude …` (an npm install's shebang script). */
-function scriptIndex(argv: readonly string[]): number {
-  return argv.length > 1 && INTERPRETERS.has(programName(argv[0] ?? '')) ? 1 : 0;
+/**
+ * Where the launched word is in argv: 1 for a script the kernel ran through its shebang
+ * (`node /usr/local/bin/claude …`, `bash /home/u/bin/claude …`: comm is then the script's
+ * name, at most 15 characters), else 0.
+ */
+function scriptIndex(argv: readonly string[], comm = ''): number {
+  if (argv.length < 2) return 0;
+  if (INTERPRETERS.has(programName(argv[0] ?? ''))) return 1;
+  const script = baseName(argv[1] ?? '');
+  return comm !== '' && comm !== programName(argv[0] ?? '') && script.startsWith(comm) ? 1 : 0;
 }
 
 export function isClaudeProcess(argv: readonly string[], comm: string): boolean {
   if (argv.length === 0) return false;
-  const script = argv[scriptIndex(argv)] ?? '';
+  const i = scriptIndex(argv, comm);
+  const script = argv[i] ?? '';
   if (CLAUDE_NAMES.has(baseName(script))) return true;
   if (/\/@anthropic-ai\/claude-code\/(cli\.js|bin\/claude(\.exe)?)$/.test(script)) return true;
-  return scriptIndex(argv) === 0 && CLAUDE_NAMES.has(comm);
+  return i === 0 && CLAUDE_NAMES.has(comm);
 }
 
 export function isShellProcess(argv: readonly string[], comm: string): boolean {
@@ -39,7 +47,7 @@ export function isInteractiveShell(argv: readonly string[], comm: string): boole
 }
 
 /** The executable as launched (the name or path the user typed) and the arguments after it. */
-export function claudeLaunch(argv: readonly string[]): { executable: string; args: string[] } {
-  const i = scriptIndex(argv);
+export function claudeLaunch(argv: readonly string[], comm = ''): { executable: string; args: string[] } {
+  const i = scriptIndex(argv, comm);
   return { executable: argv[i] ?? 'claude', args: argv.slice(i + 1) };
 }

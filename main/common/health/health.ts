@@ -1,5 +1,6 @@
 import type { HealthColour, HealthReport, HealthState, Problem } from '../base/types.js';
 import type { SnapshotSummary } from '../snapshot/validate.js';
+import type { HooksState } from '../claude/hook-entries.js';
 import { formatAge } from './status-line.js';
 
 export interface HealthInput {
@@ -11,7 +12,7 @@ export interface HealthInput {
   staleAfterS: number;
   server: 'running' | 'running-empty' | 'none';
   lastSaveError: { at: string; reason: string; consecutive: number } | null;
-  hooks: 'installed' | 'missing' | 'outdated' | 'invalid';
+  hooks: HooksState;
   unboundClaudePanes: number;
   problems: Problem[];
   /** Just woke from sleep: the saver has not had its chance yet, so stale shows as late. */

@@ -69,14 +69,23 @@ const LAUNCH_LIMITS: Record<keyof Settings['launch'], [number, number]> = {
   brakeAfter: [1, 1000],
 };
 
-const LIMITS: Record<'intervalS' | 'graceS' | 'staleAfterS' | 'renotifyMinutes', [number, number]> = {
+/** Ranges of the numeric settings: the model enforces them, and the dashboard's IPC validation reads them. */
+export const SETTINGS_LIMITS = {
   intervalS: [1, 86_400],
   graceS: [0, 86_400],
   staleAfterS: [2, 7 * 86_400],
   renotifyMinutes: [1, 24 * 60],
-};
+} as const satisfies Record<string, readonly [number, number]>;
 
-function num(name: string, v: unknown, [lo, hi]: [number, number]): number {
+const RETENTION_RANGE = [1, 10 * 365 * 86_400] as const;
+export const RETENTION_LIMITS = {
+  keepAllNewerThanS: RETENTION_RANGE,
+  hourlyForS: RETENTION_RANGE,
+  dailyForS: RETENTION_RANGE,
+  maxCount: RETENTION_RANGE,
+} as const satisfies Record<keyof Settings['retention'], readonly [number, number]>;
+
+function num(name: string, v: unknown, [lo, hi]: readonly [number, number]): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) {
     throw new InvalidInputError(`${name} must be a number from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
   }
@@ -130,7 +139,7 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
       case 'graceS':
       case 'staleAfterS':
       case 'renotifyMinutes':
-        next[key] = num(key, v, LIMITS[key]);
+        next[key] = num(key, v, SETTINGS_LIMITS[key]);
         break;
       case 'notifications':
         if (typeof v !== 'boolean')
@@ -165,7 +174,8 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
         const r = v as Record<string, unknown>;
         for (const rk of Object.keys(r)) {
           if (!(rk in next.retention)) throw new InvalidInputError(`unknown retention setting ${JSON.stringify(rk)}`);
-          next.retention[rk as keyof Settings['retention']] = num(`retention.${rk}`, r[rk], [1, 10 * 365 * 86_400]);
+          const k = rk as keyof Settings['retention'];
+          next.retention[k] = num(`retention.${rk}`, r[rk], RETENTION_LIMITS[k]);
         }
         break;
       }

@@ -192,8 +192,9 @@ function checkPane(c: Checker, v: unknown, at: string, version: number): void {
   const o = c.obj(
     v,
     at,
-    ['index', 'id', 'role', 'cwd', 'currentCommand', 'title', 'active', 'binding'],
-    version >= 2 ? ['pid', 'agent', 'program'] : [],
+    ['index', 'id', 'role', 'cwd', 'currentCommand', 'active', 'binding'],
+    // The pane title is no longer stored (issue 12); snapshots that have it still load.
+    version >= 2 ? ['title', 'pid', 'agent', 'program'] : ['title'],
   );
   if (!o) return;
   if (o.pid !== undefined) c.int(o, 'pid', at, 1);
@@ -203,7 +204,8 @@ function checkPane(c: Checker, v: unknown, at: string, version: number): void {
     if (pr) strArray(c, pr, 'argv', `${at}.program`, true);
   }
   c.int(o, 'index', at, 0);
-  for (const k of ['id', 'cwd', 'currentCommand', 'title']) c.str(o, k, at);
+  for (const k of ['id', 'cwd', 'currentCommand']) c.str(o, k, at);
+  c.str(o, 'title', at, { optional: true });
   if (typeof o.role !== 'string' || !isValidRole(o.role)) c.add(`${at}.role: not a valid role: ${describe(o.role)}`);
   c.bool(o, 'active', at);
   checkBinding(c, o.binding, `${at}.binding`);

@@ -87,7 +87,7 @@ export function captureAgents(
     const c = found.claude;
     if (c === null || c.argv.length === 0) continue;
     result.claudePanes++;
-    const { executable, args } = claudeLaunch(c.argv);
+    const { executable, args } = claudeLaunch(c.argv, c.comm);
     const { env, notCarried } = filterClaudeEnv(c.environ, opts.claudeEnv);
     const configDir = configDirOf(c.environ, home);
     dirs.add(configDir);

@@ -11,6 +11,7 @@ import {
   hooksStatus,
   installHooks,
   isOurHookCommand,
+  KEEP_BACKUPS,
   uninstallHooks,
   type HookCommands,
 } from './settings-file.js';
@@ -334,6 +335,30 @@ describe('uninstallHooks', () => {
   it('does not create a missing file', async () => {
     expect(await uninstallHooks(settings)).toEqual({ changed: false, backupPath: null });
     await expect(fsp.stat(settings)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('settings backups (issue 12, finding 4)', () => {
+  it('keeps only the newest KEEP_BACKUPS, every one 0600, even when the settings file is 0644', async () => {
+    const secret = { env: { ANTHROPIC_API_KEY: 'sk-ant-secret' }, model: 'opus' };
+    await fsp.writeFile(settings, JSON.stringify(secret), { mode: 0o644 });
+    await fsp.chmod(settings, 0o644);
+    // A backup left by an older version, readable by everyone.
+    const old = `${settings}.fleetkeeper-backup-2020-01-01T00-00-00-000Z`;
+    await fsp.writeFile(old, '{}', { mode: 0o644 });
+    await fsp.chmod(old, 0o644);
+    const made: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      made.push((await installHooks(settings, expected)).backupPath!);
+      made.push((await uninstallHooks(settings)).backupPath!);
+    }
+    const backups = (await fsp.readdir(dir)).filter((n) => n.includes('.fleetkeeper-backup-')).sort();
+    expect(backups).toHaveLength(KEEP_BACKUPS);
+    expect(backups.map((n) => join(dir, n))).toEqual(made.slice(-KEEP_BACKUPS).sort());
+    for (const n of backups) expect((await fsp.stat(join(dir, n))).mode & 0o777).toBe(0o600);
+    // The user's own file keeps its mode; the newest backup is the state just before the last change.
+    expect((await fsp.stat(settings)).mode & 0o777).toBe(0o644);
+    expect(JSON.parse(await fsp.readFile(made.at(-1)!, 'utf8'))).toMatchObject(secret);
   });
 });
 

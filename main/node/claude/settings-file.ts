@@ -14,10 +14,16 @@ import {
   validateShape,
   isOurHookCommand,
   type HookCommands,
+  type HooksState,
   type Obj,
 } from '../../common/claude/hook-entries.js';
 import { sweepTemps } from '../base/temp-sweep.js';
-export { HOOK_TIMEOUT_SECONDS, isOurHookCommand, type HookCommands } from '../../common/claude/hook-entries.js';
+export {
+  HOOK_TIMEOUT_SECONDS,
+  isOurHookCommand,
+  type HookCommands,
+  type HooksState,
+} from '../../common/claude/hook-entries.js';
 
 // Installs Fleetkeeper's SessionStart/SessionEnd hooks into Claude Code's settings.json.
 // The user's file is theirs: everything we do not own is kept exactly, a backup is taken
@@ -26,7 +32,6 @@ export { HOOK_TIMEOUT_SECONDS, isOurHookCommand, type HookCommands } from '../..
 /** Claude's settings are KBs; far bigger is not a settings file we should load whole. */
 const MAX_SETTINGS_BYTES = 16 * 1024 * 1024;
 
-export type HooksState = 'installed' | 'missing' | 'outdated' | 'invalid';
 export interface HooksStatus {
   state: HooksState;
   settingsPath: string;
@@ -128,6 +133,27 @@ async function sweepOurTemps(dir: string, name: string): Promise<void> {
   }).catch(() => 0);
 }
 
+/** Backups kept per settings file: enough to undo a few installs, not a growing pile of copies of secrets. */
+export const KEEP_BACKUPS = 5;
+
+/**
+ * Keeps the newest KEEP_BACKUPS backups of `settingsPath` (their names sort by time) and makes
+ * them 0600, older ones included from before this rule. Best effort: never fails the install.
+ */
+async function pruneBackups(settingsPath: string): Promise<void> {
+  const dir = dirname(settingsPath);
+  const esc = basename(settingsPath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^${esc}\\.fleetkeeper-backup-[0-9TZ-]+$`);
+  const names = (await fsp.readdir(dir).catch(() => [] as string[])).filter((n) => re.test(n)).sort();
+  for (const [i, n] of names.entries()) {
+    const file = resolve(dir, n);
+    const st = await fsp.lstat(file).catch(() => null);
+    if (st === null || !st.isFile()) continue;
+    if (i < names.length - KEEP_BACKUPS) await fsp.unlink(file).catch(() => undefined);
+    else if ((st.mode & 0o077) !== 0) await fsp.chmod(file, 0o600).catch(() => undefined);
+  }
+}
+
 /** Back up, then write `data` atomically over the target, keeping its mode. */
 async function commit(loaded: Loaded, data: Obj): Promise<SettingsChange> {
   const { settingsPath, target, raw, mode } = loaded;
@@ -142,7 +168,9 @@ async function commit(loaded: Loaded, data: Obj): Promise<SettingsChange> {
   let backupPath: string | null = null;
   if (raw !== null) {
     backupPath = await freeBackupPath(settingsPath);
-    await writeFileDurable(backupPath, raw, nodeFs, mode ?? 0o600);
+    // 0600 whatever the settings' own mode: Claude's settings may hold API keys in `env`.
+    await writeFileDurable(backupPath, raw, nodeFs, 0o600);
+    await pruneBackups(settingsPath);
   }
   await fsp.mkdir(dirname(target), { recursive: true, mode: 0o700 });
   await writeFileDurable(target, `${JSON.stringify(data, null, 2)}\n`, nodeFs, mode ?? 0o600);

@@ -101,7 +101,6 @@ export function buildSnapshot(
             role: p.role,
             cwd: p.cwd,
             currentCommand: p.currentCommand,
-            title: p.title,
             active: p.active,
             binding: b === undefined ? null : copyBinding(b),
             ...paneExtras(p),
