@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
@@ -166,6 +175,19 @@ describe('the CLI contract', () => {
     expect(safeRead(out)).toMatch(/rc=0/);
     expect((await a.run('show', '-pv', '-t', paneA, '@fleetkeeper-role')).trim()).toBe('stolen');
   }, 60_000);
+
+  it('hooks install/uninstall from the CLI: settings backups pruned to the last few, each 0600', async () => {
+    mkdirSync(join(root, 'claude'), { recursive: true });
+    writeFileSync(join(root, 'claude', 'settings.json'), '{"model": "x"}\n', { mode: 0o644 });
+    for (let i = 0; i < 8; i++) {
+      expect((await runCli(['hooks', 'install'], env)).code).toBe(0);
+      expect((await runCli(['hooks', 'uninstall'], env)).code).toBe(0);
+    }
+    const backups = readdirSync(join(root, 'claude')).filter((f) => f.startsWith('settings.json.fleetkeeper-backup-'));
+    expect(backups.length).toBeGreaterThan(0);
+    expect(backups.length).toBeLessThanOrEqual(5);
+    for (const b of backups) expect(statSync(join(root, 'claude', b)).mode & 0o777).toBe(0o600);
+  }, 120_000);
 
   it('status names a missing, stopped or killed daemon and uses the settings’ interval, not a dead daemon’s; --tmux is coloured', async () => {
     const none = json<{ saver: { running: boolean; detail: string } }>(
