@@ -122,8 +122,9 @@ describe('programs on the restore list and window names, through a kill-server a
       120_000,
       'every program running',
     );
+    // tmux renames automatic windows on its own clock: wait until it has.
+    await waitFor(async () => (await panes()).get('tail')?.window === 'tail', 30_000, 'automatic name "tail"');
     const before = await panes();
-    expect(before.get('tail')?.window).toBe('tail');
     expect(before.get('tail')?.auto).toBe('1');
 
     const saved = await cli(['save', '--json']);
@@ -187,6 +188,6 @@ describe('programs on the restore list and window names, through a kill-server a
       10_000,
       'the unlisted window renamed after its shell',
     );
-    expect((await panes()).get('tail')?.window).toBe('tail');
+    await waitFor(async () => (await panes()).get('tail')?.window === 'tail', 30_000, 'automatic name "tail" again');
   }, 600_000);
 });
