@@ -4,11 +4,22 @@
 // the CLI), and one that is merely readable is tightened.
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../../main/common/base/errors.js';
-import { ensureStateDir } from '../../main/node/base/state-dir.js';
+import { ensureStateDir, statePaths } from '../../main/node/base/state-dir.js';
+import { appendSaveRecord } from '../../main/node/snapshot/save-log.js';
 import { buildSnapshot } from '../../main/node/snapshot/store.js';
 import { bindingsFor, sampleFleet } from './helpers/fixtures.js';
 import { BIN, LineProc, WORKERS, ensureBuilt, figures, tempState, type TempState } from './helpers/harness.js';
@@ -133,6 +144,83 @@ describe('permissions', () => {
     expect(lstatSync(readable).mode & 0o777).toBe(0o700);
     figures(
       `permissions: state dirs of mode ${refused.join(', ')} and a symlink to a 777 dir refused by the library, the hook (exit 0, nothing recorded, reason on stderr) and the CLI (non-zero, one line); 755 tightened to 700`,
+    );
+  });
+
+  // Issue 12, finding 5: the same rule for everything inside the state dir.
+  it('inside the state dir: a symlinked saves.jsonl or snapshots/, a 0777 snapshots/ or a 0666 file are refused', async () => {
+    st = tempState('perms-inside');
+    const env = { PATH: process.env.PATH, HOME: st.dir };
+    const outside = join(st.dir, 'outside');
+    mkdirSync(outside);
+    const victim = join(outside, 'victim.txt');
+    writeFileSync(victim, 'untouched\n');
+    const fresh = (name: string): string => {
+      const root = join(st!.dir, name);
+      ensureStateDir(root);
+      return root;
+    };
+    const cases: Array<{ what: string; root: string; message: RegExp }> = [];
+
+    let root = fresh('saves-link');
+    symlinkSync(victim, join(root, 'saves.jsonl'));
+    cases.push({
+      what: 'saves.jsonl → a file outside',
+      root,
+      message: /saves\.jsonl in the state dir is a symbolic link/,
+    });
+
+    root = fresh('snapshots-link');
+    rmSync(join(root, 'snapshots'), { recursive: true });
+    symlinkSync(outside, join(root, 'snapshots'));
+    cases.push({
+      what: 'snapshots/ → a folder outside',
+      root,
+      message: /snapshots in the state dir is a symbolic link/,
+    });
+
+    root = fresh('snapshots-777');
+    chmodSync(join(root, 'snapshots'), 0o777);
+    cases.push({
+      what: 'snapshots/ 0777',
+      root,
+      message: /snapshots in the state dir is writable by group or others \(mode 777\); run: chmod 700/,
+    });
+
+    root = fresh('spool-new-777');
+    chmodSync(join(root, 'spool', 'new'), 0o777);
+    cases.push({ what: 'spool/new 0777', root, message: /new in the state dir is writable by group or others/ });
+
+    root = fresh('registry-666');
+    writeFileSync(join(root, 'registry.json'), '{}');
+    chmodSync(join(root, 'registry.json'), 0o666);
+    cases.push({
+      what: 'registry.json 0666',
+      root,
+      message: /registry\.json in the state dir is writable by group or others \(mode 666\); run: chmod 600/,
+    });
+
+    for (const c of cases) {
+      expect(() => ensureStateDir(c.root), c.what).toThrow(InvalidInputError);
+      expect(() => ensureStateDir(c.root), c.what).toThrow(c.message);
+      const r = await run(process.execPath, [BIN, 'save'], { ...env, FLEETKEEPER_HOME: c.root });
+      expect(r.code, c.what).toBe(2);
+      expect(r.err.trim().split('\n'), c.what).toHaveLength(1);
+      expect(r.err, c.what).toMatch(c.message);
+    }
+    // Even past the check (a link planted later), the save log is never appended through a link.
+    await expect(
+      appendSaveRecord(statePaths(cases[0]!.root), { at: new Date().toISOString(), trigger: 'manual', ok: true }),
+    ).rejects.toThrow();
+    expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
+    expect(readdirSync(outside)).toEqual(['victim.txt']);
+    // Readable by others only: tightened, not refused.
+    root = fresh('snapshots-755');
+    chmodSync(join(root, 'snapshots'), 0o755);
+    ensureStateDir(root);
+    expect(lstatSync(join(root, 'snapshots')).mode & 0o777).toBe(0o700);
+    figures(
+      `permissions inside the state dir: ${cases.map((c) => c.what).join(', ')}: refused by the library and the CLI (exit 2, one line); the save log never appended through a link; a 755 snapshots/ tightened to 700`,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, chmodSync } from 'node:fs';
+import { mkdirSync, statSync, chmodSync, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidInputError } from '../../common/base/errors.js';
@@ -49,7 +49,47 @@ export function ensureStateDir(root: string): StatePaths {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
   assertPrivate(root);
+  // Every entry at the top, and the spool's two folders: ours, not links, not writable by others.
+  for (const name of readdirSync(root)) assertOwnEntry(join(root, name));
+  for (const dir of [paths.spoolTmp, paths.spoolNew]) assertOwnEntry(dir);
   return paths;
+}
+
+/**
+ * One entry inside the state dir, held to the root's own rule: a symlink would send our appends
+ * and renames elsewhere (saves.jsonl through a link, snapshots/ into another folder), and a
+ * folder or file others can write to lets them plant what restore types. Refused with the fix;
+ * one merely readable by others is tightened.
+ */
+export function assertOwnEntry(path: string): void {
+  let st: Stats;
+  try {
+    st = lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // removed meanwhile (a temp file)
+    throw err;
+  }
+  if (st.isSymbolicLink()) {
+    const to = ((): string => {
+      try {
+        return ` (to ${JSON.stringify(readlinkSync(path))})`;
+      } catch {
+        return '';
+      }
+    })();
+    throw new InvalidInputError(
+      `${path} in the state dir is a symbolic link${to}; the state dir must hold its own files and folders only: move it away (mv ${JSON.stringify(path)} ${JSON.stringify(`${path}.link`)}) and run again`,
+    );
+  }
+  const dir = st.isDirectory();
+  if (!dir && !st.isFile())
+    throw new InvalidInputError(`${path} in the state dir is not a regular file or folder; move it away and run again`);
+  const want = dir ? 0o700 : 0o600;
+  if ((st.mode & 0o022) !== 0)
+    throw new InvalidInputError(
+      `${path} in the state dir is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); run: chmod ${want.toString(8)} ${JSON.stringify(path)}`,
+    );
+  if ((st.mode & 0o077) !== 0) chmodSync(path, want);
 }
 
 export function assertPrivate(root: string): void {

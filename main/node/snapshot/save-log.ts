@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { join } from 'node:path';
 import type { SaveTrigger } from '../../common/base/types.js';
 import { writeFileDurable } from '../base/durable-file.js';
@@ -21,6 +22,8 @@ export interface SaveRecord {
 
 const KEEP_MS = 7 * 86_400_000;
 const COMPACT_ABOVE_BYTES = 1024 * 1024;
+const APPEND_FLAGS =
+  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 /** Compacted at 1 MB, so a log far past that is not ours (or not ours alone). */
 const MAX_SAVE_LOG_BYTES = 32 * 1024 * 1024;
 
@@ -31,8 +34,10 @@ export function saveLogPath(paths: StatePaths): string {
 /** One append (O_APPEND, a single write), compacted to the last week once it grows past 1 MB. */
 export async function appendSaveRecord(paths: StatePaths, rec: SaveRecord, now = new Date()): Promise<void> {
   const file = saveLogPath(paths);
-  const h = await open(file, 'a', 0o600);
+  // No-follow and a regular file: appending through a planted link would write somewhere else.
+  const h = await open(file, APPEND_FLAGS, 0o600);
   try {
+    if (!(await h.stat()).isFile()) throw new Error(`${file} is not a regular file: not appended to`);
     await h.write(`${JSON.stringify(rec)}\n`);
   } finally {
     await h.close();
