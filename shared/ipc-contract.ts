@@ -2,8 +2,8 @@
 // process. Every channel's request and response type lives here, GitHub Desktop style, so the
 // preload, the main-side handlers, the validator and the renderer cannot drift apart.
 // Plain data only: every value crosses structured clone (Electron IPC) or JSON (Playwright).
-import type { HealthReport, SaveTrigger } from '../main/common/base/types.js';
-import type { Settings } from '../main/common/settings/settings-model.js';
+import type { Binding, HealthReport, SaveTrigger } from '../main/common/base/types.js';
+import type { Settings, SETTINGS_LIMITS } from '../main/common/settings/settings-model.js';
 import type { RestorePlan } from '../main/common/restore/plan.js';
 import type { SnapshotSummary } from '../main/common/snapshot/validate.js';
 import type { HooksState } from '../main/common/claude/hook-entries.js';
@@ -32,7 +32,7 @@ export interface HealthView {
   statusLine: string;
   /** When main computed this (ISO); the renderer ages things from here, not its own clock. */
   now: string;
-  thresholds: { intervalS: number; graceS: number; staleAfterS: number };
+  thresholds: Pick<Settings, 'intervalS' | 'graceS' | 'staleAfterS'>;
   /**
    * The last 24 hours, oldest first. Retention keeps only some snapshots older than
    * `thinnedBefore`, so there the gaps between points are not the real save intervals and
@@ -41,15 +41,13 @@ export interface HealthView {
   timeline: { from: string; to: string; thinnedBefore: string | null; points: TimelinePoint[] };
 }
 
-export interface RegistryRow {
+/** A binding of the registry as the dashboard lists it (the core's Binding, reshaped). */
+export interface RegistryRow extends Pick<Binding, 'sessionId' | 'cwd' | 'source'> {
   role: string;
   /** The conversation's first user message, null when the transcript is gone or empty. */
   title: string | null;
-  sessionId: string;
-  cwd: string;
-  source: string;
-  boundSince: string;
-  ended: { at: string; reason: string | null } | null;
+  boundSince: Binding['boundAt'];
+  ended: { at: NonNullable<Binding['endedAt']>; reason: string | null } | null;
 }
 
 /** A snapshot as the dashboard lists it: the core's summary without the file name, JSON-safe. */
@@ -96,15 +94,10 @@ export interface HooksView {
   detail: string;
 }
 
-/** A partial settings update; every field is range-checked in main before it is stored. */
-export interface SettingsPatch {
-  intervalS?: number;
-  graceS?: number;
-  staleAfterS?: number;
-  renotifyMinutes?: number;
-  notifications?: boolean;
+/** A partial update of the settings the dashboard edits; every field is range-checked in main before it is stored. */
+export type SettingsPatch = Partial<Pick<Settings, keyof typeof SETTINGS_LIMITS | 'notifications'>> & {
   retention?: Partial<Settings['retention']>;
-}
+};
 
 /** Request/response channels (ipcRenderer.invoke ↔ ipcMain.handle). `void` = no argument. */
 export interface InvokeChannels {
@@ -142,6 +135,10 @@ export const INVOKE_CHANNELS = [
   'hooks:install',
   'snapshot:save-now',
 ] as const satisfies readonly InvokeChannel[];
+
+/** Compile-time: a channel of InvokeChannels missing from INVOKE_CHANNELS is named in an error here. */
+type _EveryChannelListed = AssertNever<Exclude<InvokeChannel, (typeof INVOKE_CHANNELS)[number]>>;
+type AssertNever<T extends never> = T;
 
 export const HEALTH_PUSH_CHANNEL = 'health:update' satisfies PushChannel;
 
