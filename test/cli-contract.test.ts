@@ -229,6 +229,24 @@ describe('the CLI contract', () => {
     expect(k.reason).not.toMatch(/every 2s/);
     expect(k.state).not.toBe('late');
 
+    // Stopped cleanly: said so.
+    const d2 = spawn(process.execPath, [CLI, 'daemon', '--interval', '2', '--socket', a.socket], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log2 = '';
+    d2.stderr.on('data', (x: Buffer) => (log2 += x.toString()));
+    await waitFor(() => log2.includes('running (interval 2 s'), 20_000, 'second daemon to start');
+    await new Promise<void>((resolve) => {
+      d2.on('exit', () => resolve());
+      d2.kill('SIGTERM');
+    });
+    const stopped = json<{ saver: { running: boolean; detail: string } }>(
+      await runCli(['status', '--socket', a.socket, '--json'], env),
+    );
+    expect(stopped.saver).toMatchObject({ running: false });
+    expect(stopped.saver.detail).toMatch(/^the daemon stopped \(pid \d+/);
+
     const tmuxLine = (await runCli(['status', '--tmux', '--socket', a.socket], env)).stdout.trim();
     expect(tmuxLine).toMatch(/^#\[fg=\w+.*\]FK .*#\[default\]$/);
   }, 90_000);

@@ -2,7 +2,8 @@ import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
 import { gatherHealth } from '../../node/daemon/health-service.js';
 import { readSaverState } from '../../node/daemon/saver-state.js';
-import { shortStatus, formatAge, tmuxStatus } from '../../common/health/status-line.js';
+import { shortStatus, tmuxStatus } from '../../common/health/status-line.js';
+import { formatAge } from '../../common/base/format-age.js';
 import { keptUsage, type KeptUsage } from '../../node/claude/kept-transcripts.js';
 
 const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
@@ -35,7 +36,7 @@ export async function statusCommand(
   const text = () => {
     if (flags.tmux) return tmuxStatus(report);
     if (flags.short) return shortStatus(report);
-    const age = report.ageSeconds === null ? 'never' : `${formatAge(report.ageSeconds)} ago`;
+    const age = report.ageSeconds === null ? 'never' : `${formatAge(report.ageSeconds, 'compact')} ago`;
     const c = report.counts;
     const lines = [
       `${report.state.toUpperCase()} (${report.colour}): ${report.reason}`,
@@ -43,7 +44,7 @@ export async function statusCommand(
       `${c.sessions} sessions · ${c.windows} windows · ${c.panes} panes · ${c.claudePanes} Claude`,
       saver === null || saver.running
         ? `saver: ${saver?.detail ?? '?'}`
-        : `saver: NONE — the daemon is ${saver.detail}; start one: fleetkeeper daemon (or the tray app)`,
+        : `saver: NONE — ${saver.detail}; start one: fleetkeeper daemon (or the tray app)`,
       ...(kept === null ? [] : [keptLine(kept)]),
       ...report.problems.map((p) => `problem [${p.code}]: ${p.message}`),
     ];

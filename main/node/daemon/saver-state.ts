@@ -23,7 +23,7 @@ export interface SaverState {
   /** The running saver's clock; null when none runs (callers fall back to the settings). */
   intervalS: number | null;
   staleAfterS: number | null;
-  /** One line: "daemon pid 12 saving every 60s", "stopped", "not running (…)", "never ran here". */
+  /** One line: "daemon pid 12 running, saving every 60s", "the daemon stopped (…)", "no daemon or app has run …". */
   detail: string;
 }
 
@@ -49,11 +49,11 @@ export async function readSaverState(paths: StatePaths): Promise<SaverState> {
   }
   const detail =
     typeof status === 'string'
-      ? `not running (its status file is unreadable: ${status})`
+      ? `no daemon is running (its status file is unreadable: ${status})`
       : s === null
         ? 'no daemon or app has run on this state dir'
         : s.state === 'stopped'
-          ? `stopped (pid ${s.pid}, last save attempt ${s.lastAttemptAt ?? 'never'})`
-          : `not running: pid ${s.pid} is gone without stopping (killed?); its status file is stale`;
+          ? `the daemon stopped (pid ${s.pid}, last save attempt ${s.lastAttemptAt ?? 'never'})`
+          : `the daemon (pid ${s.pid}) is gone without stopping (killed?); its status file is stale`;
   return { running: false, pid: null, owner: null, intervalS: null, staleAfterS: null, detail };
 }
