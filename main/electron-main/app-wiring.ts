@@ -26,6 +26,7 @@ import {
 import { Daemon } from '../node/daemon/daemon.js';
 import { DashboardService } from '../dashboard/dashboard-service.js';
 import { handledInstances, listSnapshots, restoreCandidates, instanceKey } from '../node/snapshot/store.js';
+import { autoRestoreMessage, autoRestoreOnStart } from '../node/restore/auto-restore.js';
 import { queryInstance } from '../node/tmux/fleet-query.js';
 import { createAutostart, type Autostart, type LaunchInfo, type LoginItemsApi } from '../node/desktop/autostart.js';
 import { AppController, type RestoreOffer } from './app-controller.js';
@@ -169,6 +170,19 @@ export function wireApp(o: AppWiringOptions): WiredApp {
     },
     onSaved: () => alerts.saved(),
     log: o.log,
+    // restoreOnStart=auto: the same code path as the daemon command's (autoRestoreOnStart).
+    startRestore: async () => {
+      const outcome = await autoRestoreOnStart({
+        paths,
+        target,
+        settings: settings.get(),
+        claudeBin: claudeBinFrom(o.env.FLEETKEEPER_CLAUDE_BIN),
+      });
+      const msg = autoRestoreMessage(outcome);
+      if (msg === null) return;
+      o.log?.(`restore at start: ${msg.title}: ${msg.body}`);
+      await o.surface.notify({ title: msg.title, body: msg.body, urgency: msg.ok ? 'normal' : 'critical' });
+    },
   });
   const saveNow = async (trigger: Parameters<Daemon['saveNow']>[0]): Promise<Snapshot> => {
     const r = await d.saveNow(trigger);

@@ -5,6 +5,7 @@ import { createNodeNotifier } from '../../node/desktop/notifier.js';
 import { AlertService } from '../../node/alerts/alert-service.js';
 import { NotificationPolicy } from '../../common/health/notification-policy.js';
 import { InvalidInputError } from '../../common/base/errors.js';
+import { autoRestoreMessage, autoRestoreOnStart } from '../../node/restore/auto-restore.js';
 import { daemonLockPaths, readSaverState } from '../../node/daemon/saver-state.js';
 
 /**
@@ -78,6 +79,22 @@ export async function daemonCommand(
       for (const n of alertPolicy.handle({ kind: 'health', report })) alerts.command(n, report);
     },
     onSaved: () => alerts.saved(),
+    // restoreOnStart=auto: the same code path as the app's (autoRestoreOnStart).
+    startRestore: async () => {
+      const outcome = await autoRestoreOnStart({
+        paths: ctx.paths,
+        target: ctx.target,
+        settings: ctx.settings.get(),
+        claudeBin: ctx.claudeBin,
+      });
+      const msg = autoRestoreMessage(outcome);
+      if (msg === null) {
+        if (outcome.kind === 'skipped') log(`restore at start: not done (${outcome.why})`);
+        return;
+      }
+      log(`restore at start: ${msg.title}: ${msg.body}`);
+      void alerts.desktop({ ...msg, urgency: msg.ok ? 'normal' : 'critical', action: 'open-dashboard' });
+    },
   });
   deliver(policy.handle({ kind: 'start' }));
   alertPolicy.handle({ kind: 'start' });

@@ -37,6 +37,8 @@ export interface DaemonOptions {
   /** After every verified save (the heartbeat URL rides on it); must not throw or block. */
   onSaved?: (result: SaveResult) => void;
   log?: (line: string) => void;
+  /** Run once at start, alongside the saver (restoreOnStart=auto: autoRestoreOnStart). */
+  startRestore?: () => Promise<void>;
 }
 
 const NOTIFICATIONS_THAT_CHANGE_LAYOUT = new Set([
@@ -81,6 +83,8 @@ export class Daemon {
   private lastFleet: FleetState | null = null;
   private readonly catalog: SnapshotCatalog;
   private readonly now: () => Date;
+  /** The restore at start, while it runs (tests and stop() wait for it). */
+  startRestoring: Promise<void> | null = null;
 
   constructor(private readonly opts: DaemonOptions) {
     this.now = opts.clock ?? (() => new Date());
@@ -122,6 +126,11 @@ export class Daemon {
   }
 
   async start(): Promise<void> {
+    // Not awaited: the saver starts at once and connects to the server the restore starts.
+    if (this.opts.startRestore)
+      this.startRestoring = this.opts
+        .startRestore()
+        .catch((err: unknown) => this.opts.log?.(`restore at start failed: ${errorMessage(err)}`));
     await this.connect();
     if (this.stopped) return;
     this.clock = this.store.add(
