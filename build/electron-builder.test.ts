@@ -42,16 +42,30 @@ describe('build/electron-builder.yml', () => {
     expect(errors.join('\n')).toMatch(message);
   });
 
-  it('builds AppImage + deb, dmg and nsis, keeps node-pty and the CLI out of the asar, ships the CLI wrappers and tray icons', () => {
+  it('builds AppImage + deb and dmg (no Windows target), keeps node-pty and the CLI out of the asar, ships the CLI wrapper and tray icons', () => {
     expect((config.linux as { target: string[] }).target).toEqual(['AppImage', 'deb']);
     expect((config.mac as { target: string }).target).toBe('dmg');
-    expect((config.win as { target: string }).target).toBe('nsis');
+    expect(config.win).toBeUndefined();
+    expect(config.nsis).toBeUndefined();
     const unpack = config.asarUnpack as string[];
     for (const p of ['node_modules/node-pty/**', 'bin/**', 'dist/main/**', 'package.json']) expect(unpack).toContain(p);
     expect(config.extraResources).toContainEqual({ from: 'build/bin', to: 'bin' });
     expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'build/icons', to: 'icons' }));
     const pkg = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { main: string };
     expect(config.files).toContain(pkg.main.replace(/main\/electron-main\/main\.js$/, 'main/**/*.js'));
+  });
+});
+
+describe('electron fuses (issue 12, finding 6)', () => {
+  it('keep RunAsNode for the CLI wrapper, turn off NODE_OPTIONS and the inspect arguments, and pass the schema', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+    });
+    expect(
+      errorsOf({ ...config, electronFuses: { ...(config.electronFuses as object), runAsNod: true } }).join('\n'),
+    ).toMatch(/additionalProperty":"runAsNod"/);
   });
 });
 

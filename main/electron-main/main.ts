@@ -1,7 +1,16 @@
 // The Electron entry (package.json "main": dist/main/electron-main/main.js). Deliberately thin:
 // it adapts Electron's Tray/Menu/BrowserWindow/app to ElectronSurface and hands everything to
 // the Electron-free wiring (app-wiring.ts), which test/app-wiring.test.ts runs under Node.
-import { app, BrowserWindow, Menu, Tray, ipcMain, powerMonitor, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  Menu,
+  Tray,
+  ipcMain,
+  powerMonitor,
+  type MenuItemConstructorOptions,
+  session,
+} from 'electron';
 import Store from 'electron-store';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +21,7 @@ import type { StatePaths } from '../node/base/state-dir.js';
 import { appHookCommands, wireApp, type WiredApp } from './app-wiring.js';
 import type { DashboardRoute, ElectronMenuItem, ElectronSurface } from './electron-surface.js';
 import { registerIpc } from './ipc.js';
+import { denyAllPermissions } from './permissions.js';
 import { toDisposable } from '../node/base/disposable-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,6 +56,7 @@ function main(): void {
 }
 
 async function start(): Promise<void> {
+  denyAllPermissions(session.defaultSession, log);
   let wired: WiredApp | null = null;
   let win: BrowserWindow | null = null;
   const tray = new Tray(
