@@ -194,7 +194,7 @@ function* durableSteps(w: DurableWrite): Steps {
         // never created, or already gone
       }
     }
-    throw err instanceof WriteFailedError ? err : new WriteFailedError(target, errorMessage(err));
+    throw err instanceof WriteFailedError ? err : new WriteFailedError(target, errorMessage(err), { cause: err });
   }
 }
 

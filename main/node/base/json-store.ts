@@ -20,14 +20,14 @@ export class JsonFileStore {
       text = readRegularTextSync(this.path, MAX_STORE_BYTES);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new CorruptFileError(this.path, `unreadable: ${errorMessage(err)}`);
+      throw new CorruptFileError(this.path, `unreadable: ${errorMessage(err)}`, { cause: err });
     }
     if (text.trim() === '') return {};
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new CorruptFileError(this.path, `not valid JSON: ${errorMessage(err)}`);
+      throw new CorruptFileError(this.path, `not valid JSON: ${errorMessage(err)}`, { cause: err });
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value))
       throw new CorruptFileError(this.path, 'not a JSON object');

@@ -84,7 +84,7 @@ async function tryCreate(file: string, content: LockContent): Promise<boolean> {
     h = await fsp.open(file, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new WriteFailedError(file, errorMessage(err));
+    throw new WriteFailedError(file, errorMessage(err), { cause: err });
   }
   try {
     await h.writeFile(JSON.stringify(content));
@@ -92,7 +92,7 @@ async function tryCreate(file: string, content: LockContent): Promise<boolean> {
   } catch (err) {
     await h.close().catch(() => undefined);
     await fsp.unlink(file).catch(() => undefined);
-    throw new WriteFailedError(file, errorMessage(err));
+    throw new WriteFailedError(file, errorMessage(err), { cause: err });
   }
   await h.close();
   return true;

@@ -89,7 +89,7 @@ async function load(settingsPath: string): Promise<Loaded> {
     mode = (await fsp.stat(target)).mode & 0o7777;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new InvalidInputError(`${settingsPath}: cannot read: ${errorMessage(e)}`);
+      throw new InvalidInputError(`${settingsPath}: cannot read: ${errorMessage(e)}`, { cause: e });
     }
   }
   const text = raw?.toString('utf8') ?? '';
@@ -98,7 +98,9 @@ async function load(settingsPath: string): Promise<Loaded> {
     try {
       data = JSON.parse(text);
     } catch (e) {
-      throw new InvalidInputError(`${settingsPath}: not valid JSON (${errorMessage(e)}); the file was left untouched`);
+      throw new InvalidInputError(`${settingsPath}: not valid JSON (${errorMessage(e)}); the file was left untouched`, {
+        cause: e,
+      });
     }
   }
   validateShape(data, settingsPath);

@@ -94,13 +94,13 @@ export async function readDaemonStatus(paths: StatePaths): Promise<DaemonStatus 
     raw = await readRegularText(paths.daemonStatus, MAX_STATUS_BYTES);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new CorruptFileError(paths.daemonStatus, `unreadable: ${errorMessage(err)}`);
+    throw new CorruptFileError(paths.daemonStatus, `unreadable: ${errorMessage(err)}`, { cause: err });
   }
   let v: unknown;
   try {
     v = JSON.parse(raw);
   } catch (err) {
-    throw new CorruptFileError(paths.daemonStatus, `not JSON (${errorMessage(err)})`);
+    throw new CorruptFileError(paths.daemonStatus, `not JSON (${errorMessage(err)})`, { cause: err });
   }
   const o = v as Partial<DaemonStatusFile> | null;
   if (o === null || typeof o !== 'object' || o.format !== 'fleetkeeper-daemon-status' || o.version !== 1) {

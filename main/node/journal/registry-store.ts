@@ -80,7 +80,7 @@ export class RegistryStore {
       await fsp.rename(file, aside);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new WriteFailedError(file, `moving the damaged registry aside: ${errorMessage(err)}`);
+      throw new WriteFailedError(file, `moving the damaged registry aside: ${errorMessage(err)}`, { cause: err });
     }
     this.conf = null;
     return aside;
@@ -122,20 +122,20 @@ export class RegistryStore {
     try {
       this.conf.store = plain;
     } catch (err) {
-      throw new WriteFailedError(file, errorMessage(err));
+      throw new WriteFailedError(file, errorMessage(err), { cause: err });
     }
     let back: RegistryDoc;
     try {
       back = parseRegistryDoc(JSON.parse(await readRegularText(file, MAX_REGISTRY_BYTES)));
     } catch (err) {
-      throw new WriteFailedError(file, `read-back failed: ${errorMessage(err)}`);
+      throw new WriteFailedError(file, `read-back failed: ${errorMessage(err)}`, { cause: err });
     }
     if (canonicalJson(back) !== canonicalJson(plain))
       throw new WriteFailedError(file, 'read-back differs from what was written');
     try {
       await fsyncDir(dirname(file));
     } catch (err) {
-      throw new WriteFailedError(file, `fsync of its directory: ${errorMessage(err)}`);
+      throw new WriteFailedError(file, `fsync of its directory: ${errorMessage(err)}`, { cause: err });
     }
   }
 

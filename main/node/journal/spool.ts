@@ -191,7 +191,7 @@ export async function archiveEvents(paths: StatePaths, ids: readonly string[]): 
         );
         if (there) continue;
       }
-      throw new WriteFailedError(to, `archiving ${from}: ${errorMessage(err)}`);
+      throw new WriteFailedError(to, `archiving ${from}: ${errorMessage(err)}`, { cause: err });
     }
   }
   try {
@@ -200,7 +200,7 @@ export async function archiveEvents(paths: StatePaths, ids: readonly string[]): 
     await fsyncDir(paths.archive);
     await fsyncDir(paths.spoolNew);
   } catch (err) {
-    throw new WriteFailedError(paths.archive, `fsync: ${errorMessage(err)}`);
+    throw new WriteFailedError(paths.archive, `fsync: ${errorMessage(err)}`, { cause: err });
   }
 }
 

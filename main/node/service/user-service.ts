@@ -228,7 +228,7 @@ export async function uninstallService(h: ServiceHost): Promise<{ removed: strin
       await unlink(p);
       removed.push(p);
     } catch (err) {
-      throw new FleetkeeperError(`cannot remove ${p}: ${errorMessage(err)}`, 'service-failed');
+      throw new FleetkeeperError(`cannot remove ${p}: ${errorMessage(err)}`, 'service-failed', { cause: err });
     }
   }
   // The directories install may have created, if nothing else lives there (rmdir refuses otherwise).

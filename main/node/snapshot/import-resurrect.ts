@@ -78,7 +78,7 @@ export async function importResurrect(
     mtimeS = Math.floor((await lstat(path)).mtimeMs / 1000);
   } catch (err) {
     if (err instanceof UnsafeFileError || (err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw Object.assign(new InvalidInputError(`cannot import ${path}: ${errorMessage(err)}`), { cause: err });
+      throw new InvalidInputError(`cannot import ${path}: ${errorMessage(err)}`, { cause: err });
     throw err;
   }
   const parsed = parseResurrectFile(text);

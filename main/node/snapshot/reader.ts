@@ -63,7 +63,7 @@ export async function readSnapshotFile(path: string, expectedId: string | null):
   try {
     bytes = await readBounded(path);
   } catch (err) {
-    throw new CorruptFileError(path, `unreadable: ${errorMessage(err)}`);
+    throw new CorruptFileError(path, `unreadable: ${errorMessage(err)}`, { cause: err });
   }
   const parsed = parseSnapshot(bytes, expectedId);
   if (!parsed.ok) throw new CorruptFileError(path, parsed.reason);
@@ -136,7 +136,7 @@ export async function readSnapshot(paths: StatePaths, id: string): Promise<Snaps
     await stat(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InvalidInputError(`no snapshot with id ${id}`);
-    throw new CorruptFileError(path, `unreadable: ${errorMessage(err)}`);
+    throw new CorruptFileError(path, `unreadable: ${errorMessage(err)}`, { cause: err });
   }
   return readSnapshotFile(path, id);
 }

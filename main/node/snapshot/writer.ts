@@ -150,14 +150,14 @@ export async function writeSnapshot(
     await writeFileDurable(target, `${JSON.stringify(full, null, 1)}\n`, fs, 0o600);
   } catch (err) {
     await withdraw();
-    throw err instanceof WriteFailedError ? err : new WriteFailedError(target, errorMessage(err));
+    throw err instanceof WriteFailedError ? err : new WriteFailedError(target, errorMessage(err), { cause: err });
   }
   let back: Buffer;
   try {
     back = await fs.readFile(target);
   } catch (err) {
     await withdraw();
-    throw new WriteFailedError(target, `read-back failed: ${errorMessage(err)}`);
+    throw new WriteFailedError(target, `read-back failed: ${errorMessage(err)}`, { cause: err });
   }
   const parsed = parseSnapshot(back, full.id);
   if (!parsed.ok || parsed.snapshot.checksum !== full.checksum) {
