@@ -2,7 +2,7 @@
 // the command that fixes it. A check that does not apply here is skipped with why; a warning
 // is shown but does not fail the run.
 import type { AlertChannel } from '../alerts/alert-channels.js';
-import { formatAge } from '../health/status-line.js';
+import { formatAge } from '../base/format-age.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -100,6 +100,8 @@ export function saverCheck(f: {
   detail: string;
   lastSaveAgeS: number | null;
   staleAfterS: number;
+  /** The running saver's last error, when its latest attempts failed. */
+  failing: string | null;
 }): Check {
   const title = 'daemon or app saving';
   if (!f.running)
@@ -110,6 +112,13 @@ export function saverCheck(f: {
       'fleetkeeper service install (or run fleetkeeper daemon, or start the tray app)',
     );
   const age = f.lastSaveAgeS === null ? 'no snapshot yet' : `last save ${formatAge(f.lastSaveAgeS)} ago`;
+  if (f.failing !== null)
+    return fail(
+      'saver',
+      title,
+      `${f.detail}, but its saves fail: ${f.failing} (${age})`,
+      'fleetkeeper status (for the whole report)',
+    );
   if (f.lastSaveAgeS !== null && f.lastSaveAgeS > f.staleAfterS)
     return fail('saver', title, `${f.detail}, but ${age}`, 'fleetkeeper status (for the reason); fleetkeeper save');
   return pass('saver', title, `${f.detail}; ${age}`);

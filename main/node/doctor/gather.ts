@@ -25,6 +25,7 @@ import type { HookCommands } from '../claude/settings-file.js';
 import { hooksByDir, liveConfigDirs, snapshotConfigDirs } from '../agent/config-dirs.js';
 import { newestValidSnapshot } from '../snapshot/reader.js';
 import { readSaverState } from '../daemon/saver-state.js';
+import { readDaemonStatus } from '../daemon/status.js';
 import { currentDesktopBus, readAlertStatus } from '../alerts/alert-status.js';
 import { XdgAutostart, xdgAutostartFile } from '../desktop/autostart.js';
 import { readLinger, serviceStatus, type ServiceHost } from '../service/user-service.js';
@@ -154,6 +155,8 @@ export async function runDoctor(i: DoctorInputs): Promise<Check[]> {
   for (const d of dirs) checks.push(claudeRegistryCheck(await sessionsDir(d.configDir)));
 
   const saver = await readSaverState(i.paths);
+  const ds = saver.running ? await readDaemonStatus(i.paths).catch(() => null) : null;
+  const failing = ds !== null && ds.consecutiveFailures > 0 ? ds.lastError : null;
   const age = snap === null ? null : Math.max(0, (now - Date.parse(snap.savedAt)) / 1000);
   checks.push(
     saverCheck({
@@ -161,6 +164,7 @@ export async function runDoctor(i: DoctorInputs): Promise<Check[]> {
       detail: saver.detail,
       lastSaveAgeS: age,
       staleAfterS: saver.staleAfterS ?? i.settings.staleAfterS,
+      failing,
     }),
   );
 
