@@ -130,11 +130,13 @@ async function start(): Promise<void> {
     platform: process.platform,
     launch: { packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), env: process.env },
     iconDir,
-    hookCommands: appHookCommands({
+    hookCommands: await appHookCommands({
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,
       appPath: appRoot,
       env: process.env,
+      platform: process.platform,
+      userDataDir: app.getPath('userData'),
     }),
     openStore,
     loginItems: app,
