@@ -59,12 +59,16 @@ function value(s: ProbeSample, f: Figure): number {
 
 const MB = 1024 * 1024;
 
-/** One row per sampled figure: first → last sample, slope per hour over the run and over its second half. */
-export function growthRows(samples: readonly ProbeSample[]): BenchRow[] {
+/**
+ * One row per sampled figure: first → last sample, slope per hour over the whole run and over
+ * its steady phase (from `steadyFromMs`: once retention holds the snapshot count at its cap, the
+ * daemon's caches have nothing left to grow with, so a slope there is a leak).
+ */
+export function growthRows(samples: readonly ProbeSample[], steadyFromMs: number): BenchRow[] {
   const first = samples[0];
   const last = samples[samples.length - 1];
   if (first === undefined || last === undefined) return [];
-  const half = samples.filter((s) => s.atMs >= (first.atMs + last.atMs) / 2);
+  const half = samples.filter((s) => s.atMs >= steadyFromMs);
   const figures: Array<{ f: Figure; name: string; unit: number; fmt: (v: number) => string; exact: boolean }> = [
     { f: 'rssBytes', name: 'RSS', unit: MB, fmt: (v) => `${v.toFixed(1)} MB`, exact: false },
     { f: 'heapAfterGcBytes', name: 'V8 heap after GC', unit: MB, fmt: (v) => `${v.toFixed(1)} MB`, exact: false },
@@ -81,7 +85,7 @@ export function growthRows(samples: readonly ProbeSample[]): BenchRow[] {
     const row: BenchRow = {
       figure: `daemon ${name}, start → end`,
       ours: `${fmt(a)} → ${fmt(b)} (max ${fmt(max)})`,
-      reference: `slope ${slopePerHour(all).toFixed(2)}/h; 2nd half ${slopePerHour(pts(half)).toFixed(2)}/h`,
+      reference: `slope ${slopePerHour(all).toFixed(2)}/h; steady ${slopePerHour(pts(half)).toFixed(2)}/h (${half.length} samples)`,
       ratio: null,
       target: exact ? 'end ≤ start' : 'report',
       met: exact ? b <= a : null,

@@ -7,12 +7,14 @@
 // Exit 1 when a check fails: a corrupt snapshot, growth of fds/timers/children, no reconnect.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listSnapshots } from '../main/node/snapshot/reader.js';
-import { statePaths } from '../main/node/base/state-dir.js';
+import { ensureStateDir, statePaths } from '../main/node/base/state-dir.js';
+import { openSettingsFile, SettingsStore } from '../main/node/settings/settings-store.js';
 import { readSaveLog } from '../main/node/snapshot/save-log.js';
 import { isolateHome, killServer, newTarget } from './fleet.js';
 import { FleetChurn } from './soak-churn.js';
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
       'stale-after': { type: 'string', default: '30' },
       'step-ms': { type: 'string', default: '1500' },
       'sample-s': { type: 'string', default: '60' },
+      'max-snapshots': { type: 'string', default: '150' },
       seed: { type: 'string' },
       markdown: { type: 'string' },
     },
@@ -57,6 +60,13 @@ async function main(): Promise<void> {
   let failed = false;
 
   try {
+    // A lower retention cap than the default 500 reaches the steady state (the snapshot count,
+    // and with it the daemon's catalog, stops growing) early in the run. 0 keeps the default.
+    const cap = Number(a['max-snapshots']);
+    if (cap > 0) {
+      const store = new SettingsStore(openSettingsFile(ensureStateDir(stateRoot)));
+      store.update({ retention: { ...store.get().retention, maxCount: cap } });
+    }
     await churn.startServer();
     const child = spawn(
       process.execPath,
@@ -98,6 +108,9 @@ async function main(): Promise<void> {
 
     const audit = new SnapshotAudit(statePaths(stateRoot).snapshots);
     const samples: ProbeSample[] = [];
+    const onDisk: number[] = [];
+    const countSnapshots = async (): Promise<number> =>
+      (await readdir(statePaths(stateRoot).snapshots)).filter((n) => n.endsWith('.json')).length;
     const restarts: number[] = [];
     const warmMs = Math.min(30_000, durationMs / 10);
     const kills = [durationMs / 3, (2 * durationMs) / 3];
@@ -118,10 +131,11 @@ async function main(): Promise<void> {
       }
       if (el >= nextSample) {
         samples.push(await sample());
+        onDisk.push(await countSnapshots());
         nextSample += Number(a['sample-s']) * 1000;
         const s = samples[samples.length - 1] as ProbeSample;
         log(
-          `rss ${(s.rssBytes / 1048576).toFixed(1)} MB, heap ${(s.heapAfterGcBytes / 1048576).toFixed(1)} MB, ${s.fds} fds, ${s.liveTimers} timers, children [${s.children.join(',')}]`,
+          `${onDisk[onDisk.length - 1]} snapshots, rss ${(s.rssBytes / 1048576).toFixed(1)} MB, heap ${(s.heapAfterGcBytes / 1048576).toFixed(1)} MB, ${s.fds} fds, ${s.liveTimers} timers, children [${s.children.join(',')}]`,
         );
       }
       if (el >= nextAudit) {
@@ -132,6 +146,7 @@ async function main(): Promise<void> {
       await sleep(Number(a['step-ms']) * (0.5 + Math.random()));
     }
     samples.push(await sample());
+    onDisk.push(await countSnapshots());
     await audit.sweep();
     child.kill('SIGTERM');
     const code = await Promise.race([exited, sleep(30_000).then(() => 'hung' as const)]);
@@ -139,7 +154,20 @@ async function main(): Promise<void> {
     await audit.sweep();
     const listing = await listSnapshots(statePaths(stateRoot));
 
-    rows.push(...growthRows(samples));
+    // Steady from the first sample at the largest snapshot count (the cap), else the second half.
+    const peak = Math.max(...onDisk);
+    const capAt = samples[onDisk.findIndex((n) => n >= peak - 2)]?.atMs ?? t0;
+    const lastAt = samples[samples.length - 1]?.atMs ?? t0;
+    const steadyFrom = capAt < lastAt - durationMs / 4 ? capAt : (t0 + lastAt) / 2;
+    rows.push({
+      figure: 'snapshots on disk, start → end',
+      ours: `${onDisk[0] ?? 0} → ${onDisk[onDisk.length - 1] ?? 0} (max ${peak})`,
+      reference: `retention cap ${cap > 0 ? cap : 'default'}; steady phase from minute ${((steadyFrom - t0) / 60_000).toFixed(1)}`,
+      ratio: null,
+      target: 'report',
+      met: null,
+    });
+    rows.push(...growthRows(samples, steadyFrom));
     rows.push(afterStopRow(finalSample, code === 'hung' ? null : code));
     const auditOk = audit.corrupt.size === 0 && listing.corrupt.length === 0 && audit.valid.size > 0;
     rows.push({
@@ -194,7 +222,7 @@ async function main(): Promise<void> {
         [
           '## Soak',
           '',
-          `Machine: ${machine}. ${minutes} min, save interval ${a.interval} s, churn step ~${a['step-ms']} ms, sample every ${a['sample-s']} s, seed ${seed}.`,
+          `Machine: ${machine}. ${minutes} min, save interval ${a.interval} s, retention cap ${a['max-snapshots']} snapshots (0: default), churn step ~${a['step-ms']} ms, sample every ${a['sample-s']} s, seed ${seed}.`,
           '',
           'Reproduce with `npm run bench:soak` (or `node dist/bench/soak.js --minutes 30 --markdown FILE`).',
           'The daemon is the real `fleetkeeper daemon` process; a probe preloaded with `--import` samples it.',
