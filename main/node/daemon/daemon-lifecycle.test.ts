@@ -57,7 +57,9 @@ describe('daemon lifecycle', () => {
   it('stop() waits for the save in flight, leaves `stopped` on disk and fires nothing afterwards', async () => {
     await tmux.run('new-session', '-d', '-s', 'work');
     const settings = { ...DEFAULT_SETTINGS, intervalS: 3600, staleAfterS: 7200 };
-    daemon = makeDaemon(() => settings, { watchdogMs: 100 });
+    let saved = 0;
+    let savedAtStop = -1;
+    daemon = makeDaemon(() => settings, { watchdogMs: 100, onSaved: () => void saved++ });
     await daemon.start();
     await waitFor(async () => (await listSnapshots(paths)).valid.length > 0, 10_000, 'the first save');
 
@@ -69,6 +71,7 @@ describe('daemon lifecycle', () => {
     const save = daemon.saveNow('manual');
     await sleep(300);
     const healthAtStop = health.length;
+    savedAtStop = saved;
     const stopping = daemon.stop();
     await sleep(500);
     process.kill(pid, 'SIGCONT');
@@ -84,6 +87,7 @@ describe('daemon lifecycle', () => {
     // Quiet afterwards: give any straggler (watchdog every 100 ms, reconnect, debouncer) time to show.
     await sleep(1500);
     expect(health.length).toBe(healthAtStop);
+    expect(saved).toBe(savedAtStop);
     const status = await readDaemonStatus(paths);
     expect(status?.state).toBe('stopped');
     expect(status?.lastOkAt).toBe(result?.snapshot.savedAt);

@@ -274,7 +274,8 @@ export class Daemon {
       this.status.consecutiveFailures = 0;
       this.status.state = 'connected';
       await this.persistStatus();
-      this.opts.onSaved?.(result);
+      // A save stop() waited for is on disk, but a stopped daemon calls nobody (heartbeat, alert).
+      if (!this.stopped) this.opts.onSaved?.(result);
       return result;
     } catch (err) {
       const benign = err instanceof TmuxError && err.reason === 'no-server';
