@@ -69,6 +69,10 @@ export function serviceSpec(
     env.FLEETKEEPER_TMUX_SOCKET = target.socketPath.slice(dirname(target.socketPath).length + 1);
   }
   if (h.env.PATH) env.PATH = h.env.PATH;
+  // A user manager may start us with no locale at all; tmux's control mode then escapes every
+  // non-ASCII byte and a save's fleet query comes back unparseable (seen: every save refused).
+  for (const k of ['LANG', 'LC_ALL', 'LC_CTYPE']) if (/utf-?8/i.test(h.env[k] ?? '')) env[k] = h.env[k]!;
+  if (env.LANG === undefined && env.LC_ALL === undefined && env.LC_CTYPE === undefined) env.LANG = 'C.UTF-8';
   if (h.env.CLAUDE_CONFIG_DIR) env.CLAUDE_CONFIG_DIR = h.env.CLAUDE_CONFIG_DIR;
   if (h.env.FLEETKEEPER_CLAUDE_BIN) env.FLEETKEEPER_CLAUDE_BIN = h.env.FLEETKEEPER_CLAUDE_BIN;
   return {
