@@ -31,6 +31,8 @@ interface Run {
   ipc: Record<string, { ok: boolean; error?: { code: string } }>;
   preventedFirstQuit?: number;
   preventedSecondQuit?: number;
+  pushedAfterSettings?: boolean;
+  permissions?: { request: boolean[]; check: boolean | undefined };
   resources: string;
 }
 
@@ -122,6 +124,17 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the built Electron entry under a strict stand-in', () => {
+  it('denies every permission request and check, set before any window exists (issue 12, finding 6)', async () => {
+    const r = await run({ platform: 'linux', packaged: false });
+    expect(r.error).toBeNull();
+    const req = first(r, 'session.setPermissionRequestHandler');
+    const check = first(r, 'session.setPermissionCheckHandler');
+    expect(req).toBeDefined();
+    expect(check).toBeDefined();
+    expect(req!.seq).toBeLessThan(first(r, 'new BrowserWindow')!.seq);
+    expect(r.permissions).toEqual({ request: [false], check: false });
+  });
+
   it('starts in order, serves IPC to its own page only, and quits only after the controller stopped', async () => {
     const r = await run({ platform: 'linux', packaged: false });
     expect(r.error).toBeNull();
@@ -138,6 +151,9 @@ describe('the built Electron entry under a strict stand-in', () => {
     expect(r.ipc.trusted?.ok).toBe(true);
     expect(r.ipc.untrusted).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
     expect(r.ipc.invalid).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    // The answer is routed to the controller: a settings change re-checks health and pushes it at once.
+    expect(r.ipc.settings?.ok).toBe(true);
+    expect(r.pushedAfterSettings).toBe(true);
     // Quit: held once, the daemon stopped (on disk) and IPC gone before app.quit, then let through.
     expect(r.preventedFirstQuit).toBe(1);
     const quit = first(r, 'app.quit')!;

@@ -46,6 +46,18 @@ try {
     result.ipc.trusted = await invoke('health:get', pathToFileURL(page).href);
     result.ipc.untrusted = await invoke('settings:get', 'https://example.com/');
     result.ipc.invalid = await invoke('restore:preview', pathToFileURL(page).href, '../../etc/passwd');
+    // A settings change from the page re-checks health at once and pushes it to the open window.
+    const pushes = () => standin.calls.filter((c) => c.api === 'webContents.send').length;
+    const before = pushes();
+    result.ipc.settings = await invoke('settings:set', pathToFileURL(page).href, { intervalS: 120, staleAfterS: 600 });
+    await until('a health push after settings:set', () => pushes() > before, 5000).then(
+      () => (result.pushedAfterSettings = true),
+      () => (result.pushedAfterSettings = false),
+    );
+    // What the page would get asking for the camera (or anything): Electron calls these handlers.
+    const answers = [];
+    standin.permissionHandlers.request?.({}, 'media', (ok) => answers.push(ok), { requestingUrl: page });
+    result.permissions = { request: answers, check: standin.permissionHandlers.check?.({}, 'media', 'file://', {}) };
     standin.emitPower('resume');
     let prevented = 0;
     standin.emitApp('before-quit', { preventDefault: () => void prevented++ });
