@@ -86,6 +86,8 @@ describe('the CLI contract', () => {
       expect(help.code, path.join(' ')).toBe(0);
       expect(help.stdout).toContain(`Usage: fleetkeeper ${path.join(' ')}`);
       expect(help.stdout).toMatch(/\nExample:\n {2}\S/);
+      const helpJson = await runCli([...path, '--help', '--json'], env);
+      expect(oneDocument(helpJson).help).toBe(help.stdout);
 
       const badOption = await runCli([...path, '--no-such-option', '--json'], env);
       expect(badOption.code, `${path.join(' ')} --no-such-option`).toBe(2);

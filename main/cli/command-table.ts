@@ -325,6 +325,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'help for a command',
     positionals: [{ name: 'COMMAND', variadic: true }],
     example: 'fleetkeeper help restore',
-    run: async ({ args }) => (await import('./help-command.js')).helpCommand(args),
+    run: async ({ args, json }) => (await import('./help-command.js')).helpCommand(args, json),
   },
 ];

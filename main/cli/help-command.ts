@@ -3,7 +3,7 @@ import { findCommand, UsageError, type CommandSpec, type ParsedArgs } from './co
 import { commandHelp, globalHelp } from './help.js';
 
 /** `fleetkeeper help [COMMAND...]`: the same text as `fleetkeeper COMMAND --help`. */
-export async function helpCommand(args: ParsedArgs): Promise<number> {
+export async function helpCommand(args: ParsedArgs, json = false): Promise<number> {
   const words = (args.positionals.COMMAND as readonly string[] | undefined) ?? [];
   const chain: CommandSpec[] = [];
   let level: readonly CommandSpec[] = COMMANDS;
@@ -13,6 +13,7 @@ export async function helpCommand(args: ParsedArgs): Promise<number> {
     chain.push(next);
     level = next.subcommands ?? [];
   }
-  process.stdout.write(chain.length === 0 ? globalHelp(COMMANDS) : commandHelp(chain));
+  const text = chain.length === 0 ? globalHelp(COMMANDS) : commandHelp(chain);
+  process.stdout.write(json ? `${JSON.stringify({ ok: true, help: text })}\n` : text);
   return 0;
 }

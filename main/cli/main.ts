@@ -69,7 +69,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   if (args.options.help === true || spec === undefined) {
     if (spec === undefined && args.options.help !== true && json)
       return fail(new UsageError('no command given; see fleetkeeper --help', []), json, []);
-    process.stdout.write(spec === undefined ? globalHelp(COMMANDS) : commandHelp(chainOf(args.path)));
+    const text = spec === undefined ? globalHelp(COMMANDS) : commandHelp(chainOf(args.path));
+    process.stdout.write(json ? `${JSON.stringify({ ok: true, help: text })}\n` : text);
     return spec === undefined && args.options.help !== true ? 2 : 0;
   }
   const run = spec.run;
