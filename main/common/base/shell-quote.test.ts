@@ -5,7 +5,7 @@ import { ControlCharacterError, controlCharIn, shellCommand, shellQuote } from '
 describe('shellQuote', () => {
   it('real bash reads every quoted word back byte for byte', () => {
     const words = ['', 'plain', "it's", '$(touch x) `y` ${HOME} ~ * ? [a] ; & | > <', 'ünïcødé 🚀', '-n', "'", '\\'];
-    const out = execFileSync('bash', ['-c', `printf '%s\\0' ${shellCommand(words)}`]);
+    const out = execFileSync('bash', ['-c', `printf '%s\\0' ${shellCommand(words)}`], { input: '', timeout: 10_000 });
     expect(out.toString('utf8').split('\0').slice(0, -1)).toEqual(words);
   });
 

@@ -185,13 +185,39 @@ export const nativeImage = strict('nativeImage', {
 
 export const shell = strict('shell', {});
 
+/** The default session: main.js denies every permission request and check (issue 12, finding 6). */
+const permissionHandlers = {};
+export const session = strict('session', {
+  defaultSession: strict('session.defaultSession', {
+    setPermissionRequestHandler(fn) {
+      record('session.setPermissionRequestHandler', fn);
+      permissionHandlers.request = fn;
+    },
+    setPermissionCheckHandler(fn) {
+      record('session.setPermissionCheckHandler', fn);
+      permissionHandlers.check = fn;
+    },
+  }),
+});
+
 /** `import electron from 'electron'` (electron-store does this). */
-export default strict('electron', { app, ipcMain, powerMonitor, BrowserWindow, Tray, Menu, nativeImage, shell });
+export default strict('electron', {
+  app,
+  ipcMain,
+  powerMonitor,
+  BrowserWindow,
+  Tray,
+  Menu,
+  nativeImage,
+  shell,
+  session,
+});
 
 /** The test's side: Electron's own events. */
 export const standin = {
   calls,
   handlers,
+  permissionHandlers,
   ready: () => resolveReady(),
   emitApp: (event, ...args) => appEvents.emit(event, ...args),
   emitPower: (event, ...args) => powerEvents.emit(event, ...args),
