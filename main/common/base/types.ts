@@ -175,6 +175,8 @@ export interface Snapshot {
   sessions: SessionSnapshot[];
   /** How long the save took from query to verified read-back, ms (for the timeline). */
   durationMs?: number;
+  /** capturePaneContents: the sidecar `contents/<id>.gz` with non-Claude panes' screens, by its digest. */
+  paneContents?: PaneContentsRef;
   /** Set on snapshots imported from another tool (trigger 'import'). */
   importedFrom?: ImportSource;
   checksum: string;
@@ -219,4 +221,12 @@ export interface HealthReport {
   newestSnapshotId: string | null;
   counts: { sessions: number; windows: number; panes: number; claudePanes: number };
   problems: Problem[];
+}
+
+/** Points a snapshot at its pane-contents sidecar; the snapshot's checksum covers the digest. */
+export interface PaneContentsRef {
+  /** `sha256:<hex>` of the gzip file's bytes. */
+  sha256: string;
+  bytes: number;
+  panes: number;
 }

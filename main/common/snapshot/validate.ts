@@ -256,7 +256,9 @@ export function validateSnapshot(value: unknown, opts: { requireChecksum?: boole
     value,
     'snapshot',
     withSum ? [...required, 'checksum'] : required,
-    withSum ? ['durationMs', 'importedFrom'] : ['durationMs', 'importedFrom', 'checksum'],
+    withSum
+      ? ['durationMs', 'importedFrom', 'paneContents']
+      : ['durationMs', 'importedFrom', 'paneContents', 'checksum'],
   );
   if (!o) return c.reasons;
   if (o.format !== 'fleetkeeper-snapshot')
@@ -289,6 +291,14 @@ export function validateSnapshot(value: unknown, opts: { requireChecksum?: boole
     (typeof o.durationMs !== 'number' || !Number.isFinite(o.durationMs) || o.durationMs < 0)
   ) {
     c.add(`snapshot.durationMs: expected a number ≥ 0, got ${describe(o.durationMs)}`);
+  }
+  if (o.paneContents !== undefined) {
+    const pc = c.obj(o.paneContents, 'snapshot.paneContents', ['sha256', 'bytes', 'panes']);
+    if (pc && (typeof pc.sha256 !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(pc.sha256)))
+      c.add(`snapshot.paneContents.sha256: expected sha256:<64 hex>, got ${describe(pc.sha256)}`);
+    for (const k of ['bytes', 'panes'] as const)
+      if (pc && (typeof pc[k] !== 'number' || !Number.isInteger(pc[k]) || (pc[k] as number) < 0))
+        c.add(`snapshot.paneContents.${k}: expected an integer ≥ 0, got ${describe(pc[k])}`);
   }
   if (o.importedFrom !== undefined) {
     const src = c.obj(o.importedFrom, 'snapshot.importedFrom', ['tool', 'file']);

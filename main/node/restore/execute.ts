@@ -39,6 +39,8 @@ export interface ExecuteOptions {
   /** Stop launching (Ctrl-C, SIGTERM): what was not typed yet is reported as not started. */
   signal?: AbortSignal;
   onProgress?: (e: RestoreProgress) => void;
+  /** After the build, before any program or Claude is typed (pane contents are shown here). */
+  beforeLaunch?: (result: ExecuteResult) => Promise<void>;
   socketEnv?: never;
   /** Unused: panes always run tmux's default-command / default-shell, so exiting Claude leaves it. */
   shell?: string;
@@ -140,6 +142,8 @@ export async function executePlan(target: TmuxTarget, plan: RestorePlan, opts: E
   result.panes.push(...completing);
   const instance = builds.reduce<ServerInstance | null>((last, b) => b.created?.instance ?? last, null);
   result.instance = instance ?? (await currentInstance(target));
+  // Kept screens go in before anything is typed (a program typed first would be drawn over).
+  if (opts.beforeLaunch) await opts.beforeLaunch(result);
   await typePrograms(target, result.panes, opts, result);
   const resumes = result.panes.filter((p) => p.action === 'resume');
   if (resumes.length > 0) await startClaudes(target, resumes, opts, result);

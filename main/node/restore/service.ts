@@ -1,6 +1,8 @@
 import type { Snapshot } from '../../common/base/types.js';
 import { errorMessage, InvalidInputError } from '../../common/base/errors.js';
 import { restoreKeptTranscript } from '../claude/kept-transcripts.js';
+import { readPaneContents, showPaneContents } from '../snapshot/pane-contents.js';
+import { waitForPrompts } from './launch.js';
 import { planRestore, type RestorePlan } from '../../common/restore/plan.js';
 import type { StatePaths } from '../base/state-dir.js';
 import type { TmuxTarget } from '../tmux/exec.js';
@@ -122,6 +124,10 @@ export async function restore(
   if (opts.dryRun)
     return { snapshotId: snapshot.id, dryRun: true, plan, executed: null, verification: [], problems: [], ok: true };
   const putBack = await putBackTranscripts(paths, plan);
+  const contents = await readPaneContents(paths, snapshot).catch((err: unknown) => {
+    putBack.push(`pane contents not shown: ${errorMessage(err)}`);
+    return null;
+  });
   const since = clock();
   const tail = new JournalTail(paths, since);
   const reported = new Set<string>();
@@ -138,6 +144,9 @@ export async function restore(
     since,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onProgress: progress,
+    ...(contents !== null && contents.size > 0
+      ? { beforeLaunch: (r: ExecuteResult) => showContents(target, contents, r) }
+      : {}),
   });
   const interrupted = opts.signal?.aborted === true;
   const resumes = executed.panes.filter((p) => p.action === 'resume');
@@ -171,6 +180,21 @@ export async function restore(
   }
   const ok = problems.length === 0 && allVerified;
   return { snapshotId: snapshot.id, dryRun: false, plan, executed, verification, problems, ok, interrupted, remaining };
+}
+
+/** The kept screens in the new plain-shell panes, once their shells have drawn a prompt. */
+async function showContents(target: TmuxTarget, contents: Map<string, string>, r: ExecuteResult): Promise<void> {
+  const panes = r.panes
+    .filter((p) => p.action === 'shell' && p.command === undefined && contents.has(p.target))
+    .map((p) => ({ paneId: p.paneId, text: contents.get(p.target) as string }));
+  if (panes.length === 0) return;
+  await waitForPrompts(
+    target,
+    panes.map((p) => p.paneId),
+    10_000,
+  );
+  const failed = await showPaneContents(target, panes);
+  if (failed.length > 0) r.warnings.push(`pane contents not shown in ${failed.join(', ')}`);
 }
 
 /** Kept transcripts back at their original paths before any resume needs them; failures named. */

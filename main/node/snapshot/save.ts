@@ -15,6 +15,7 @@ import type { Settings } from '../../common/settings/settings-model.js';
 import { captureAgents } from '../agent/capture.js';
 import { keepTranscripts, pruneKeptTranscripts } from '../claude/kept-transcripts.js';
 import { listSnapshots } from './reader.js';
+import { capturePaneContents, removePaneContents, writePaneContents } from './pane-contents.js';
 
 export interface SaveDeps {
   paths: StatePaths;
@@ -85,10 +86,26 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
   const draft = buildSnapshot(fleet, bindings, trigger, started);
   // Under the writer lock: temps of saves and status writes killed earlier are swept here.
   await sweepSnapshotAndStatusTemps(deps.paths).catch(() => 0);
-  const snapshot = await writeSnapshot(deps.paths, { ...draft, durationMs: Math.round(performance.now() - t0) });
+  // capturePaneContents: the sidecar first, so the snapshot that names its digest never precedes it.
+  const paneContents = deps.settings.capturePaneContents
+    ? await writePaneContents(
+        deps.paths,
+        draft.id,
+        (await capturePaneContents(deps.target, draft, deps.settings.paneContentsLines)).contents,
+      )
+    : undefined;
+  const snapshot = await writeSnapshot(deps.paths, {
+    ...draft,
+    ...(paneContents ? { paneContents } : {}),
+    durationMs: Math.round(performance.now() - t0),
+  }).catch(async (err: unknown) => {
+    if (paneContents) await removePaneContents(deps.paths, draft.id);
+    throw err;
+  });
   const after = await (deps.instanceNow ?? (() => queryInstance(deps.target)))().catch(() => null);
   if (!sameInstance(fleet.instance, after)) {
     await unlink(`${deps.paths.snapshots}/${snapshot.id}.json`).catch(() => undefined);
+    await removePaneContents(deps.paths, snapshot.id);
     throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
   }
   const pruned = await applyRetention(

@@ -7,6 +7,7 @@ import { hasValidChecksum, withChecksum } from '../base/checksum.js';
 import { fsyncDir, writeFileDurable } from '../base/durable-file.js';
 import { readRegularText } from '../base/safe-read.js';
 import { listSnapshots, snapshotFileName, type SnapshotListing } from './reader.js';
+import { removePaneContents } from './pane-contents.js';
 import type { StatePaths } from '../base/state-dir.js';
 import { instanceKey, sameInstance } from '../../common/tmux/server-instance.js';
 
@@ -195,6 +196,7 @@ export async function applyRetention(
     try {
       await unlink(join(paths.snapshots, snapshotFileName(id)));
       deleted.push(id);
+      await removePaneContents(paths, id); // its sidecar goes with it
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
