@@ -51,7 +51,7 @@ export class SnapshotAudit {
   }
 }
 
-type Figure = 'rssBytes' | 'heapAfterGcBytes' | 'fds' | 'liveTimers' | 'children';
+type Figure = 'rssBytes' | 'heapAfterGcBytes' | 'codeBytes' | 'fds' | 'liveTimers' | 'children';
 
 function value(s: ProbeSample, f: Figure): number {
   return f === 'children' ? s.children.length : s[f];
@@ -72,6 +72,7 @@ export function growthRows(samples: readonly ProbeSample[], steadyFromMs: number
   const figures: Array<{ f: Figure; name: string; unit: number; fmt: (v: number) => string; exact: boolean }> = [
     { f: 'rssBytes', name: 'RSS', unit: MB, fmt: (v) => `${v.toFixed(1)} MB`, exact: false },
     { f: 'heapAfterGcBytes', name: 'V8 heap after GC', unit: MB, fmt: (v) => `${v.toFixed(1)} MB`, exact: false },
+    { f: 'codeBytes', name: 'of which compiled code', unit: MB, fmt: (v) => `${v.toFixed(2)} MB`, exact: false },
     { f: 'fds', name: 'open file descriptors', unit: 1, fmt: (v) => v.toFixed(0), exact: true },
     { f: 'liveTimers', name: "live timers (ref'd and unref'd)", unit: 1, fmt: (v) => v.toFixed(0), exact: true },
     { f: 'children', name: 'child processes', unit: 1, fmt: (v) => v.toFixed(0), exact: true },

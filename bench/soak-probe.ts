@@ -4,12 +4,15 @@
 // Timers are counted by wrapping the global timer functions before the CLI loads, because
 // process.getActiveResourcesInfo() leaves out unref'd timers (the wake detector's is one).
 import { readdirSync, readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 export interface ProbeSample {
   atMs: number;
   rssBytes: number;
   /** V8 heap in use right after a full GC (the figure a leak moves). */
   heapAfterGcBytes: number;
+  /** Of which compiled code (code spaces): grows while new paths get compiled, then flattens. */
+  codeBytes: number;
   fds: number;
   /** Timers created and neither fired (one-shot) nor cleared. */
   liveTimers: number;
@@ -77,6 +80,9 @@ function sample(final: boolean): ProbeSample {
     atMs: Date.now(),
     rssBytes: process.memoryUsage.rss(),
     heapAfterGcBytes: process.memoryUsage().heapUsed,
+    codeBytes: getHeapSpaceStatistics()
+      .filter((sp) => sp.space_name.startsWith('code'))
+      .reduce((n, sp) => n + sp.space_used_size, 0),
     fds: readdirSync('/proc/self/fd').length,
     liveTimers: live.size,
     resources,
@@ -88,6 +94,11 @@ function sample(final: boolean): ProbeSample {
 if (process.send !== undefined) {
   process.on('message', (m: unknown) => {
     if (m === 'sample') process.send?.(sample(false));
+    // A heap snapshot into the given directory, for finding what grows (a leak hunt, by hand).
+    else if (typeof m === 'object' && m !== null && 'heapSnapshotDir' in m)
+      process.send?.({
+        heapSnapshot: writeHeapSnapshot(`${String(m.heapSnapshotDir)}/daemon-${Date.now()}.heapsnapshot`),
+      });
   });
   // The channel must not keep the daemon alive: it exits when its own work is done.
   process.channel?.unref();

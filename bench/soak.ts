@@ -4,6 +4,8 @@
 // A probe preloaded into the daemon (soak-probe.ts) reports RSS, heap, fds, live timers and
 // children; every snapshot that appears is read back through the core's reader. Prints the
 // table (`--markdown FILE` also writes it as a "Soak" section). Not part of `npm run bench`.
+// `--heap-snapshots DIR` writes a heap snapshot of the daemon after warm-up and at the end, to
+// diff by hand when something grows (writing one inflates RSS: not for the figures' run).
 // Exit 1 when a check fails: a corrupt snapshot, growth of fds/timers/children, no reconnect.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
       'step-ms': { type: 'string', default: '1500' },
       'sample-s': { type: 'string', default: '60' },
       'max-snapshots': { type: 'string', default: '150' },
+      'heap-snapshots': { type: 'string' },
       seed: { type: 'string' },
       markdown: { type: 'string' },
     },
@@ -90,21 +93,27 @@ async function main(): Promise<void> {
     );
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     let finalSample: ProbeSample | null = null;
-    let pending: ((s: ProbeSample) => void) | null = null;
+    let pending: ((m: unknown) => void) | null = null;
     child.on('message', (m: ProbeSample) => {
       if (m.final) finalSample = m;
       else pending?.(m);
     });
-    const sample = (): Promise<ProbeSample> =>
+    const ask = <T>(msg: unknown): Promise<T> =>
       new Promise((res, rej) => {
-        const timer = setTimeout(() => rej(new Error('the daemon did not answer a sample within 10 s')), 10_000);
-        pending = (s) => {
+        const timer = setTimeout(() => rej(new Error('the daemon did not answer the probe within 60 s')), 60_000);
+        pending = (m) => {
           clearTimeout(timer);
           pending = null;
-          res(s);
+          res(m as T);
         };
-        child.send('sample');
+        child.send(msg as string);
       });
+    const sample = (): Promise<ProbeSample> => ask<ProbeSample>('sample');
+    const heapDir = a['heap-snapshots'];
+    const heapSnapshot = async (): Promise<void> => {
+      if (heapDir !== undefined)
+        log(`heap snapshot: ${(await ask<{ heapSnapshot: string }>({ heapSnapshotDir: heapDir })).heapSnapshot}`);
+    };
 
     const audit = new SnapshotAudit(statePaths(stateRoot).snapshots);
     const samples: ProbeSample[] = [];
@@ -132,10 +141,11 @@ async function main(): Promise<void> {
       if (el >= nextSample) {
         samples.push(await sample());
         onDisk.push(await countSnapshots());
+        if (samples.length === 2) await heapSnapshot();
         nextSample += Number(a['sample-s']) * 1000;
         const s = samples[samples.length - 1] as ProbeSample;
         log(
-          `${onDisk[onDisk.length - 1]} snapshots, rss ${(s.rssBytes / 1048576).toFixed(1)} MB, heap ${(s.heapAfterGcBytes / 1048576).toFixed(1)} MB, ${s.fds} fds, ${s.liveTimers} timers, children [${s.children.join(',')}]`,
+          `${onDisk[onDisk.length - 1]} snapshots, rss ${(s.rssBytes / 1048576).toFixed(1)} MB, heap ${(s.heapAfterGcBytes / 1048576).toFixed(1)} MB (code ${(s.codeBytes / 1048576).toFixed(2)}), ${s.fds} fds, ${s.liveTimers} timers, children [${s.children.join(',')}]`,
         );
       }
       if (el >= nextAudit) {
@@ -147,6 +157,7 @@ async function main(): Promise<void> {
     }
     samples.push(await sample());
     onDisk.push(await countSnapshots());
+    await heapSnapshot();
     await audit.sweep();
     child.kill('SIGTERM');
     const code = await Promise.race([exited, sleep(30_000).then(() => 'hung' as const)]);
