@@ -110,5 +110,19 @@ describe('headless alerts and live settings', () => {
     expect(skipped).toHaveLength(1);
     expect(skipped[0]).toMatch(/no D-Bus session bus .*alerts go to alertCommand and heartbeatUrl/);
     expect(log).not.toMatch(/notification failed/);
+
+    // status says which channels reach the user, from what the daemon recorded.
+    const st = await runCli(['status', '--socket', tmux.socket], env);
+    expect(st.stdout).toMatch(/^alerts: desktop off \(no D-Bus session bus.*\) · command live · heartbeat live$/m);
+    const sj = json<{ alertChannels: { name: string; live: boolean; detail: string }[] }>(
+      await runCli(['status', '--json', '--socket', tmux.socket], env),
+    );
+    expect(sj.alertChannels.map((c) => [c.name, c.live])).toEqual([
+      ['desktop', false],
+      ['command', true],
+      ['heartbeat', true],
+    ]);
+    expect(sj.alertChannels[2]!.detail).toMatch(/last delivered/);
+    expect(JSON.stringify(sj)).not.toContain('check-1');
   }, 180_000);
 });

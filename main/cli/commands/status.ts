@@ -5,6 +5,7 @@ import { readSaverState } from '../../node/daemon/saver-state.js';
 import { shortStatus, tmuxStatus } from '../../common/health/status-line.js';
 import { formatAge } from '../../common/base/format-age.js';
 import { keptUsage, type KeptUsage } from '../../node/claude/kept-transcripts.js';
+import { channelsLine, liveAlertChannels } from '../../node/alerts/alert-status.js';
 
 const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
 
@@ -20,6 +21,7 @@ export async function statusCommand(
   // The one-line forms run on tmux's clock: they show freshness only.
   const saverP = flags.short || flags.tmux ? null : readSaverState(ctx.paths);
   const keptP = flags.short || flags.tmux ? null : keptUsage(ctx.paths);
+  const alertsP = flags.short || flags.tmux ? null : liveAlertChannels(ctx.paths, ctx.settings.get(), ctx.env);
   const report = await gatherHealth(
     {
       paths: ctx.paths,
@@ -33,6 +35,7 @@ export async function statusCommand(
   );
   const saver = saverP === null ? null : await saverP;
   const kept = keptP === null ? null : await keptP;
+  const alertChannels = alertsP === null ? null : await alertsP;
   const text = () => {
     if (flags.tmux) return tmuxStatus(report);
     if (flags.short) return shortStatus(report);
@@ -46,11 +49,16 @@ export async function statusCommand(
         ? `saver: ${saver?.detail ?? '?'}`
         : `saver: NONE — ${saver.detail}; start one: fleetkeeper daemon (or the tray app)`,
       ...(kept === null ? [] : [keptLine(kept)]),
+      ...(alertChannels === null ? [] : [`alerts: ${channelsLine(alertChannels)}`]),
       ...report.problems.map((p) => `problem [${p.code}]: ${p.message}`),
     ];
     return lines.join('\n');
   };
-  const extra = { ...(saver === null ? {} : { saver }), ...(kept === null ? {} : { keptTranscripts: kept }) };
+  const extra = {
+    ...(saver === null ? {} : { saver }),
+    ...(kept === null ? {} : { keptTranscripts: kept }),
+    ...(alertChannels === null ? {} : { alertChannels }),
+  };
   out.result({ ...report, ...extra }, text);
   return report.state === 'fresh' ? 0 : 1;
 }

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { writeFileDurable } from '../base/durable-file.js';
 import { readRegularText } from '../base/safe-read.js';
 import type { StatePaths } from '../base/state-dir.js';
-import { desktopBus, type AlertChannelName, type ChannelOutcome } from '../../common/alerts/alert-channels.js';
+import {
+  alertChannels,
+  desktopBus,
+  type AlertChannel,
+  type AlertChannelName,
+  type ChannelOutcome,
+} from '../../common/alerts/alert-channels.js';
+import type { Settings } from '../../common/settings/settings-model.js';
 
 // What the alerting process (daemon or app) last saw on each channel, on disk, so `status` and
 // `doctor` in another process can say "the heartbeat has failed since 10:02: HTTP 503".
@@ -59,4 +66,19 @@ export function currentDesktopBus(env: NodeJS.ProcessEnv = process.env, platform
     busAddress: env.DBUS_SESSION_BUS_ADDRESS,
     userBusSocket: uid >= 0 && existsSync(sock) ? sock : null,
   });
+}
+
+/** The alert channels as this process can tell without asking the bus (for `status`). */
+export async function liveAlertChannels(
+  paths: StatePaths,
+  s: Pick<Settings, 'notifications' | 'alertCommand' | 'heartbeatUrl'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AlertChannel[]> {
+  const last = (await readAlertStatus(paths))?.last ?? {};
+  return alertChannels({ ...s, bus: currentDesktopBus(env), last });
+}
+
+/** `desktop off (why) · command live · heartbeat live`. */
+export function channelsLine(channels: readonly AlertChannel[]): string {
+  return channels.map((c) => (c.live ? `${c.name} live` : `${c.name} off (${c.detail})`)).join(' · ');
 }
