@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/base/state-dir.js';
+import { ensureStateDir, resolveStateDir, statePaths, type StatePaths } from '../node/base/state-dir.js';
 import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux/exec.js';
 import { SettingsStore, openSettingsFile } from '../node/settings/settings-store.js';
 import { RegistryStore } from '../node/journal/registry-store.js';
@@ -32,8 +32,10 @@ export function cliLauncherPath(): string {
 export function makeContext(
   flags: { socket?: string; json?: boolean },
   env: NodeJS.ProcessEnv = process.env,
+  /** `doctor` looks at the state dir as it is: never creates it, never refuses a lax one. */
+  opts: { inspectOnly?: boolean } = {},
 ): CliContext {
-  const paths = ensureStateDir(resolveStateDir(env));
+  const paths = opts.inspectOnly ? statePaths(resolveStateDir(env)) : ensureStateDir(resolveStateDir(env));
   let target = tmuxTargetFrom(flags.socket, env);
   // Inside a pane with no explicit socket, act on the server the pane belongs to.
   if (flags.socket === undefined && (env.FLEETKEEPER_TMUX_SOCKET ?? '') === '') {
