@@ -192,6 +192,7 @@ describe('the CLI contract', () => {
   }, 120_000);
 
   it('status names a missing, stopped or killed daemon and uses the settings’ interval, not a dead daemon’s; --tmux is coloured', async () => {
+    await a.run('new-session', '-d', '-s', 'st', '-x', '80', '-y', '20');
     const none = json<{ saver: { running: boolean; detail: string } }>(
       await runCli(['status', '--socket', a.socket, '--json'], env),
     );
@@ -217,6 +218,12 @@ describe('the CLI contract', () => {
     const second = await runCli(['daemon', '--if-idle', '--socket', a.socket], env);
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/not started: a saver already holds/);
+    const snapDir = join(root, 'state', 'snapshots');
+    await waitFor(
+      () => existsSync(snapDir) && readdirSync(snapDir).some((f) => f.endsWith('.json')),
+      20_000,
+      'the daemon’s first save',
+    );
     await new Promise<void>((resolve) => {
       d.on('exit', () => resolve());
       d.kill('SIGKILL');
@@ -225,11 +232,20 @@ describe('the CLI contract', () => {
     // dead daemon's clock, fresh by the settings'.
     await new Promise((r) => setTimeout(r, 5000));
     const killed = await runCli(['status', '--socket', a.socket, '--json'], env);
-    const k = json<{ state: string; reason: string; saver: { running: boolean; detail: string } }>(killed);
+    const k = json<{
+      state: string;
+      reason: string;
+      problems: Array<{ code: string }>;
+      saver: { running: boolean; detail: string };
+    }>(killed);
     expect(k.saver.running).toBe(false);
     expect(k.saver.detail).toMatch(/is gone without stopping/);
     expect(k.reason).not.toMatch(/every 2s/);
-    expect(k.state).not.toBe('late');
+    // Fresh by the settings' clock; and no Claude pane is uncovered, so missing hooks do not
+    // turn the badge into FK HOOKS (they stay listed as a problem).
+    expect([k.state, k.reason]).toEqual(['fresh', expect.stringMatching(/^last snapshot \d+s ago/)]);
+    expect(k.problems.map((p) => p.code)).toContain('hooks-missing');
+    expect((await runCli(['status', '--short', '--socket', a.socket], env)).stdout.trim()).toMatch(/^FK \d+s$/);
 
     // Stopped cleanly: said so.
     const d2 = spawn(process.execPath, [CLI, 'daemon', '--interval', '2', '--socket', a.socket], {
