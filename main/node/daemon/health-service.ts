@@ -134,7 +134,8 @@ export async function gatherHealth(deps: HealthDeps, staleAfterOverrideS?: numbe
   const input: HealthInput = {
     now,
     newest,
-    intervalS: daemon?.intervalS ?? deps.settings.intervalS,
+    // A dead daemon's interval is not a promise anyone keeps: the settings are.
+    intervalS: daemon !== null && daemonAlive(daemon) ? daemon.intervalS : deps.settings.intervalS,
     graceS: deps.settings.graceS,
     staleAfterS,
     server:
