@@ -1,10 +1,11 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   UnsafeFileError,
+  copyRegularFile,
   openRegularFile,
   readRegularFile,
   readRegularFileSync,
@@ -73,5 +74,22 @@ describe('safe reads', () => {
     expect(reasonOfSync(() => readRegularFileSync(f, 1024))).toBe('too-large');
     expect(await reasonOf(readRegularFile(join(dir, 'missing'), 1024))).toBe('other: ENOENT');
     expect(reasonOfSync(() => readRegularFileSync(join(dir, 'missing'), 1024))).toBe('other: ENOENT');
+  });
+});
+
+describe('copyRegularFile', () => {
+  it('copies a regular file byte for byte (0600, never over an existing file); refuses a FIFO or a symlink', async () => {
+    const src = join(dir, 'src.jsonl');
+    writeFileSync(src, Buffer.from('ünï\n'.repeat(50_000)));
+    await copyRegularFile(src, join(dir, 'copy'), 1 << 22);
+    expect(readFileSync(join(dir, 'copy')).equals(readFileSync(src))).toBe(true);
+    expect(statSync(join(dir, 'copy')).mode & 0o777).toBe(0o600);
+    await expect(copyRegularFile(src, join(dir, 'copy'), 1 << 22)).rejects.toThrow(/EEXIST/);
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(await reasonOf(copyRegularFile(fifo, join(dir, 'c2'), 1024))).toBe('not-regular');
+    symlinkSync(src, join(dir, 'link'));
+    expect(await reasonOf(copyRegularFile(join(dir, 'link'), join(dir, 'c3'), 1 << 22))).toBe('symlink');
+    expect(await reasonOf(copyRegularFile(src, join(dir, 'c4'), 10))).toBe('too-large');
   });
 });

@@ -5,7 +5,8 @@
 // and no-follow, then fstat: a FIFO, a device, a socket or a symlink planted where we expect a
 // file is refused at once, and nothing larger than the caller's cap is read.
 import * as fsp from 'node:fs/promises';
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, createWriteStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { FleetkeeperError } from '../../common/base/errors.js';
 
 export const SAFE_READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
@@ -129,4 +130,20 @@ export function readRegularFileSync(path: string, maxBytes: number): Buffer {
 
 export function readRegularTextSync(path: string, maxBytes: number): string {
   return readRegularFileSync(path, maxBytes).toString('utf8');
+}
+
+/**
+ * Copies a regular file (opened as above, so never a FIFO or a symlink) to `dest`, which must not
+ * exist yet; at most `maxBytes`. For copies of files named by others (a hook's transcript_path).
+ */
+export async function copyRegularFile(src: string, dest: string, maxBytes: number): Promise<void> {
+  const h = await openRegularFile(src, maxBytes);
+  try {
+    await pipeline(
+      h.createReadStream({ start: 0, end: maxBytes - 1, autoClose: false }),
+      createWriteStream(dest, { flags: 'wx', mode: 0o600 }),
+    );
+  } finally {
+    await h.close().catch(() => undefined);
+  }
 }

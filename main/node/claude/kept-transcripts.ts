@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isSessionId } from '../../common/base/names.js';
 import { errorMessage } from '../../common/base/errors.js';
-import { readRegularText } from '../base/safe-read.js';
+import { copyRegularFile, readRegularText } from '../base/safe-read.js';
 import { writeFileDurable, fsyncDir } from '../base/durable-file.js';
 import type { StatePaths } from '../base/state-dir.js';
 
@@ -100,7 +100,8 @@ export async function keepTranscripts(
         );
         continue;
       }
-      await copyFile(t.transcriptPath, tmp, constants.COPYFILE_EXCL);
+      // Opened like every file we only read: lstat above can be raced, the open cannot.
+      await copyRegularFile(t.transcriptPath, tmp, cap);
       await rename(tmp, kept);
       res.copied++;
       changed = true;

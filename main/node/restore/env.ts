@@ -9,6 +9,7 @@ import { runTmux, type TmuxTarget } from '../tmux/exec.js';
 import { conversationTitleSync } from '../claude/transcript.js';
 import { hasKeptTranscript, keptTranscriptPath } from '../claude/kept-transcripts.js';
 import type { StatePaths } from '../base/state-dir.js';
+import { claudeBinFrom } from '../../common/claude/claude-bin.js';
 
 export interface LiveNames {
   sessions: Set<string>;
@@ -95,8 +96,11 @@ export async function gatherPlanEnv(
       return titles.get(path) ?? null;
     },
     home,
-    // Replaces the captured Claude executable only (DESIGN.md contracts).
+    // Replaces the captured Claude executable only (DESIGN.md contracts); one with a control
+    // character is refused here too, with the same one line as the CLI (claude-bin.ts).
     claudeBinOverride:
-      env.FLEETKEEPER_CLAUDE_BIN !== undefined && env.FLEETKEEPER_CLAUDE_BIN !== '' ? env.FLEETKEEPER_CLAUDE_BIN : null,
+      env.FLEETKEEPER_CLAUDE_BIN !== undefined && env.FLEETKEEPER_CLAUDE_BIN !== ''
+        ? claudeBinFrom(env.FLEETKEEPER_CLAUDE_BIN)
+        : null,
   };
 }
