@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildFleet, isolateHome, killServer, type Fleet } from './fleet.js';
 import { measureSaves, openDaemonSaver, type SaveFigures } from './measure-save.js';
+import { measureAgentSaves } from './measure-save-agents.js';
 import { measureHook } from './measure-hook.js';
 import { measureRestore, type RestoreFigures } from './measure-restore.js';
 import { measureDaemon, type DaemonFigures } from './measure-daemon.js';
@@ -124,6 +125,32 @@ export async function runBench(
           ),
         );
       else rows.push(row(`tmuxp freeze, ${n} panes`, '—', 'skipped', 'report', null, s.tmuxpNote));
+      if (big || n === cfg.sizes.at(-1)) {
+        const claudes = Math.max(2, Math.round(n / 10));
+        log(`fleet of ${n} panes: saves with ${claudes} Claude-like processes`);
+        const a = await measureAgentSaves(fleet, { reps: cfg.saveReps, claudes, root: join(root, `agents${n}`) });
+        rows.push(
+          ratioRow(
+            `daemon save, ${n} panes, ${claudes} Claude-like`,
+            a.withMs,
+            a.floorMs,
+            'one tmux list call',
+            big ? 3 : null,
+            `each with its own sessions/<pid>.json; ${a.adopted} of ${claudes} adopted`,
+          ),
+        );
+        rows.push(
+          ratioRow(
+            `added save cost per Claude pane, ${n} panes`,
+            Math.max(0, a.perClaudeMs),
+            a.floorMs / n,
+            'floor per pane',
+            null,
+            `(${a.withMs.toFixed(1)} − ${a.withoutMs.toFixed(1)} ms) / ${claudes}`,
+          ),
+        );
+        if (a.adopted !== claudes) failures.push(`agent saves: ${a.adopted} of ${claudes} Claude-like panes adopted`);
+      }
 
       log(`fleet of ${n} panes: restore`);
       const r = await measureRestore(fleet, s.snapshot, { reps: cfg.restoreReps, home });

@@ -54,12 +54,13 @@ describe('claudeLine', () => {
   });
 
   it('never types a control character: the pane gets a shell and the reason names the word', () => {
-    for (const [o, what] of [
+    const cases: Array<[Partial<AgentCapture>, RegExp]> = [
       [{ args: ['--append-system-prompt', 'a\nrm -rf x'] }, /argument 2/],
       [{ env: { ANTHROPIC_MODEL: 'opus\u0015' } }, /variable ANTHROPIC_MODEL .*\\x15/],
       [{ executable: 'claude\r' }, /executable .*\\x0d/],
       [{ args: ['\u007f'] }, /\\x7f/],
-    ] as const) {
+    ];
+    for (const [o, what] of cases) {
       const r = claudeLine(agent(o), ID, null);
       expect(r.typed.ok).toBe(false);
       expect(!r.typed.ok && r.typed.reason).toMatch(what);
@@ -79,9 +80,11 @@ describe('claudeLine', () => {
 
 describe('programLine and the restore list', () => {
   it('quotes every word', () => {
-    expect(programLine(['tail', '-f', 'my log;$(x).txt']).ok && programLine(['tail', '-f', 'a b']).line).toBe(
-      "tail -f 'a b'",
-    );
+    expect(programLine(['tail', '-f', 'my log;$(x).txt'])).toEqual({
+      ok: true,
+      argv: ['tail', '-f', 'my log;$(x).txt'],
+      line: "tail -f 'my log;$(x).txt'",
+    });
     expect(programLine(['vim', 'x\ny']).ok).toBe(false);
   });
 

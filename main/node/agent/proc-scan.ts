@@ -3,7 +3,7 @@
 // foreground process group; only when something other than the shell holds it are that
 // process's argv read and, when Claude is not the foreground itself, its descendants walked.
 // procfs files never block, so plain synchronous reads are both safe and the cheapest here.
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isClaudeProcess, isInteractiveShell } from '../../common/claude/process-kind.js';
 
 export interface ProcInfo {
@@ -31,21 +31,43 @@ export interface ProcSource {
 
 const MAX_DEPTH = 6;
 
-function read(path: string): string | null {
+/** One buffer for every read: procfs reports size 0, so readFileSync grows and copies; this does not. */
+let buf = Buffer.allocUnsafe(64 * 1024);
+
+function readBytes(path: string): Buffer | null {
+  let fd: number;
   try {
-    return readFileSync(path, 'latin1');
+    fd = openSync(path, 'r');
   } catch {
     return null;
   }
+  try {
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+    }
+    return buf.subarray(0, n);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function read(path: string): string | null {
+  return readBytes(path)?.toString('latin1') ?? null;
 }
 
 /** Decodes as UTF-8; argv and environ are bytes the kernel keeps as they were given. */
 function readUtf8(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
+  return readBytes(path)?.toString('utf8') ?? null;
 }
 
 export function parseStat(text: string): Omit<ProcInfo, 'argv'> | null {
@@ -84,19 +106,16 @@ function proc(src: ProcSource, pid: number): ProcInfo | null {
   return { ...st, argv: cmdline === null ? [] : splitNul(cmdline) };
 }
 
+/**
+ * The children the process's main thread started (`task/<pid>/children`): one read, and where
+ * shells, wrappers and Claude itself start their children. A child started by another thread is
+ * missed, which costs only the capture of a wrapper's Claude, never a wrong one.
+ */
 function children(src: ProcSource, pid: number): number[] {
+  const text = read(`${src.root}/${pid}/task/${pid}/children`);
+  if (text === null) return [];
   const out: number[] = [];
-  let tids: string[];
-  try {
-    tids = readdirSync(`${src.root}/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tids) {
-    const text = read(`${src.root}/${pid}/task/${tid}/children`);
-    if (text === null) continue;
-    for (const c of text.trim().split(/\s+/)) if (/^\d+$/.test(c)) out.push(Number(c));
-  }
+  for (const c of text.trim().split(/\s+/)) if (/^\d+$/.test(c)) out.push(Number(c));
   return out;
 }
 
