@@ -144,4 +144,31 @@ describe('fleetkeeper.tmux', () => {
     expect(screen).not.toMatch(/session "p": created/);
     expect(snapshots()).toBeGreaterThanOrEqual(saved);
   }, 60_000);
+
+  it('prefix C-r then y restores a session that is gone', async () => {
+    // Stop the plugin's daemon so that its own saves do not supersede the snapshot below.
+    for (const pid of daemons.splice(0)) {
+      process.kill(pid, 'SIGTERM');
+      await waitFor(() => processGone(pid), 10_000, `daemon ${pid} to stop`);
+    }
+    await tmux.run('new-session', '-d', '-s', 'gone', '-x', '80', '-y', '20');
+    await tmux.run('split-window', '-h', '-t', 'gone');
+    client = await attach();
+    const before = snapshots();
+    client.write('\x02\x13');
+    await waitFor(() => snapshots() > before, 20_000, 'the save');
+    await tmux.run('kill-session', '-t', '=gone');
+    screen = '';
+    client.write('\x02\x12');
+    await waitFor(() => /session "gone": create/.test(screen) && /\[y\/N\]/.test(screen), 20_000, 'the plan');
+    client.write('y');
+    await waitFor(
+      async () => (await tmux.run('list-sessions', '-F', '#{session_name}')).split('\n').includes('gone'),
+      30_000,
+      'the restored session',
+    );
+    expect((await tmux.run('list-panes', '-t', '=gone', '-F', '#{pane_index}')).trim().split('\n')).toHaveLength(2);
+    await waitFor(() => /Press a key to close/.test(screen), 30_000, 'the restore to finish in the popup');
+    client.write('q');
+  }, 90_000);
 });
