@@ -76,7 +76,10 @@ describe.skipIf(skipBus !== null)(`doctor${skipBus ? ` (skipped: ${skipBus})` : 
       detail: expect.stringMatching(/writable by group or others \(mode 777\)/),
       fix: `chmod 700 ${JSON.stringify(join(root, 'state'))}`,
     });
-    expect(d.by('hooks')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/fleetkeeper hooks install$/) });
+    expect(d.by('hooks')).toMatchObject({
+      status: 'fail',
+      fix: `fleetkeeper hooks install --config-dir ${JSON.stringify(join(root, 'claude'))}`,
+    });
     expect(d.by('claude-sessions')).toMatchObject({ status: 'skip' });
     expect(d.by('saver')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/fleetkeeper service install/) });
     expect(d.by('login')).toMatchObject({ status: 'fail' });

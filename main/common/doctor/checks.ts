@@ -78,7 +78,7 @@ export function hooksCheck(d: { configDir: string; state: string; detail: string
     `hooks:${d.configDir}`,
     title,
     `${d.state}: ${d.detail}`,
-    `CLAUDE_CONFIG_DIR=${JSON.stringify(d.configDir)} fleetkeeper hooks install`,
+    `fleetkeeper hooks install --config-dir ${JSON.stringify(d.configDir)}`,
   );
 }
 
