@@ -80,7 +80,9 @@ describe('hostile launch arguments and variable values through a restore', () =>
     );
     await type(p2!, `CLAUDE_CONFIG_DIR=${sq(conf)} FK_CTRL=$'one\\ntwo' ${FAKE} --model opus`);
     await waitFor(() => runs().length === 2, 60_000, 'both Claude-like processes running');
-    const [first, second] = runs();
+    // The two start in either order: tell them apart by their variables.
+    const first = runs().find((r) => r.env.FK_V !== undefined);
+    const second = runs().find((r) => r.env.FK_CTRL !== undefined);
     expect(first!.argv).toEqual(['--append-system-prompt', HOSTILE_ARG, '--name', 'é 日本 🚀', '--model', 'opus']);
     expect(first!.env.FK_V).toBe(HOSTILE_VAL);
     expect(second!.env.FK_CTRL).toBe('one\ntwo');
@@ -107,7 +109,7 @@ describe('hostile launch arguments and variable values through a restore', () =>
     ]);
     expect(report.ok).toBe(true);
     await waitFor(() => runs().length === 3, 30_000, 'the relaunch');
-    const again = runs()[2]!;
+    const again = runs().filter((r) => r.env.FK_V !== undefined)[1]!;
     expect(again.argv).toEqual([...first!.argv, '--resume', first!.sessionId]);
     expect(again.env).toEqual({ CLAUDE_CONFIG_DIR: conf, FK_V: HOSTILE_VAL });
     // Nothing was run by the shell from the data, and the control pane typed nothing.
