@@ -5,7 +5,7 @@ import type { StatePaths } from '../base/state-dir.js';
 import type { TmuxTarget } from '../tmux/exec.js';
 import type { RegistryStore } from '../journal/registry-store.js';
 import type { HookCommands } from '../claude/settings-file.js';
-import { ControlClient } from '../tmux/control-client.js';
+import type { ControlClient } from '../tmux/control-client.js';
 import { queryFleetVia, queryInstanceVia } from '../tmux/fleet-query.js';
 import { saveSnapshot, type SaveResult } from '../snapshot/save.js';
 import { withWriterLock } from '../base/writer-lock.js';
@@ -14,7 +14,8 @@ import { gatherHealth } from './health-service.js';
 import { SaveClock, Debouncer } from './save-clock.js';
 import { WakeDetector } from './wake-detector.js';
 import { SnapshotCatalog } from '../snapshot/catalog.js';
-import { DisposableStore, intervalDisposable, timeoutDisposable, type Disposable } from '../base/disposable-store.js';
+import { DisposableStore, intervalDisposable, type Disposable } from '../base/disposable-store.js';
+import { TmuxLink } from './tmux-link.js';
 
 export interface DaemonOptions {
   paths: StatePaths;
@@ -59,21 +60,19 @@ const NOTIFICATIONS_THAT_CHANGE_LAYOUT = new Set([
 /**
  * The headless saver + watchdog: one control-mode client, a fixed save clock, debounced saves
  * on layout notifications, reconnects, and a watchdog that reads health back from disk.
- * Its client, clock, debouncer, wake detector and timers are registered with one store;
+ * Its link to tmux, clock, debouncer, wake detector and watchdog are registered with one store;
  * stop() waits for the save in flight, writes `stopped` last, and disposes the store.
  */
 export class Daemon {
   private readonly store = new DisposableStore();
-  private client: ControlClient | null = null;
+  private readonly link: TmuxLink;
   private clock: SaveClock | null = null;
   private readonly debouncer: Debouncer;
   private watchdog: Disposable | null = null;
-  private reconnect: Disposable | null = null;
   private readonly wake: WakeDetector;
   /** Set by stop(): from then on nothing new starts, nothing but `stopped` is written, no callback fires. */
   private stopped = false;
   private stopping: Promise<void> | null = null;
-  private connecting: Promise<void> | null = null;
   private wakeGraceUntil: Date | null = null;
   private status: DaemonStatus;
   private lastHealth: HealthReport | null = null;
@@ -91,6 +90,19 @@ export class Daemon {
     this.catalog = new SnapshotCatalog(opts.paths, 10);
     this.debouncer = this.store.add(new Debouncer(opts.debounceMs ?? 3000, () => void this.saveNow('change')));
     this.wake = this.store.add(new WakeDetector((sleptMs) => this.onWake(sleptMs)));
+    this.link = this.store.add(
+      new TmuxLink(opts.target, opts.serverPollMs ?? 2000, {
+        connected: () => this.onConnected(),
+        noServer: (err) => this.onNoServer(err),
+        lost: (reason) => {
+          this.opts.log?.(`control client exited: ${reason}`);
+          this.lastFleet = null;
+        },
+        notification: (n) => {
+          if (NOTIFICATIONS_THAT_CHANGE_LAYOUT.has(n.name)) this.debouncer.poke();
+        },
+      }),
+    );
     this.status = {
       pid: process.pid,
       startedAt: this.now().toISOString(),
@@ -122,7 +134,7 @@ export class Daemon {
   }
 
   get controlClient(): ControlClient | null {
-    return this.client;
+    return this.link.client;
   }
 
   async start(): Promise<void> {
@@ -131,7 +143,7 @@ export class Daemon {
       this.startRestoring = this.opts
         .startRestore()
         .catch((err: unknown) => this.opts.log?.(`restore at start failed: ${errorMessage(err)}`));
-    await this.connect();
+    await this.link.connect();
     if (this.stopped) return;
     this.clock = this.store.add(
       new SaveClock(this.intervalS() * 1000, () => this.saveNow('interval').then(() => undefined)),
@@ -171,59 +183,19 @@ export class Daemon {
     this.watchdog = this.store.add(intervalDisposable(() => void this.checkHealth(), this.watchdogMs()));
   }
 
-  private connect(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    const run = this.connectOnce().finally(() => {
-      if (this.connecting === run) this.connecting = null;
-    });
-    this.connecting = run;
-    return run;
+  private async onConnected(): Promise<void> {
+    this.status.state = 'connected';
+    this.opts.log?.('connected to tmux');
+    await this.persistStatus();
+    this.debouncer.poke();
   }
 
-  private async connectOnce(): Promise<void> {
-    try {
-      const client = await ControlClient.connect({ target: this.opts.target });
-      // stop() came while tmux was attaching: the store is disposed, so this disposes the client.
-      this.store.add(client);
-      if (this.stopped) return;
-      this.client = client;
-      this.status.state = 'connected';
-      client.onNotification((n) => {
-        if (NOTIFICATIONS_THAT_CHANGE_LAYOUT.has(n.name)) this.debouncer.poke();
-      });
-      client.onExit((reason) => {
-        this.opts.log?.(`control client exited: ${reason}`);
-        if (this.client === client) {
-          this.client = null;
-          this.lastFleet = null;
-        }
-        void this.store.delete(client);
-        this.scheduleReconnect(200);
-      });
-      this.opts.log?.('connected to tmux');
-      await this.persistStatus();
-      this.debouncer.poke();
-    } catch (err) {
-      if (this.stopped) return;
-      this.status.state = 'no-server';
-      // Written once per change of state, not on every poll while there is no server.
-      if (this.persistedState !== 'no-server') await this.persistStatus();
-      if (!(err instanceof TmuxError) || err.reason === 'missing')
-        this.opts.log?.(`cannot connect: ${errorMessage(err)}`);
-      this.scheduleReconnect(this.opts.serverPollMs ?? 2000);
-    }
-  }
-
-  private scheduleReconnect(ms: number): void {
-    if (this.stopped || this.reconnect !== null) return;
-    const timer = this.store.add(
-      timeoutDisposable(() => {
-        this.reconnect = null;
-        void this.store.delete(timer);
-        void this.connect();
-      }, ms),
-    );
-    this.reconnect = timer;
+  private async onNoServer(err: unknown): Promise<void> {
+    this.status.state = 'no-server';
+    // Written once per change of state, not on every poll while there is no server.
+    if (this.persistedState !== 'no-server') await this.persistStatus();
+    if (!(err instanceof TmuxError) || err.reason === 'missing')
+      this.opts.log?.(`cannot connect: ${errorMessage(err)}`);
   }
 
   /** One save attempt; failures become state (daemon-status.json), never exceptions. */
@@ -240,7 +212,7 @@ export class Daemon {
   }
 
   private async saveOnce(trigger: SaveTrigger): Promise<SaveResult | null> {
-    const client = this.client;
+    const client = this.link.client;
     if (client === null) {
       this.status.state = 'no-server';
       await this.persistStatus();
@@ -281,7 +253,7 @@ export class Daemon {
       const benign = err instanceof TmuxError && err.reason === 'no-server';
       if (benign) {
         // No server or an empty one is not a failing backup: the watchdog shows no-server.
-        this.status.state = this.client === null ? 'no-server' : 'connected';
+        this.status.state = this.link.client === null ? 'no-server' : 'connected';
       } else {
         this.status.lastError = errorMessage(err);
         this.status.consecutiveFailures++;
@@ -318,7 +290,7 @@ export class Daemon {
           settingsPath: this.opts.claudeSettingsPath,
           hookCommands: this.opts.hookCommands,
           wakeGraceUntil: this.wakeGraceUntil,
-          live: this.client === null ? null : (this.lastFleet ?? undefined),
+          live: this.link.client === null ? null : (this.lastFleet ?? undefined),
           snapshots: () => this.catalog.view(),
         },
         this.staleAfterS(),
@@ -353,11 +325,10 @@ export class Daemon {
     this.stopped = true;
     // Timers that fire meanwhile find `stopped` and do nothing; the save in flight finishes
     // through the still-open client (cutting it off would withdraw a good snapshot).
-    await this.connecting;
+    await this.link.close();
     await this.inFlight?.catch(() => null);
     this.status.state = 'stopped';
     await this.persistStatus();
-    this.client = null;
     await this.store.dispose().catch((err: unknown) => this.opts.log?.(`stopping: ${errorMessage(err)}`));
   }
 }
