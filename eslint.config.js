@@ -5,7 +5,7 @@
 //   main/dashboard      the dashboard's service and view builders: the only core-side user of shared/
 //   main/electron-main  the only place Electron may be imported in main/
 //   shared              the IPC contract: types from common only
-//   renderer            browser only: no Node, no Electron, no main/
+//   renderer            browser only: no Node, no Electron, of main/ only the pure main/common
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
@@ -92,9 +92,12 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts'],
+    // main/common is pure (no Node, no Electron: enforced above), so the browser may use it, as
+    // VS Code's browser layer uses common: one age formatter for the tray and the dashboard.
     rules: restrict(...noNode, noElectron, {
-      group: ['**/main/**', '**/preload/**'],
-      message: 'The renderer talks to main only through the preload bridge (shared/ contract).',
+      group: ['**/main/node/**', '**/main/cli/**', '**/main/dashboard/**', '**/main/electron-main/**', '**/preload/**'],
+      message:
+        'The renderer talks to main only through the preload bridge (shared/ contract); of main/ it may use only the pure main/common.',
     }),
   },
 );

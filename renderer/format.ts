@@ -1,14 +1,9 @@
-// Display formatting for the dashboard (browser side; the core has its own for the CLI).
+// Display formatting for the dashboard. Ages come from the core's one formatter (a pure
+// module of main/common), so the dashboard and the tray show the same age for a snapshot.
+import { formatAge as formatAgeOf } from '../main/common/base/format-age.js';
 
 export function formatAge(seconds: number | null): string {
-  if (seconds === null) return 'never';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 90) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 90) return `${m} min`;
-  const hours = Math.floor(s / 3600);
-  if (hours < 48) return `${hours} h ${Math.round((s % 3600) / 60)} min`;
-  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+  return seconds === null ? 'never' : formatAgeOf(seconds);
 }
 
 export function formatDuration(ms: number | null): string {
@@ -61,7 +56,3 @@ export const STATE_LABEL: Record<string, string> = {
   'no-server': 'No tmux server',
   'hooks-missing': 'Hooks missing',
 };
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

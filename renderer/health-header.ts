@@ -1,6 +1,19 @@
 import type { HealthView } from '../shared/ipc-contract.js';
 import { byId, h, replaceChildren } from './dom.js';
-import { formatAge, plural, STATE_LABEL } from './format.js';
+import { formatAge, STATE_LABEL } from './format.js';
+import { plural } from '../main/common/base/plural.js';
+
+/** The line under the health state: the newest snapshot's age and what it holds. */
+export function healthMeta(report: HealthView['report']): string {
+  const c = report.counts;
+  return [
+    report.ageSeconds === null ? 'no valid snapshot yet' : `newest snapshot ${formatAge(report.ageSeconds)} old`,
+    plural(c.sessions, 'session'),
+    plural(c.windows, 'window'),
+    plural(c.panes, 'pane'),
+    `${c.claudePanes} Claude`,
+  ].join(' · ');
+}
 
 export function renderHealth(view: HealthView): void {
   const { report } = view;
@@ -9,14 +22,7 @@ export function renderHealth(view: HealthView): void {
   header.dataset.colour = report.colour;
   byId('health-state').textContent = STATE_LABEL[report.state] ?? report.state;
   byId('health-reason').textContent = report.reason;
-  const c = report.counts;
-  byId('health-meta').textContent = [
-    report.ageSeconds === null ? 'no valid snapshot yet' : `newest snapshot ${formatAge(report.ageSeconds)} old`,
-    plural(c.sessions, 'session'),
-    plural(c.windows, 'window'),
-    plural(c.panes, 'pane'),
-    `${c.claudePanes} Claude`,
-  ].join(' · ');
+  byId('health-meta').textContent = healthMeta(report);
   replaceChildren(
     byId('health-problems'),
     ...report.problems.map((p) =>

@@ -2,7 +2,8 @@
 // verification of every pane: the user sees which conversation goes where before anything runs.
 import type { FleetkeeperBridge, PlanView, RestoreResultView } from '../shared/ipc-contract.js';
 import { errorText, h, replaceChildren, toast } from './dom.js';
-import { formatTime, plural, shortId } from './format.js';
+import { formatTime, shortId } from './format.js';
+import { plural } from '../main/common/base/plural.js';
 
 export function renderPlan(container: Element, plan: PlanView, bridge: FleetkeeperBridge, after: () => void): void {
   const rows = plan.sessions.flatMap((s) =>

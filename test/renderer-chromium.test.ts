@@ -47,6 +47,7 @@ let paths: StatePaths;
 let dirs: Record<'api' | 'web', string>;
 let build: DashboardBuild;
 let server: StaticServer;
+let pageUrl: string;
 let browser: Browser;
 let page: Page;
 let service: DashboardService;
@@ -102,7 +103,9 @@ describe('dashboard in real Chromium against the real core', () => {
       });
     }
     build = buildDashboard();
-    server = await serveStatic(build.rendererDir);
+    // The whole build as dist/ lays it out: the renderer imports the pure main/common modules it shares with the tray.
+    server = await serveStatic(build.outDir);
+    pageUrl = `${server.url}renderer/index.html`;
     const root = (await import('node:fs')).mkdtempSync('/tmp/fk-dash-');
     dirs = { api: join(root, 'billing-api'), web: join(root, 'web-app') };
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
@@ -167,7 +170,7 @@ describe('dashboard in real Chromium against the real core', () => {
   });
 
   it('renders every view from real data, under the strict CSP, through named verbs only', async () => {
-    await page.goto(server.url);
+    await page.goto(pageUrl);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
 
     // Bridge: exactly the named verbs plus onHealth; nothing generic.
@@ -298,9 +301,9 @@ describe('dashboard in real Chromium against the real core', () => {
     await tmux.kill();
     await tmux.run('new-session', '-d', '-s', 'scratch', '-c', sb.home);
     // The tray opens the dashboard straight on a snapshot's preview with #restore=<id>.
-    await page.goto(`${server.url}#restore=${before.id}`);
+    await page.goto(`${pageUrl}#restore=${before.id}`);
     await page.waitForSelector(`#restore-summary[data-snapshot="${before.id}"]`, { timeout: 30_000 });
-    await page.goto(server.url);
+    await page.goto(pageUrl);
     await page.waitForSelector('body[data-ready="true"]');
     expect(await page.locator('#restore-summary').count()).toBe(0);
     const defaultRow = page.locator('table.snapshots tr.default');

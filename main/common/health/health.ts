@@ -1,7 +1,8 @@
 import type { HealthColour, HealthReport, HealthState, Problem } from '../base/types.js';
 import type { SnapshotSummary } from '../snapshot/validate.js';
 import type { HooksState } from '../claude/hook-entries.js';
-import { formatAge } from './status-line.js';
+import { formatAge } from '../base/format-age.js';
+import { plural } from '../base/plural.js';
 
 export interface HealthInput {
   now: Date;
@@ -31,10 +32,6 @@ export const STATE_COLOUR: Readonly<Record<HealthState, HealthColour>> = {
 /** A savedAt this far ahead of the clock is not skew but a clock that moved back. */
 export const FUTURE_TOLERANCE_S = 60;
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function withProblem(problems: Problem[], p: Problem): Problem[] {
   return problems.some((x) => x.code === p.code) ? problems : [...problems, p];
 }
@@ -57,7 +54,7 @@ export function computeHealth(input: HealthInput): HealthReport {
   // Small skew between processes reads as "just now"; whole seconds so the shown age and the
   // state always agree.
   const ageSeconds = rawAgeS === null || future ? null : Math.floor(Math.max(0, rawAgeS));
-  const ageText = ageSeconds === null ? null : formatAge(ageSeconds);
+  const ageText = ageSeconds === null ? null : formatAge(ageSeconds, 'compact');
   const last = ageText === null ? 'no valid snapshot on disk' : `last snapshot ${ageText} ago`;
 
   const report = (state: HealthState, reason: string): HealthReport => ({
@@ -83,7 +80,7 @@ export function computeHealth(input: HealthInput): HealthReport {
   }
 
   if (future) {
-    const ahead = formatAge(Math.floor(-(rawAgeS as number)));
+    const ahead = formatAge(Math.floor(-(rawAgeS as number)), 'compact');
     return report(
       'late',
       `the newest snapshot is dated ${ahead} in the future (the clock moved back?), so its age is unknown; treat the backup as unverified until the next save`,
@@ -95,13 +92,13 @@ export function computeHealth(input: HealthInput): HealthReport {
     const why =
       ageSeconds === null
         ? 'no valid snapshot on disk'
-        : `last snapshot ${ageText} ago, older than ${formatAge(input.staleAfterS)}`;
+        : `last snapshot ${ageText} ago, older than ${formatAge(input.staleAfterS, 'compact')}`;
     const waking = input.wakeGraceUntil != null && now.getTime() < input.wakeGraceUntil.getTime();
     if (waking) return report('late', `${why}; just woke from sleep, waiting for the first save`);
     return report('stale', `${why}, while the tmux server has sessions`);
   }
   if (ageSeconds > freshLimit) {
-    return report('late', `${last}; saves are due every ${formatAge(input.intervalS)}`);
+    return report('late', `${last}; saves are due every ${formatAge(input.intervalS, 'compact')}`);
   }
 
   const gaps: string[] = [];

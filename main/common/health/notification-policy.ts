@@ -3,7 +3,8 @@
 // and restore results. The shell only delivers what this returns.
 import { actionId, isSnapshotIdLike, type ActionId } from '../tray/action-dispatch.js';
 import type { HealthReport, HealthState } from '../base/types.js';
-import { formatAgo, plural } from '../tray/tray-model.js';
+import { formatAge } from '../base/format-age.js';
+import { plural } from '../base/plural.js';
 import { formatLocalTime } from '../tray/menu-template.js';
 
 export interface PolicyNotification {
@@ -63,7 +64,7 @@ function redKind(state: HealthState): RedKind | null {
 }
 
 function ageText(r: HealthReport): string {
-  return r.ageSeconds === null ? 'no snapshot on disk' : `last snapshot ${formatAgo(r.ageSeconds)} old`;
+  return r.ageSeconds === null ? 'no snapshot on disk' : `last snapshot ${formatAge(r.ageSeconds)} old`;
 }
 
 function inGrace(s: PolicyState, now: number): boolean {
@@ -91,7 +92,7 @@ function onHealth(
     }
     if (now - s.red.lastNotifiedAt >= cfg.renotifyMinutes * 60_000) {
       next.red = { ...s.red, lastNotifiedAt: now };
-      const red = `red for ${formatAgo((now - s.red.since) / 1000)}`;
+      const red = `red for ${formatAge((now - s.red.since) / 1000)}`;
       return [
         next,
         [
@@ -110,7 +111,7 @@ function onHealth(
   if (s.red !== null) {
     next.red = null;
     const state = r.state as Exclude<HealthState, RedKind>;
-    const body = `${ageText(r)}; was red for ${formatAgo((now - s.red.since) / 1000)}`;
+    const body = `${ageText(r)}; was red for ${formatAge((now - s.red.since) / 1000)}`;
     return [
       next,
       [{ title: RECOVERED_TITLE[state], body, urgency: 'normal', action: 'open-dashboard', event: 'recovery' }],

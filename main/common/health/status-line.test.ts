@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { HealthReport, HealthState } from '../base/types.js';
 import { STATE_COLOUR } from './health.js';
-import { formatAge, shortStatus, tmuxStatus } from './status-line.js';
+import { shortStatus, tmuxStatus } from './status-line.js';
 
 function report(state: HealthState, ageSeconds: number | null): HealthReport {
   return {
@@ -14,26 +14,6 @@ function report(state: HealthState, ageSeconds: number | null): HealthReport {
     problems: [],
   };
 }
-
-describe('formatAge', () => {
-  const table: Array<[number, string]> = [
-    [0, '0s'],
-    [42, '42s'],
-    [59.9, '59s'],
-    [60, '1m'],
-    [119, '1m'],
-    [3599, '59m'],
-    [3600, '1h'],
-    [3660, '1h1m'],
-    [86_399, '23h59m'],
-    [86_400, '1d'],
-    [90_000, '1d1h'],
-    [-1, '?'],
-    [NaN, '?'],
-    [Infinity, '?'],
-  ];
-  for (const [s, text] of table) it(`${s} → ${text}`, () => expect(formatAge(s)).toBe(text));
-});
 
 describe('shortStatus', () => {
   const table: Array<[HealthState, number | null, string]> = [

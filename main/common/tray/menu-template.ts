@@ -5,7 +5,9 @@ import type { ActionId } from './action-dispatch.js';
 import { actionId } from './action-dispatch.js';
 import type { HealthReport, HealthState } from '../base/types.js';
 import type { HooksState } from '../claude/hook-entries.js';
-import { currentAge, formatAgo, plural } from './tray-model.js';
+import { currentAge } from './tray-model.js';
+import { formatAge } from '../base/format-age.js';
+import { plural } from '../base/plural.js';
 
 export interface MenuItemData {
   id?: ActionId;
@@ -87,7 +89,7 @@ export function statusItems(state: MenuState): MenuItemData[] {
   const h = state.health;
   if (h === null) return [{ label: 'Fleetkeeper: checking…', enabled: false }];
   const age = currentAge(h, state);
-  const saved = age === null ? 'no snapshot yet' : `saved ${formatAgo(age)} ago`;
+  const saved = age === null ? 'no snapshot yet' : `saved ${formatAge(age)} ago`;
   const items: MenuItemData[] = [{ label: `${STATUS_TITLE[h.state]} — ${saved}`, enabled: false }];
   if (h.state !== 'fresh' && h.reason.trim() !== '') items.push({ label: clip(h.reason, 80), enabled: false });
   return items;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatAgo, trayIconFile, trayModel, TOOLTIP_MAX } from './tray-model.js';
+import { trayIconFile, trayModel, TOOLTIP_MAX } from './tray-model.js';
 import type { HealthReport, HealthState } from '../base/types.js';
 
 const T0 = new Date('2025-06-01T12:00:00Z');
@@ -83,22 +83,6 @@ describe('trayModel', () => {
     expect(m.tooltip.endsWith('…')).toBe(true);
     expect(m.tooltip).not.toContain('\n');
   });
-});
-
-describe('formatAgo', () => {
-  it.each([
-    [0, '0 s'],
-    [59.9, '59 s'],
-    [60, '1 min'],
-    [3599, '59 min'],
-    [3600, '1 h'],
-    [3900, '1 h 5 min'],
-    [36_000 + 600, '10 h'],
-    [86_400, '1 d'],
-    [90_000, '1 d 1 h'],
-    [864_000 + 3600, '10 d'],
-    [-5, '0 s'],
-  ])('%d s → %s', (s, text) => expect(formatAgo(s)).toBe(text));
 });
 
 describe('trayIconFile', () => {

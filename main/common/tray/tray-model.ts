@@ -1,6 +1,8 @@
 // The tray glance as a pure function of the health report: which icon and what the tooltip
 // says. The shell only applies the result; every decision is here so it can be table-tested.
 import type { HealthColour, HealthReport, HealthState } from '../base/types.js';
+import { formatAge } from '../base/format-age.js';
+import { plural } from '../base/plural.js';
 
 export type TrayIcon = HealthColour;
 
@@ -40,22 +42,6 @@ const LABEL: Readonly<Record<HealthState, string | null>> = {
 /** Windows truncates tray tooltips at 127 characters; cut ourselves, visibly. */
 export const TOOLTIP_MAX = 127;
 
-/** "42 s", "12 min", "3 h 5 min", "2 d 4 h": short enough for a tooltip or a menu line. */
-export function formatAgo(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 === 0 || h >= 10 ? `${h} h` : `${h} h ${m % 60} min`;
-  const d = Math.floor(h / 24);
-  return h % 24 === 0 || d >= 10 ? `${d} d` : `${d} d ${h % 24} h`;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** The newest snapshot's age now, counting on from when the report was computed. */
 export function currentAge(report: HealthReport, ctx: Pick<TrayContext, 'now' | 'computedAt'>): number | null {
   if (report.ageSeconds === null) return null;
@@ -72,7 +58,7 @@ export function trayModel(report: HealthReport | null, ctx: TrayContext): TrayMo
   if (ctx.busy === 'saving') parts.push('saving…');
   if (ctx.busy === 'restoring') parts.push('restoring…');
   const age = currentAge(report, ctx);
-  parts.push(age === null ? 'no snapshot yet' : `saved ${formatAgo(age)} ago`);
+  parts.push(age === null ? 'no snapshot yet' : `saved ${formatAge(age)} ago`);
   if (report.newestSnapshotId !== null) {
     parts.push(plural(report.counts.panes, 'pane'), `${report.counts.claudePanes} Claude`);
   }
