@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 /** Runs the bash completion function as bash does at TAB, for `line` (cursor at its end). */
-async function bashComplete(line: string): Promise<string[]> {
+async function bashComplete(line: string, shellEnv: NodeJS.ProcessEnv = env): Promise<string[]> {
   const words = line.split(' ');
   const program = [
     `source ${JSON.stringify(scripts.bash)}`,
@@ -62,7 +62,7 @@ async function bashComplete(line: string): Promise<string[]> {
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
   const { stdout } = await execFileP('bash', ['--norc', '-c', program, 'bash', line], {
-    env,
+    env: shellEnv,
     cwd: join(root, 'files'),
   });
   void words;
@@ -89,6 +89,11 @@ describe('shell completion', () => {
     expect(await bashComplete('fleetkeeper role ')).toEqual([...roles].sort());
     expect(await bashComplete('fleetkeeper restore --session p')).toEqual(['play']);
     expect(await bashComplete('fleetkeeper import-resurrect tmux_')).toEqual(['tmux_resurrect_1.txt']);
+    // Typed in a pane (no socket named): the pane's own server, from $TMUX.
+    const sock = (await tmux.run('display', '-p', '#{socket_path}')).trim();
+    const inPane = { ...env, TMUX: `${sock},1,0`, TMUX_PANE: '%0' };
+    delete inPane.FLEETKEEPER_TMUX_SOCKET;
+    expect((await bashComplete('fleetkeeper restore --session ', inPane)).sort()).toEqual(['play', 'work']);
     // Hidden commands are not offered; stray positions offer nothing.
     expect(await bashComplete('fleetkeeper __')).toEqual([]);
     expect(await bashComplete('fleetkeeper save ')).toEqual([]);

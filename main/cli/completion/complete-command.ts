@@ -73,9 +73,17 @@ async function sourceValues(
 }
 
 async function tmuxLines(socket: string | undefined, env: NodeJS.ProcessEnv, args: string[]): Promise<string[]> {
-  const { runTmux, tmuxTargetFrom } = await import('../../node/tmux/exec.js');
+  const [{ runTmux, tmuxTargetFrom }, { parseTmuxEnv }] = await Promise.all([
+    import('../../node/tmux/exec.js'),
+    import('../../node/tmux/pane-context.js'),
+  ]);
+  let target = tmuxTargetFrom(socket, env);
+  // Typed in a pane: the candidates of the server that pane is on, as the command itself would use.
+  const inPane = parseTmuxEnv(env.TMUX, env.TMUX_PANE);
+  if (socket === undefined && (env.FLEETKEEPER_TMUX_SOCKET ?? '') === '' && inPane)
+    target = { socketPath: inPane.socketPath };
   try {
-    return (await runTmux(tmuxTargetFrom(socket, env), args, 2000)).split('\n').filter((l) => l !== '');
+    return (await runTmux(target, args, 2000)).split('\n').filter((l) => l !== '');
   } catch {
     return [];
   }
