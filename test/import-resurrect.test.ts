@@ -97,6 +97,9 @@ describe('fleetkeeper import-resurrect', () => {
     });
     const list = json<{ valid: Array<{ id: string; trigger: string }> }>(await cli('snapshots', '--json'));
     expect(list.valid.find((s) => s.id === doc.id)?.trigger).toBe('import');
+    expect((await cli('snapshots')).stdout).toMatch(
+      new RegExp(`${doc.id} .* import .*imported: .*tmux_resurrect_20261130T015416\\.txt`),
+    );
 
     const plan = await cli('restore', doc.id, '--dry-run');
     expect(plan.stdout).toMatch(/note: imported from tmux-resurrect .* never knew the Claude conversations/);

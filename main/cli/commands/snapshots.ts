@@ -13,7 +13,8 @@ export async function snapshotsCommand(ctx: CliContext, out: Output): Promise<nu
       String(s.sessions),
       String(s.panes),
       String(s.claudePanes),
-      `${s.instance.socketPath} pid ${s.instance.pid}`,
+      // An import was read from a save file, not a server: its made-up instance names that file.
+      s.trigger === 'import' ? `imported: ${s.instance.socketPath}` : `${s.instance.socketPath} pid ${s.instance.pid}`,
     ]);
     const body =
       rows.length === 0
