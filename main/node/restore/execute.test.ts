@@ -382,7 +382,10 @@ describe('executePlan against real tmux', () => {
     const snapshot = toSnapshot(f.rows, f.bindings);
     await killServer(f.target);
 
-    const plan = planRestore(snapshot, await gatherPlanEnv(f.target, { HOME: f.root }));
+    const plan = planRestore(
+      snapshot,
+      await gatherPlanEnv(f.target, { HOME: f.root, FLEETKEEPER_CLAUDE_BIN: f.claudeBin }),
+    );
     expect(plan.counts).toEqual({ sessions: 3, skipped: 0, panes: 12, resumes: 4, shells: 8 });
     const byRole = new Map(plan.sessions.flatMap((s) => s.windows.flatMap((w) => w.panes)).map((p) => [p.role, p]));
     expect(byRole.get('r9')?.reason).toMatch(/exited before the snapshot/);
@@ -422,7 +425,10 @@ describe('executePlan against real tmux', () => {
     console.log(`restore of 12 panes / 7 windows / 3 sessions: ${elapsed} ms including 3 x 200 ms stagger`);
 
     // Restoring twice creates nothing new.
-    const again = planRestore(snapshot, await gatherPlanEnv(f.target, { HOME: f.root }));
+    const again = planRestore(
+      snapshot,
+      await gatherPlanEnv(f.target, { HOME: f.root, FLEETKEEPER_CLAUDE_BIN: f.claudeBin }),
+    );
     expect(again.counts).toMatchObject({ sessions: 0, skipped: 3, panes: 0 });
     const res2 = await executePlan(f.target, again, { claudeBin: f.claudeBin, staggerMs: 0 });
     expect(res2.panes).toEqual([]);
@@ -455,7 +461,10 @@ describe('executePlan against real tmux', () => {
       '@fleetkeeper-role',
       'r0',
     ]);
-    const plan = planRestore(snapshot, await gatherPlanEnv(f.target, { HOME: f.root }));
+    const plan = planRestore(
+      snapshot,
+      await gatherPlanEnv(f.target, { HOME: f.root, FLEETKEEPER_CLAUDE_BIN: f.claudeBin }),
+    );
     const r0 = plan.sessions[0]?.windows[0]?.panes[0];
     expect(r0).toMatchObject({ role: 'r0', applyRole: false });
     const res = await executePlan(f.target, plan, { claudeBin: f.claudeBin, staggerMs: 0 });
@@ -485,10 +494,14 @@ describe('executePlan against real tmux', () => {
 
     // 1. Everything goes well: 3 sessions, 12 panes, one tmux process, exact.
     writeFileSync(log, '');
-    const whole = await executePlan(target, planRestore(snapshot, await gatherPlanEnv(f.target, { HOME: f.root })), {
-      claudeBin: '/bin/false',
-      staggerMs: 0,
-    });
+    const whole = await executePlan(
+      target,
+      planRestore(snapshot, await gatherPlanEnv(f.target, { HOME: f.root, FLEETKEEPER_CLAUDE_BIN: '/bin/false' })),
+      {
+        claudeBin: '/bin/false',
+        staggerMs: 0,
+      },
+    );
     const builds = calls().filter((l) => l.includes(' new-session '));
     expect(builds).toHaveLength(1);
     expect(builds[0]?.match(/ rename-session /g)).toHaveLength(3);
