@@ -129,6 +129,47 @@ describe('service install / status / uninstall', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, removed: [] });
   }, 60_000);
 
+  it('with a user manager: enables and starts through systemctl --user, reads lingering from loginctl', async () => {
+    // No user systemd in this container: stand-ins for systemctl and loginctl at the process
+    // boundary record their arguments and answer like the real ones (the real systemctl's
+    // "no user manager" path is the test above).
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    const calls = join(root, 'calls.log');
+    const wants = join(root, 'cfg', 'systemd', 'user', 'default.target.wants');
+    writeFileSync(
+      join(bin, 'systemctl'),
+      `#!/bin/sh
+echo "$*" >> '${calls}'
+case "$2" in
+  enable) mkdir -p '${wants}' && ln -sf ../fleetkeeper.service '${wants}/fleetkeeper.service' ;;
+  disable) rm -f '${wants}/fleetkeeper.service' ;;
+  is-enabled) [ -L '${wants}/fleetkeeper.service' ] && echo enabled || { echo disabled; exit 1; } ;;
+  is-active) echo active ;;
+esac
+exit 0
+`,
+      { mode: 0o755 },
+    );
+    writeFileSync(join(bin, 'loginctl'), '#!/bin/sh\necho Linger=no\n', { mode: 0o755 });
+    const fenv = { ...env, PATH: `${bin}:${env.PATH}`, USER: 'ann' };
+    const r = await runCli(['service', 'install', '--socket', tmux.socket], fenv);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/fleetkeeper.service: installed, enabled, running \(systemd --user\)/);
+    expect(r.stdout).toMatch(/lingering is off for ann.*sudo loginctl enable-linger ann/);
+    expect(r.stdout).not.toMatch(/to start it, run/);
+    expect(readFileSync(calls, 'utf8')).toMatch(
+      /--user daemon-reload\n--user enable fleetkeeper.service\n--user restart fleetkeeper.service\n/,
+    );
+    const st = await runCli(['service', 'status', '--json'], fenv);
+    expect(JSON.parse(st.stdout)).toMatchObject({ installed: true, enabled: true, active: true, linger: false });
+    expect(st.code).toBe(0);
+    const u = await runCli(['service', 'uninstall'], fenv);
+    expect(u.code, u.stderr).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toMatch(/--user disable --now fleetkeeper.service\n/);
+    expect(tree(join(root, 'cfg'))).toEqual([]);
+  }, 60_000);
+
   it('refuses a second saver where the tray app starts at login, unless forced', async () => {
     const entry = join(root, 'cfg', 'autostart', 'fleetkeeper.desktop');
     mkdirSync(join(root, 'cfg', 'autostart'));
