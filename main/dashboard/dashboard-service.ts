@@ -149,7 +149,7 @@ export function restoreResultView(report: RestoreReport): RestoreResultView {
           action: p.action,
           ...(p.reason ? { reason: p.reason } : {}),
         };
-        if (p.action === 'shell') {
+        if (p.action === 'shell' || p.action === 'program') {
           panes.push({ ...base, expectedSessionId: null, gotSessionId: null, outcome: 'shell' });
           continue;
         }
@@ -282,12 +282,13 @@ export class DashboardService {
   }
 
   preview(snapshotId: string): Promise<PlanView> {
-    return planFor(this.deps.paths, this.deps.target, snapshotId);
+    return planFor(this.deps.paths, this.deps.target, snapshotId, this.deps.settings.get().restorePrograms);
   }
 
   async restore(snapshotId: string): Promise<RestoreResultView> {
     const report = await restore(this.deps.paths, this.deps.target, snapshotId, {
       claudeBin: this.deps.claudeBin,
+      restorePrograms: this.deps.settings.get().restorePrograms,
       staggerMs: this.deps.restoreStaggerMs ?? 1000,
       verifyTimeoutS: this.deps.verifyTimeoutS ?? 60,
       clock: this.clock,
