@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { PANE_FORMAT } from '../main/common/tmux/fleet-format.js';
-import { DEFAULT_SETTINGS } from '../main/common/settings/settings-model.js';
+import { DEFAULT_SETTINGS, type Settings } from '../main/common/settings/settings-model.js';
 import type { Snapshot } from '../main/common/base/types.js';
 import { ControlClient } from '../main/node/tmux/control-client.js';
 import { queryFleetVia, queryInstanceVia } from '../main/node/tmux/fleet-query.js';
@@ -48,6 +48,7 @@ export async function openDaemonSaver(
   target: TmuxTarget,
   stateRoot: string,
   clock: () => Date = () => new Date(),
+  settings: Settings = DEFAULT_SETTINGS,
 ): Promise<DaemonSaver> {
   const paths = ensureStateDir(stateRoot);
   const registry = new RegistryStore(paths);
@@ -62,7 +63,7 @@ export async function openDaemonSaver(
             paths,
             target,
             registry,
-            settings: DEFAULT_SETTINGS,
+            settings,
             clock,
             query: () => queryFleetVia(client),
             instanceNow: () => queryInstanceVia(client),

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { buildFleet, isolateHome, killServer, type Fleet } from './fleet.js';
 import { measureSaves, openDaemonSaver, type SaveFigures } from './measure-save.js';
 import { measureAgentSaves } from './measure-save-agents.js';
+import { measureSaveContents } from './measure-save-contents.js';
 import { measureHook } from './measure-hook.js';
 import { measureRestore, type RestoreFigures } from './measure-restore.js';
 import { measureDaemon, type DaemonFigures } from './measure-daemon.js';
@@ -125,6 +126,20 @@ export async function runBench(
           ),
         );
       else rows.push(row(`tmuxp freeze, ${n} panes`, '—', 'skipped', 'report', null, s.tmuxpNote));
+      if (big || n === cfg.sizes.at(-1)) {
+        log(`fleet of ${n} panes: saves with pane contents on vs off`);
+        const c = await measureSaveContents(fleet, { reps: cfg.saveReps });
+        rows.push(
+          ratioRow(
+            `daemon save, ${n} panes, pane contents on`,
+            c.onMs,
+            c.offMs,
+            'same save, contents off',
+            null,
+            `${c.panesKept} screens kept, sidecar ${(c.sidecarBytes / 1024).toFixed(1)} KB gzipped`,
+          ),
+        );
+      }
       if (big || n === cfg.sizes.at(-1)) {
         const claudes = Math.max(2, Math.round(n / 10));
         log(`fleet of ${n} panes: saves with ${claudes} Claude-like processes`);
