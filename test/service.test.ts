@@ -87,8 +87,9 @@ describe('service install / status / uninstall', () => {
     // environment (what a user manager provides: HOME, USER) and see it save.
     const assignments = [...unit.matchAll(/^Environment=(.*)$/gm)].map((m) => parseSystemdWords(m[1]!, false)[0]!);
     expect(assignments).toContain(`FLEETKEEPER_HOME=${join(root, 'state')}`);
-    expect(assignments).toContain(`TMUX_TMPDIR=${join(root, 'tmux')}`);
-    expect(assignments).toContain(`FLEETKEEPER_TMUX_SOCKET=${tmux.socket}`);
+    const uid = process.getuid!();
+    expect(assignments).toContain(`FLEETKEEPER_TMUX_SOCKET=${join(root, 'tmux', `tmux-${uid}`, tmux.socket)}`);
+    expect(assignments.some((x) => x.startsWith('TMUX_TMPDIR='))).toBe(false);
     const argv = parseSystemdWords(/^ExecStart=(.*)$/m.exec(unit)![1]!);
     const line = `exec env -i HOME=${shellQuote(env.HOME!)} USER=root ${assignments.map(shellQuote).join(' ')} ${argv.map(shellQuote).join(' ')}`;
     await tmux.run('new-session', '-d', '-s', 'svc');

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
 import { mkdir, readFile, rmdir, unlink } from 'node:fs/promises';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { FleetkeeperError, errorMessage } from '../../common/base/errors.js';
 import {
@@ -48,9 +48,16 @@ export function serviceFiles(h: ServiceHost): { file: string; wants: string | nu
   return { file: join(dir, SYSTEMD_UNIT_NAME), wants: join(dir, 'default.target.wants', SYSTEMD_UNIT_NAME) };
 }
 
+/** Where `tmux -L name` puts its socket: $TMUX_TMPDIR (else /tmp, not $TMPDIR) / tmux-UID / name. */
+export function tmuxSocketPath(h: ServiceHost, name: string): string {
+  const dir = h.env.TMUX_TMPDIR && isAbsolute(h.env.TMUX_TMPDIR) ? h.env.TMUX_TMPDIR : '/tmp';
+  return join(dir, `tmux-${h.uid}`, name);
+}
+
 /**
  * The daemon exactly as `fleetkeeper daemon` runs by hand, with the state dir and the tmux
- * server pinned: the socket becomes TMUX_TMPDIR + name (tmux -L), both absolute at install time.
+ * server pinned as absolute paths: a systemd or launchd environment has neither the user's
+ * FLEETKEEPER_HOME nor their TMUX_TMPDIR.
  */
 export function serviceSpec(
   h: ServiceHost,
@@ -58,16 +65,8 @@ export function serviceSpec(
   target: TmuxTarget,
   launcher: { node: string; cli: string },
 ): ServiceSpec {
-  const env: Record<string, string> = {
-    FLEETKEEPER_HOME: paths.root,
-    TMUX_TMPDIR: h.env.TMUX_TMPDIR && isAbsolute(h.env.TMUX_TMPDIR) ? h.env.TMUX_TMPDIR : tmpdir(),
-    FLEETKEEPER_TMUX_SOCKET: target.socketName ?? 'default',
-  };
-  if (target.socketPath !== undefined) {
-    // A server found through $TMUX: its directory and name are the same pair tmux -L uses.
-    env.TMUX_TMPDIR = dirname(dirname(target.socketPath));
-    env.FLEETKEEPER_TMUX_SOCKET = target.socketPath.slice(dirname(target.socketPath).length + 1);
-  }
+  const socket = target.socketPath ?? tmuxSocketPath(h, target.socketName ?? 'default');
+  const env: Record<string, string> = { FLEETKEEPER_HOME: paths.root, FLEETKEEPER_TMUX_SOCKET: socket };
   if (h.env.PATH) env.PATH = h.env.PATH;
   // A user manager may start us with no locale at all; tmux's control mode then escapes every
   // non-ASCII byte and a save's fleet query comes back unparseable (seen: every save refused).
@@ -78,7 +77,7 @@ export function serviceSpec(
   return {
     argv: [launcher.node, launcher.cli, 'daemon'],
     env,
-    description: `Fleetkeeper daemon: saves tmux server ${env.FLEETKEEPER_TMUX_SOCKET} into ${paths.root}`,
+    description: `Fleetkeeper daemon: saves the tmux server at ${socket} into ${paths.root}`,
     logFile: h.platform === 'darwin' ? join(paths.root, 'daemon.log') : undefined,
   };
 }
