@@ -14,6 +14,7 @@ import {
   instanceKey,
   listSnapshots,
   markInstanceHandled,
+  markUnverifiedRestore,
   newestValidSnapshot,
   newestValidSummary,
   readSnapshot,
@@ -186,6 +187,24 @@ describe('restore default', () => {
 
     listing = { valid: [], corrupt: [] };
     expect(restoreDefault(listing, B, handled)).toBeNull();
+  });
+
+  it('a server built by a restore that did not verify never displaces its source until that is handled', async () => {
+    const C: ServerInstance = { ...B, pid: 300, startTime: B.startTime + 1000 };
+    const aNewest = await save(A, 3, 0);
+    await save(B, 3, 10); // the restored fleet, saved by the daemon since
+    await markUnverifiedRestore(paths, instanceKey(B), instanceKey(A));
+    const listing = await listSnapshots(paths);
+    // The next reboot (server C): A leads again, not B.
+    expect(restoreDefault(listing, C, await handledInstances(paths))?.id).toBe(aNewest.id);
+    expect(restoreDefault(listing, null, await handledInstances(paths))?.id).toBe(aNewest.id);
+    // Once A is restored completely (or dismissed), B is an ordinary previous server.
+    await markInstanceHandled(paths, instanceKey(A), 'restored');
+    expect(restoreDefault(listing, C, await handledInstances(paths))?.instance).toEqual(B);
+    // A verified restore recorded later never turns a handled instance unverified.
+    await markInstanceHandled(paths, instanceKey(B), 'restored');
+    await markUnverifiedRestore(paths, instanceKey(B), instanceKey(A));
+    expect(await handledInstances(paths)).toContain(instanceKey(B));
   });
 
   it('with no current server the newest snapshot with sessions leads', async () => {
