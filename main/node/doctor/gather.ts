@@ -75,6 +75,8 @@ async function notificationServer(
       e,
     );
   const owner = await call('NameHasOwner', 'string:org.freedesktop.Notifications');
+  if (!owner.ok && /ENOENT/.test(owner.out))
+    return { reachable: false, detail: 'cannot ask the session bus: dbus-send is not installed (Debian: dbus-bin)' };
   if (!owner.ok) return { reachable: false, detail: `the session bus did not answer: ${owner.out.split('\n')[0]}` };
   if (/boolean true/.test(owner.out))
     return { reachable: true, detail: 'org.freedesktop.Notifications is on the session bus' };
