@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -21,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appHookCommands } from '../main/electron-main/app-wiring.js';
+import { runCli } from './helpers/cli.js';
 import { hooksStatus, installHooks } from '../main/node/claude/settings-file.js';
 
 const HOOK_BUNDLE = fileURLToPath(new URL('../dist/main/cli/hook.cjs', import.meta.url));
@@ -129,6 +131,24 @@ describe('the Claude hook command of an AppImage (issue 12, finding 1)', () => {
     } finally {
       env.PATH = saved;
     }
+  });
+
+  it("the CLI run from inside a mount (the AppImage's own) refuses to write a hook pointing there", async () => {
+    const repo = realpathSync(fileURLToPath(new URL('..', import.meta.url)));
+    const state = {
+      FLEETKEEPER_HOME: join(root, 'cli-state'),
+      CLAUDE_CONFIG_DIR: join(root, 'cli-claude'),
+      HOME: root,
+    };
+    const r = await runCli(['hooks', 'install'], { ...process.env, ...state, APPDIR: repo });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(
+      `Claude hooks cannot be installed from this CLI: it is inside the AppImage mount APPDIR=${repo}`,
+    );
+    expect(existsSync(join(root, 'cli-claude', 'settings.json'))).toBe(false);
+    const ok = await runCli(['hooks', 'install'], { ...process.env, ...state, APPDIR: '' });
+    expect(ok.code, ok.stderr).toBe(0);
   });
 
   it('an installed (deb) app keeps its wrapper: its resources stay where they are', async () => {

@@ -8,6 +8,7 @@ import { RegistryStore } from '../node/journal/registry-store.js';
 import { claudeSettingsPath, hookCommands, type HookCommands } from '../node/claude/settings-file.js';
 import { parseTmuxEnv } from '../node/tmux/pane-context.js';
 import { claudeBinFrom } from '../common/claude/claude-bin.js';
+import { transientMount } from '../common/claude/hook-host.js';
 
 /** Everything a command needs, resolved once from flags and the environment contracts. */
 export interface CliContext {
@@ -27,6 +28,22 @@ export interface CliContext {
 export function cliLauncherPath(): string {
   const here = fileURLToPath(import.meta.url);
   return realpathSync(resolve(here, '..', '..', '..', '..', 'bin', 'fleetkeeper.js'));
+}
+
+/**
+ * The hook command `hooks install` writes: this Node on this CLI. Not when either lives in an
+ * AppImage's temporary mount (the CLI run from inside a running AppImage), which anyone can
+ * recreate once the app exits: then no command, and install says why (hook-host.ts).
+ */
+function cliHookCommands(env: NodeJS.ProcessEnv): HookCommands {
+  const cli = cliLauncherPath();
+  const why = transientMount(process.execPath, env) ?? transientMount(cli, env);
+  if (why === null) return hookCommands(process.execPath, cli);
+  return {
+    sessionStart: '',
+    sessionEnd: '',
+    unavailable: `Claude hooks cannot be installed from this CLI: ${why}; install them from the app (it keeps a stable copy) or from a fleetkeeper installed with npm`,
+  };
 }
 
 export function makeContext(
@@ -49,7 +66,7 @@ export function makeContext(
     settings: new SettingsStore(openSettingsFile(paths)),
     registry: new RegistryStore(paths),
     claudeSettingsPath: claudeSettingsPath(env),
-    hookCommands: hookCommands(process.execPath, cliLauncherPath()),
+    hookCommands: cliHookCommands(env),
     // Read when a command types it (restore), so a bad value never stops `status` or `save`.
     get claudeBin(): string {
       return claudeBinFrom(env.FLEETKEEPER_CLAUDE_BIN);
