@@ -3,7 +3,7 @@
 // with a crafted value). Hand-written so every refusal names the bad value.
 import { InvalidInputError } from '../main/common/base/errors.js';
 import { isSnapshotId } from '../main/common/snapshot/validate.js';
-import { RETENTION_LIMITS, SETTINGS_LIMITS } from '../main/common/settings/settings-model.js';
+import { checkStaleAfterInterval, RETENTION_LIMITS, SETTINGS_LIMITS } from '../main/common/settings/settings-model.js';
 import { INVOKE_CHANNELS, type InvokeChannel, type RequestOf, type SettingsPatch } from './ipc-contract.js';
 
 /** A request that passed validation: its payload has the type its channel declares. */
@@ -83,9 +83,8 @@ export function validateSettingsPatch(patch: unknown): SettingsPatch {
       throw new InvalidInputError(`unknown setting ${describeValue(key)}`);
     }
   }
-  if (out.intervalS !== undefined && out.staleAfterS !== undefined && out.staleAfterS <= out.intervalS) {
-    throw new InvalidInputError(`staleAfterS (${out.staleAfterS}) must be greater than intervalS (${out.intervalS})`);
-  }
+  if (out.intervalS !== undefined && out.staleAfterS !== undefined)
+    checkStaleAfterInterval(out.intervalS, out.staleAfterS);
   return out;
 }
 

@@ -29,8 +29,8 @@ import type { SettingsStore } from '../node/settings/settings-store.js';
 import type { RegistryStore } from '../node/journal/registry-store.js';
 import { hooksStatus, installHooks, type HookCommands } from '../node/claude/settings-file.js';
 import { gatherHealth } from '../node/daemon/health-service.js';
-import { handledInstances, listSnapshots, restoreDefault } from '../node/snapshot/store.js';
-import { queryInstance } from '../node/tmux/fleet-query.js';
+import { listSnapshots, restoreDefault } from '../node/snapshot/store.js';
+import { readRestoreContext } from '../node/snapshot/restore-context.js';
 import { planFor, restore, type RestoreReport } from '../node/restore/service.js';
 import { saveSnapshot } from '../node/snapshot/save.js';
 import { withWriterLock } from '../node/base/writer-lock.js';
@@ -269,11 +269,7 @@ export class DashboardService {
   }
 
   async snapshots(): Promise<SnapshotsView> {
-    const [listing, current, handled] = await Promise.all([
-      listSnapshots(this.deps.paths),
-      queryInstance(this.deps.target).catch(() => null),
-      handledInstances(this.deps.paths),
-    ]);
+    const { listing, current, handled } = await readRestoreContext(this.deps.paths, this.deps.target);
     return {
       snapshots: listing.valid.map(snapshotRow),
       corrupt: listing.corrupt,

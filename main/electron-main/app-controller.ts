@@ -9,7 +9,7 @@ import { parseAction, type ActionId } from '../common/tray/action-dispatch.js';
 import { menuTemplate, type MenuSnapshot, type MenuState } from '../common/tray/menu-template.js';
 import type { HooksState } from '../common/claude/hook-entries.js';
 import { trayModel, type TrayPlatform } from '../common/tray/tray-model.js';
-import { NotificationPolicy, type PolicyEvent } from '../common/health/notification-policy.js';
+import { NotificationPolicy, policyConfig, type PolicyEvent } from '../common/health/notification-policy.js';
 import type { Autostart, AutostartStatus } from '../node/desktop/autostart.js';
 import type { InvokeChannel, IpcResult, ResponseOf, RestoreResultView } from '../../shared/ipc-contract.js';
 import { HEALTH_PUSH_CHANNEL, isAnswerOf } from '../../shared/ipc-contract.js';
@@ -71,15 +71,10 @@ export class AppController {
   constructor(private readonly deps: AppControllerDeps) {
     this.clock = deps.clock ?? (() => new Date());
     this.computedAt = this.clock();
-    this.policy = new NotificationPolicy(() => {
-      const s = deps.settings();
-      return {
-        renotifyMinutes: s.renotifyMinutes,
-        wakeGraceS: s.graceS + s.intervalS,
-        enabled: s.notifications,
-        tzOffsetMinutes: this.tz(),
-      };
-    }, this.clock);
+    this.policy = new NotificationPolicy(
+      () => policyConfig(deps.settings(), { desktop: true, tzOffsetMinutes: this.tz() }),
+      this.clock,
+    );
     this.shell = new TrayShell(deps.surface, deps.iconDir, deps.platform, (id) => void this.dispatch(id));
     // Registered first, so disposed last: everything that might still ask the daemon is gone by then.
     this.store.add(toDisposable(() => deps.daemon.stop()));

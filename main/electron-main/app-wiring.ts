@@ -13,7 +13,7 @@ import { installHookCopy } from '../node/claude/hook-copy.js';
 import { ensureStateDir, resolveStateDir, type StatePaths } from '../node/base/state-dir.js';
 import { tmuxTargetFrom, type TmuxTarget } from '../node/tmux/exec.js';
 import { AlertService } from '../node/alerts/alert-service.js';
-import { NotificationPolicy } from '../common/health/notification-policy.js';
+import { NotificationPolicy, policyConfig } from '../common/health/notification-policy.js';
 import { SettingsStore, openSettingsFile, type SettingsBackend } from '../node/settings/settings-store.js';
 import { RegistryStore, openRegistryFile, type ConfLike } from '../node/journal/registry-store.js';
 import {
@@ -25,9 +25,9 @@ import {
 } from '../node/claude/settings-file.js';
 import { Daemon } from '../node/daemon/daemon.js';
 import { DashboardService } from '../dashboard/dashboard-service.js';
-import { handledInstances, listSnapshots, restoreCandidates, instanceKey } from '../node/snapshot/store.js';
+import { restoreCandidates, instanceKey } from '../node/snapshot/store.js';
+import { readRestoreContext } from '../node/snapshot/restore-context.js';
 import { autoRestoreMessage, autoRestoreOnStart } from '../node/restore/auto-restore.js';
-import { queryInstance } from '../node/tmux/fleet-query.js';
 import { createAutostart, type Autostart, type LaunchInfo, type LoginItemsApi } from '../node/desktop/autostart.js';
 import { AppController, type RestoreOffer } from './app-controller.js';
 import type { ElectronSurface } from './electron-surface.js';
@@ -63,11 +63,7 @@ export interface WiredApp {
 
 /** Snapshots for the Restore ▸ menu, with the previous instance's last healthy one marked. */
 export async function restoreOffer(paths: StatePaths, target: TmuxTarget): Promise<RestoreOffer> {
-  const [listing, current, handled] = await Promise.all([
-    listSnapshots(paths),
-    queryInstance(target).catch(() => null),
-    handledInstances(paths),
-  ]);
+  const { listing, current, handled } = await readRestoreContext(paths, target);
   const candidates = restoreCandidates(listing, current, handled);
   const first = candidates[0];
   const fromPrevious =
@@ -145,15 +141,10 @@ export function wireApp(o: AppWiringOptions): WiredApp {
   // alertCommand and heartbeatUrl reach a user the tray cannot (away from this screen); the
   // tray's own notifications stay with the controller. Its policy ignores `notifications`.
   const alerts = new AlertService({ paths, settings: () => settings.get(), desktop: null, log: o.log ?? (() => {}) });
-  const alertPolicy = new NotificationPolicy(() => {
-    const s = settings.get();
-    return {
-      renotifyMinutes: s.renotifyMinutes,
-      wakeGraceS: s.graceS + s.intervalS,
-      enabled: true,
-      tzOffsetMinutes: -clock().getTimezoneOffset(),
-    };
-  }, clock);
+  const alertPolicy = new NotificationPolicy(
+    () => policyConfig(settings.get(), { desktop: false, tzOffsetMinutes: -clock().getTimezoneOffset() }),
+    clock,
+  );
   alertPolicy.handle({ kind: 'start' });
   const d = new Daemon({
     paths,

@@ -3,8 +3,8 @@ import { Daemon } from '../../node/daemon/daemon.js';
 import { acquireWriterLock } from '../../node/base/writer-lock.js';
 import { createNodeNotifier } from '../../node/desktop/notifier.js';
 import { AlertService } from '../../node/alerts/alert-service.js';
-import { NotificationPolicy } from '../../common/health/notification-policy.js';
-import { InvalidInputError } from '../../common/base/errors.js';
+import { NotificationPolicy, policyConfig } from '../../common/health/notification-policy.js';
+import { checkStaleAfterInterval } from '../../common/settings/settings-model.js';
 import { autoRestoreMessage, autoRestoreOnStart } from '../../node/restore/auto-restore.js';
 import { daemonLockPaths, readSaverState } from '../../node/daemon/saver-state.js';
 
@@ -18,9 +18,8 @@ export async function daemonCommand(
   flags: { intervalS?: number; staleAfterS?: number; json?: boolean; ifIdle?: boolean },
 ): Promise<number> {
   const { intervalS, staleAfterS } = flags;
-  if (intervalS !== undefined && staleAfterS !== undefined && staleAfterS <= intervalS) {
-    throw new InvalidInputError(`--stale-after (${staleAfterS}) must be greater than --interval (${intervalS})`);
-  }
+  if (intervalS !== undefined && staleAfterS !== undefined)
+    checkStaleAfterInterval(intervalS, staleAfterS, { interval: '--interval', staleAfter: '--stale-after' });
   // With --json the log is a stream of JSON lines on stdout (one object per event).
   const log = (line: string) => {
     const at = new Date().toISOString();
@@ -43,15 +42,13 @@ export async function daemonCommand(
     log,
   });
   const policyFor = (desktop: boolean) =>
-    new NotificationPolicy(() => {
-      const s = ctx.settings.get();
-      return {
-        renotifyMinutes: s.renotifyMinutes,
-        wakeGraceS: s.graceS + (intervalS ?? s.intervalS),
-        enabled: desktop ? s.notifications : true,
+    new NotificationPolicy(() =>
+      policyConfig(ctx.settings.get(), {
+        desktop,
         tzOffsetMinutes: -new Date().getTimezoneOffset(),
-      };
-    });
+        ...(intervalS !== undefined ? { intervalS } : {}),
+      }),
+    );
   // The `notifications` setting is about the desktop; alertCommand follows its own policy.
   const policy = policyFor(true);
   const alertPolicy = policyFor(false);

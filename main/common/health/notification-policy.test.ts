@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { NotificationPolicy, type PolicyConfig, type PolicyEvent } from './notification-policy.js';
+import { NotificationPolicy, policyConfig, type PolicyConfig, type PolicyEvent } from './notification-policy.js';
 import type { HealthReport, HealthState } from '../base/types.js';
 
 const T0 = Date.parse('2025-06-03T10:00:00Z');
@@ -245,5 +245,20 @@ describe('notification policy: restore', () => {
     ],
   ])('restore result %j', (counts, line) => {
     run([[0, { kind: 'restore-result', snapshotId: 's', ...counts }, [line]]]);
+  });
+});
+
+describe('policyConfig', () => {
+  const s = { renotifyMinutes: 15, graceS: 30, intervalS: 60, notifications: false };
+  it('maps the settings: wake grace is grace + interval, and `notifications` gates the desktop only', () => {
+    expect(policyConfig(s, { desktop: true, tzOffsetMinutes: 60 })).toEqual({
+      renotifyMinutes: 15,
+      wakeGraceS: 90,
+      enabled: false,
+      tzOffsetMinutes: 60,
+    });
+    expect(policyConfig(s, { desktop: false, tzOffsetMinutes: 0 }).enabled).toBe(true);
+    // The daemon's --interval overrides the stored interval.
+    expect(policyConfig(s, { desktop: true, tzOffsetMinutes: 0, intervalS: 10 }).wakeGraceS).toBe(40);
   });
 });

@@ -3,6 +3,7 @@
 // and restore results. The shell only delivers what this returns.
 import { actionId, isSnapshotIdLike, type ActionId } from '../tray/action-dispatch.js';
 import type { HealthReport, HealthState } from '../base/types.js';
+import type { Settings } from '../settings/settings-model.js';
 import { formatAge } from '../base/format-age.js';
 import { plural } from '../base/plural.js';
 import { formatLocalTime } from '../tray/menu-template.js';
@@ -23,6 +24,24 @@ export interface PolicyConfig {
   wakeGraceS: number;
   enabled: boolean;
   tzOffsetMinutes: number;
+}
+
+/**
+ * The policy's settings from the user's: one mapping for the app, the daemon and the alert
+ * channels. `desktop`: whether this policy drives desktop notifications (the `notifications`
+ * setting turns those off; alertCommand and heartbeats follow their own). `intervalS`: the
+ * save interval in force when it is not the stored one (the daemon's --interval).
+ */
+export function policyConfig(
+  s: Pick<Settings, 'renotifyMinutes' | 'graceS' | 'intervalS' | 'notifications'>,
+  opts: { desktop: boolean; tzOffsetMinutes: number; intervalS?: number },
+): PolicyConfig {
+  return {
+    renotifyMinutes: s.renotifyMinutes,
+    wakeGraceS: s.graceS + (opts.intervalS ?? s.intervalS),
+    enabled: opts.desktop ? s.notifications : true,
+    tzOffsetMinutes: opts.tzOffsetMinutes,
+  };
 }
 
 export type PolicyEvent =

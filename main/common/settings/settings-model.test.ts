@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, mergeSettings, settingsFromStore } from './settings-model.js';
+import { checkStaleAfterInterval, DEFAULT_SETTINGS, mergeSettings, settingsFromStore } from './settings-model.js';
 
 describe('settings', () => {
   it('merges a valid patch and keeps the rest', () => {
@@ -53,5 +53,15 @@ describe('issue 10 settings', () => {
   });
   it('an older settings file (without them) loads with the defaults', () => {
     expect(settingsFromStore({ intervalS: 30 })).toEqual({ ...DEFAULT_SETTINGS, intervalS: 30 });
+  });
+});
+
+describe('checkStaleAfterInterval', () => {
+  it('refuses stale-after at or below the interval, naming the values as the caller knows them', () => {
+    expect(() => checkStaleAfterInterval(60, 61)).not.toThrow();
+    expect(() => checkStaleAfterInterval(60, 60)).toThrow(/staleAfterS \(60\) must be greater than intervalS \(60\)/);
+    expect(() => checkStaleAfterInterval(90, 30, { interval: '--interval', staleAfter: '--stale-after' })).toThrow(
+      /--stale-after \(30\) must be greater than --interval \(90\)/,
+    );
   });
 });

@@ -125,6 +125,22 @@ function nameList(name: string, v: unknown, item: (s: string) => boolean, what: 
   return [...new Set(v as string[])];
 }
 
+/**
+ * A snapshot is only stale once a save is overdue: stale-after must exceed the interval. One
+ * rule for the settings model, the IPC validation and the daemon's flags (named as the caller
+ * knows them).
+ */
+export function checkStaleAfterInterval(
+  intervalS: number,
+  staleAfterS: number,
+  names: { interval: string; staleAfter: string } = { interval: 'intervalS', staleAfter: 'staleAfterS' },
+): void {
+  if (staleAfterS <= intervalS)
+    throw new InvalidInputError(
+      `${names.staleAfter} (${staleAfterS}) must be greater than ${names.interval} (${intervalS})`,
+    );
+}
+
 /** Merges a partial update over current settings, validating every field it touches. */
 export function mergeSettings(current: Settings, patch: unknown): Settings {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
@@ -206,9 +222,7 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
         throw new InvalidInputError(`unknown setting ${JSON.stringify(key)}`);
     }
   }
-  if (next.staleAfterS <= next.intervalS) {
-    throw new InvalidInputError(`staleAfterS (${next.staleAfterS}) must be greater than intervalS (${next.intervalS})`);
-  }
+  checkStaleAfterInterval(next.intervalS, next.staleAfterS);
   return next;
 }
 

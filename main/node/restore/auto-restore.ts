@@ -14,8 +14,8 @@ import { withWriterLock } from '../base/writer-lock.js';
 import { readRegularText } from '../base/safe-read.js';
 import { writeFileDurable } from '../base/durable-file.js';
 import type { TmuxTarget } from '../tmux/exec.js';
-import { queryInstance } from '../tmux/fleet-query.js';
-import { handledInstances, instanceKey, listSnapshots, readSnapshot, restoreCandidates } from '../snapshot/store.js';
+import { instanceKey, readSnapshot, restoreCandidates } from '../snapshot/store.js';
+import { readRestoreContext } from '../snapshot/restore-context.js';
 import { liveNames } from './env.js';
 import { restore } from './service.js';
 
@@ -73,11 +73,7 @@ export function autoRestoreMessage(o: AutoRestoreOutcome): { title: string; body
 export async function autoRestoreOnStart(deps: AutoRestoreDeps): Promise<AutoRestoreOutcome> {
   if (deps.settings.restoreOnStart !== 'auto')
     return { kind: 'skipped', why: `restoreOnStart is ${deps.settings.restoreOnStart}` };
-  const [listing, current, handled] = await Promise.all([
-    listSnapshots(deps.paths),
-    queryInstance(deps.target).catch(() => null),
-    handledInstances(deps.paths),
-  ]);
+  const { listing, current, handled } = await readRestoreContext(deps.paths, deps.target);
   const pick = restoreCandidates(listing, current, handled)[0];
   if (pick === undefined) return { kind: 'skipped', why: 'no snapshot with sessions' };
   const key = instanceKey(pick.instance);

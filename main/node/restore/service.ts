@@ -15,10 +15,9 @@ import { JournalTail } from './journal-tail.js';
 import { isPartial, selectParts, type RestoreSelection } from '../../common/restore/select.js';
 import type { PacingPolicy } from '../../common/restore/pacing.js';
 import type { RestoreProgress } from '../../common/restore/progress.js';
+import { readRestoreContext } from '../snapshot/restore-context.js';
 import {
-  handledInstances,
   instanceKey,
-  listSnapshots,
   markInstanceHandled,
   markUnverifiedRestore,
   readSnapshot,
@@ -84,11 +83,7 @@ async function completeness(target: TmuxTarget, plan: RestorePlan, executed: Exe
 /** Picks the snapshot to restore: the one named, else the restore default. */
 export async function chooseSnapshot(paths: StatePaths, target: TmuxTarget, id?: string): Promise<Snapshot> {
   if (id !== undefined) return readSnapshot(paths, id);
-  const [listing, current, handled] = await Promise.all([
-    listSnapshots(paths),
-    queryInstance(target).catch(() => null),
-    handledInstances(paths),
-  ]);
+  const { listing, current, handled } = await readRestoreContext(paths, target);
   const pick = restoreDefault(listing, current, handled);
   if (pick === null) throw new InvalidInputError('no snapshot with sessions to restore');
   return readSnapshot(paths, pick.id);
