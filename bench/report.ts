@@ -59,3 +59,22 @@ export function markdownReport(
     '',
   ].join('\n');
 }
+
+export const SOAK_HEADING = '## Soak';
+
+/**
+ * `doc` with its `## Soak` section (to the end of the document) replaced by `section`, or
+ * `section` appended: the soak and the benchmark table share docs/bench-results.md, and
+ * re-running either keeps the other's figures.
+ */
+export function withSoakSection(doc: string, section: string | null): string {
+  const at = doc.indexOf(`\n${SOAK_HEADING}\n`);
+  const head = (at >= 0 ? doc.slice(0, at + 1) : doc).trimEnd();
+  return section === null ? `${head}\n` : `${head}\n\n${section.trim()}\n`;
+}
+
+/** The `## Soak` section of `doc`, or null. */
+export function soakSection(doc: string): string | null {
+  const at = doc.indexOf(`\n${SOAK_HEADING}\n`);
+  return at >= 0 ? doc.slice(at + 1) : null;
+}

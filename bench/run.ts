@@ -5,7 +5,7 @@
 // (10/50/200 panes, or the quick sizes with --quick).
 // Exit 1 when a correctness check fails (restore mismatches, lost hook events, wrong snapshot).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ import { measureDaemon, type DaemonFigures } from './measure-daemon.js';
 import { measureDaemonPhases, seedSnapshots } from './measure-daemon-phases.js';
 import { measureResurrect } from './measure-resurrect.js';
 import { fmtMs, ratioRow, type BenchRow } from './stats.js';
-import { formatTable, markdownReport } from './report.js';
+import { formatTable, markdownReport, soakSection, withSoakSection } from './report.js';
 
 export interface BenchConfig {
   sizes: number[];
@@ -348,16 +348,22 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${formatTable(out.rows)}\n${machine()}; ${values.quick === true ? 'quick' : 'full'} run took ${took}\n`,
   );
-  if (values.markdown !== undefined)
+  if (values.markdown !== undefined) {
+    // The soak's section of the same document (bench/soak.ts) survives a re-run of the table.
+    const earlier = existsSync(values.markdown) ? soakSection(readFileSync(values.markdown, 'utf8')) : null;
     writeFileSync(
       values.markdown,
-      markdownReport(out.rows, {
-        machine: machine(),
-        mode: values.quick === true ? 'quick' : 'full',
-        took,
-        config: cfg,
-      }),
+      withSoakSection(
+        markdownReport(out.rows, {
+          machine: machine(),
+          mode: values.quick === true ? 'quick' : 'full',
+          took,
+          config: cfg,
+        }),
+        earlier,
+      ),
     );
+  }
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(out, null, 2)}\n`);
   if (out.failures.length > 0) {
     process.stderr.write(`CORRECTNESS FAILURES:\n${out.failures.map((x) => `  ${x}`).join('\n')}\n`);

@@ -7,6 +7,8 @@ import { parseSnapshot, readBounded } from '../main/node/snapshot/reader.js';
 import { TEMP_PREFIX } from '../main/node/base/durable-file.js';
 import type { ProbeSample } from './soak-probe.js';
 import type { BenchRow } from './stats.js';
+import { markdownTable, SOAK_HEADING } from './report.js';
+import { cpus } from 'node:os';
 
 /** Least-squares slope of value over time, per hour (0 with fewer than two samples). */
 export function slopePerHour(points: ReadonlyArray<{ atMs: number; value: number }>): number {
@@ -123,4 +125,22 @@ export function afterStopRow(s: ProbeSample | null, exitCode: number | null): Be
     target: 'exits 0, 0 timers, 0 children',
     met: ok,
   };
+}
+
+/** The "Soak" section of docs/bench-results.md. */
+export function soakMarkdown(rows: readonly BenchRow[], setup: string): string {
+  const notes = rows.filter((r) => r.note !== undefined).map((r) => `- ${r.figure}: ${r.note ?? ''}`);
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? '?'}, Node ${process.version}`;
+  return [
+    SOAK_HEADING,
+    '',
+    `Machine: ${machine}. ${setup}.`,
+    '',
+    'Reproduce with `npm run bench:soak -- --markdown docs/bench-results.md` (replaces this section only).',
+    'The daemon is the real `fleetkeeper daemon` process; a probe preloaded with `--import` samples it.',
+    '',
+    markdownTable(rows),
+    '',
+    ...(notes.length > 0 ? ['Notes:', '', ...notes, ''] : []),
+  ].join('\n');
 }

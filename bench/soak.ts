@@ -8,9 +8,9 @@
 // diff by hand when something grows (writing one inflates RSS: not for the figures' run).
 // Exit 1 when a check fails: a corrupt snapshot, growth of fds/timers/children, no reconnect.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,9 +20,9 @@ import { openSettingsFile, SettingsStore } from '../main/node/settings/settings-
 import { readSaveLog } from '../main/node/snapshot/save-log.js';
 import { isolateHome, killServer, newTarget } from './fleet.js';
 import { FleetChurn } from './soak-churn.js';
-import { afterStopRow, growthRows, SnapshotAudit } from './soak-figures.js';
+import { afterStopRow, growthRows, SnapshotAudit, soakMarkdown } from './soak-figures.js';
 import type { ProbeSample } from './soak-probe.js';
-import { formatTable, markdownTable } from './report.js';
+import { formatTable, withSoakSection } from './report.js';
 import type { BenchRow } from './stats.js';
 
 const here = fileURLToPath(import.meta.url);
@@ -228,23 +228,9 @@ async function main(): Promise<void> {
     failed = rows.some((r) => r.met === false);
     process.stdout.write(`${formatTable(rows)}\n`);
     if (a.markdown !== undefined) {
-      const notes = rows.filter((r) => r.note !== undefined).map((r) => `- ${r.figure}: ${r.note ?? ''}`);
-      const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? '?'}, Node ${process.version}`;
-      writeFileSync(
-        a.markdown,
-        [
-          '## Soak',
-          '',
-          `Machine: ${machine}. ${minutes} min, save interval ${a.interval} s, retention cap ${a['max-snapshots']} snapshots (0: default), churn step ~${a['step-ms']} ms, sample every ${a['sample-s']} s, seed ${seed}.`,
-          '',
-          'Reproduce with `npm run bench:soak` (or `node dist/bench/soak.js --minutes 30 --markdown FILE`).',
-          'The daemon is the real `fleetkeeper daemon` process; a probe preloaded with `--import` samples it.',
-          '',
-          markdownTable(rows),
-          '',
-          ...(notes.length > 0 ? ['Notes:', '', ...notes, ''] : []),
-        ].join('\n'),
-      );
+      const doc = existsSync(a.markdown) ? readFileSync(a.markdown, 'utf8') : '';
+      const setup = `${minutes} min, save interval ${a.interval} s, retention cap ${a['max-snapshots']} snapshots (0: default), churn step ~${a['step-ms']} ms, sample every ${a['sample-s']} s, seed ${seed}`;
+      writeFileSync(a.markdown, withSoakSection(doc, soakMarkdown(rows, setup)));
     }
   } finally {
     await killServer(target).catch(() => undefined);
