@@ -183,7 +183,7 @@ exit 0
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, code: 'service-conflict' });
     const f = await runCli(['service', 'install', '--force'], env);
     expect(f.code, f.stderr).toBe(0);
-    expect(f.stdout).toMatch(/one saver per state dir/);
+    expect(f.stdout).toMatch(/both save this state dir, one save at a time under its writer lock/);
     expect((await runCli(['service', 'uninstall'], env)).code).toBe(0);
     rmSync(entry);
     expect(tree(join(root, 'cfg'))).toEqual(['autostart']);

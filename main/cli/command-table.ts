@@ -75,7 +75,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'verify-timeout',
         type: 'number',
-        min: 0,
+        // 0 would not wait at all and report every resumed conversation as silent.
+        above: 0,
         value: 'S',
         summary: 'how long to wait for each resumed conversation',
       },
@@ -272,7 +273,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'run the daemon at login: a systemd user unit (Linux) or a launchd agent (macOS)',
     details:
       'The service runs `fleetkeeper daemon` with this state dir and tmux server pinned.\n' +
-      'Refused when the tray app already starts at login (--force installs anyway; one saver wins).\n' +
+      'Refused when the tray app already starts at login (--force installs anyway: both then save).\n' +
       '`status` exits 0 only when the service is installed, enabled and not stopped.',
     example: 'fleetkeeper service install\nsudo loginctl enable-linger "$USER"\nfleetkeeper service status',
     subcommands: (['install', 'uninstall', 'status'] as const).map((verb) => ({

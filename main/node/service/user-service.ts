@@ -184,7 +184,7 @@ export async function installService(h: ServiceHost, spec: ServiceSpec, force: b
   const app = await appAutostartOn(h);
   if (app !== null && !force)
     throw new ServiceConflictError(
-      `the tray app already starts at login (${app}) and saves this state dir; a second saver would only wait for its lock. Turn off "Start at login" in the app, or pass --force to install anyway (whichever starts first saves, the other exits)`,
+      `the tray app already starts at login (${app}) and saves this state dir: a second saver is not needed. Turn off "Start at login" in the app, or pass --force to run both (they share the state dir's writer lock, one save at a time, but save on two clocks and alarm twice)`,
     );
   const { file } = serviceFiles(h);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
@@ -208,7 +208,7 @@ export async function installService(h: ServiceHost, spec: ServiceSpec, force: b
   const report = await serviceStatus(h);
   if (app !== null)
     report.notes.unshift(
-      `the tray app also starts at login (${app}): one saver per state dir, whichever starts first; the other exits`,
+      `the tray app also starts at login (${app}): both save this state dir, one save at a time under its writer lock, each on its own clock and each alarming`,
     );
   return { ...report, todo };
 }
