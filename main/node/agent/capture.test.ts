@@ -111,7 +111,11 @@ describe('captureAgents on the real /proc', () => {
   it('captures the Claude, its kept arguments and allowed variables, the program, and adopts from the registry', () => {
     const f = fleet();
     const r = captureAgents(f, {}, { claudeEnv: [], now: new Date('2026-01-02T00:00:00.000Z') });
-    const [agent, prog, sh] = f.sessions[0]!.windows.map((w) => w.panes[0]!);
+    const [agent, prog, sh] = f.sessions[0]!.windows.map((w) => w.panes[0]!) as [
+      PaneSnapshot,
+      PaneSnapshot,
+      PaneSnapshot,
+    ];
     expect(agent.agent).toMatchObject({
       executable: FAKE,
       args: ['--model', 'opus', '--add-dir', 'a b', 'c'],
