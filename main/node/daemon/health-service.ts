@@ -115,7 +115,8 @@ export async function gatherHealth(deps: HealthDeps, staleAfterOverrideS?: numbe
       for (const p of w.panes) {
         // Claude typed into a shell shows as `claude`; without a resumable binding the hooks
         // did not see it start, so a restore could only give that pane a shell.
-        if (p.currentCommand === 'claude' && !isResumableBinding(p.binding)) {
+        // Format 2 knows the Claude process itself (however it was started); format 1 only the name.
+        if ((p.agent !== undefined || p.currentCommand === 'claude') && !isResumableBinding(p.binding)) {
           unbound++;
           problems.push({
             code: 'unbound-claude-pane',
