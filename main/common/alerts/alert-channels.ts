@@ -63,7 +63,7 @@ export function alertChannels(i: ChannelInputs): AlertChannel[] {
   const command: AlertChannel =
     i.alertCommand === null
       ? { name: 'command', live: false, detail: 'alertCommand is not set' }
-      : { name: 'command', live: true, detail: `runs: ${i.alertCommand}` };
+      : { name: 'command', live: true, detail: `runs ${commandName(i.alertCommand)} (alertCommand)` };
   const heartbeat: AlertChannel =
     i.heartbeatUrl === null
       ? { name: 'heartbeat', live: false, detail: 'heartbeatUrl is not set' }
@@ -73,6 +73,12 @@ export function alertChannels(i: ChannelInputs): AlertChannel[] {
     withLast(command, i.last?.command),
     withLast(heartbeat, i.last?.heartbeat),
   ];
+}
+
+/** Only the program of an alertCommand is shown: the rest may carry a token (curl -H …). */
+export function commandName(cmd: string): string {
+  const first = cmd.trim().split(/\s+/)[0] ?? '';
+  return `${first.replace(/^['"]|['"]$/g, '')}${cmd.trim() === first ? '' : ' …'}`;
 }
 
 /** A heartbeat URL's path is usually its secret (a check's UUID): show the host and hide the rest. */

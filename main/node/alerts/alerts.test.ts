@@ -177,5 +177,13 @@ describe('alert service', () => {
     ]);
     expect(ch[2]!.detail).toMatch(/GET https:\/\/hc-ping.com\/… after every save; last attempt failed .*HTTP 503/);
     expect(JSON.stringify(ch)).not.toContain('secret-uuid');
+    const withCmd = alertChannels({
+      notifications: false,
+      bus: noBus,
+      alertCommand: "curl -H 'Authorization: Bearer tok-123' https://alerts.example",
+      heartbeatUrl: null,
+    });
+    expect(withCmd[1]).toMatchObject({ name: 'command', live: true, detail: 'runs curl … (alertCommand)' });
+    expect(JSON.stringify(withCmd)).not.toContain('tok-123');
   });
 });
