@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
 import { runCli, json } from './helpers/cli.js';
+import type { PlannedPane } from '../main/common/restore/plan.js';
 
 // The hostile-input suite for the relaunch line (issue 9): launch arguments and variable values
 // with spaces, quotes, $(), backticks, ';' and unicode come back byte for byte through the real
@@ -91,7 +92,7 @@ describe('hostile launch arguments and variable values through a restore', () =>
     expect(saved.code, saved.stderr).toBe(0);
     await tmux.kill();
 
-    const dry = json<{ plan: { sessions: Array<{ windows: Array<{ panes: Array<Record<string, any>> }> }> } }>(
+    const dry = json<{ plan: { sessions: Array<{ windows: Array<{ panes: PlannedPane[] }> }> } }>(
       await cli(['restore', '--dry-run', '--json']),
     );
     const planned = new Map(

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
 import { claudeSandbox, showsPrompt, CLAUDE_BIN, type ClaudeSandbox } from './helpers/claude-env.js';
 import { runCli, json } from './helpers/cli.js';
+import type { PaneSnapshot } from '../main/common/base/types.js';
+import type { PlannedPane } from '../main/common/restore/plan.js';
 
 // Issue 9 end to end, with real tmux and the real Claude Code (offline): Claudes launched with
 // flags, one under a second CLAUDE_CONFIG_DIR whose settings have no hooks, two started before
@@ -185,7 +187,7 @@ describe('the same agent after a restore: flags, account, adopted and /clear-ed 
     const snapId = json<{ id: string }>(saved).id;
     const snap = JSON.parse(readFileSync(join(sb.stateDir, 'snapshots', `${snapId}.json`), 'utf8')) as {
       version: number;
-      sessions: Array<{ windows: Array<{ panes: Array<Record<string, any>> }> }>;
+      sessions: Array<{ windows: Array<{ panes: PaneSnapshot[] }> }>;
     };
     expect(snap.version).toBe(2);
     const saved2 = new Map(snap.sessions.flatMap((s) => s.windows.flatMap((w) => w.panes)).map((p) => [p.role, p]));
@@ -195,12 +197,12 @@ describe('the same agent after a restore: flags, account, adopted and /clear-ed 
       args: ['--model', 'opus', '--permission-mode', 'acceptEdits'],
       env: { CLAUDE_CONFIG_DIR: sb.configDir, FK_TEST_VAR: SPACED },
     });
-    expect(saved2.get('flags')?.agent.envNotCarried.map((n: { name: string }) => n.name)).toContain('MY_SERVICE_TOKEN');
+    expect(saved2.get('flags')?.agent?.envNotCarried.map((n) => n.name)).toContain('MY_SERVICE_TOKEN');
     expect(saved2.get('work')?.agent).toMatchObject({ configDir: config2, env: { CLAUDE_CONFIG_DIR: config2 } });
-    expect(saved2.get('early')?.agent.registry).toBe('adopted');
-    expect(saved2.get('early')?.binding.source).toBe('claude-registry');
+    expect(saved2.get('early')?.agent?.registry).toBe('adopted');
+    expect(saved2.get('early')?.binding?.source).toBe('claude-registry');
     // The second account's Claude fired no hook: only its own registry knew it.
-    expect(saved2.get('work')?.agent.registry).toBe('adopted');
+    expect(saved2.get('work')?.agent?.registry).toBe('adopted');
 
     const status = json<{ problems: Array<{ code: string; message: string }> }>(await cli(['status', '--json']));
     const codes = status.problems.map((p) => `${p.code}: ${p.message}`);
@@ -216,7 +218,7 @@ describe('the same agent after a restore: flags, account, adopted and /clear-ed 
     // --- the reboot
     await tmux.kill();
 
-    const dry = json<{ plan: { sessions: Array<{ windows: Array<{ panes: Array<Record<string, any>> }> }> } }>(
+    const dry = json<{ plan: { sessions: Array<{ windows: Array<{ panes: PlannedPane[] }> }> } }>(
       await cli(['restore', '--dry-run', '--json']),
     );
     const planned = new Map(
@@ -228,7 +230,7 @@ describe('the same agent after a restore: flags, account, adopted and /clear-ed 
     expect(planned.get('work')?.command).toBe(
       `env CLAUDE_CONFIG_DIR=${config2} ${claude} --model sonnet --add-dir ${dirs.flags} --resume ${expected.work}`,
     );
-    expect(planned.get('flags')?.notCarried.map((n: { name: string }) => n.name)).toContain('MY_SERVICE_TOKEN');
+    expect(planned.get('flags')?.notCarried?.map((n) => n.name)).toContain('MY_SERVICE_TOKEN');
     const dryText = await cli(['restore', '--dry-run']);
     expect(dryText.stdout).toContain(`types: env CLAUDE_CONFIG_DIR=${config2} ${claude} --model sonnet`);
     expect(dryText.stdout).toMatch(/not carried: MY_SERVICE_TOKEN — .*secret/);

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 import { join } from 'node:path';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
 import { runCli, json } from './helpers/cli.js';
+import type { PlannedPane } from '../main/common/restore/plan.js';
 
 // Issue 10, items 1 and 2, with real tmux and real Debian programs: vim, less, tail -f and top
 // come back with their arguments; a program not on the restore list is not re-run (a canary
@@ -134,12 +135,12 @@ describe('programs on the restore list and window names, through a kill-server a
     const dry = json<{
       plan: {
         sessions: Array<{
-          windows: Array<{ name: string; automaticRename?: boolean; panes: Array<Record<string, any>> }>;
+          windows: Array<{ name: string; automaticRename?: boolean; panes: PlannedPane[] }>;
         }>;
       };
     }>(await cli(['restore', '--dry-run', '--json']));
     const windows = dry.plan.sessions[0]!.windows;
-    const planned = new Map(windows.flatMap((w) => w.panes).map((p) => [p.role as string, p]));
+    const planned = new Map(windows.flatMap((w) => w.panes).map((p) => [p.role, p]));
     expect(planned.get('vim')).toMatchObject({ action: 'program', command: 'vim notes.md' });
     expect(planned.get('top')).toMatchObject({ action: 'program', command: 'top -d 5' });
     expect(planned.get('unlisted')?.action).toBe('shell');

@@ -48,8 +48,8 @@ describe('snapshot format versions', () => {
   });
 
   it('a version-1 snapshot may not carry version-2 fields (it would be half-understood)', () => {
-    const o = JSON.parse(v1) as Record<string, any>;
-    o.sessions[0].windows[0].automaticRename = true;
+    const o = JSON.parse(v1) as Partial<Snapshot> & Pick<Snapshot, 'sessions'>;
+    o.sessions[0]!.windows[0]!.automaticRename = true;
     delete o.checksum;
     const r = parseSnapshot(JSON.stringify(withChecksum(o as Omit<Snapshot, 'checksum'>)), v1Id);
     expect(r.ok).toBe(false);
@@ -83,11 +83,11 @@ describe('snapshot format versions', () => {
   });
 
   it('a newer format is refused whole with a clear message, never restored half-understood', async () => {
-    const o = JSON.parse(v1) as Record<string, any>;
+    const o = JSON.parse(v1) as { version: number; checksum?: string; sessions: Array<{ windows: object[] }> };
     o.version = SNAPSHOT_VERSION + 1;
-    o.sessions[0].windows[0].somethingNew = { x: 1 };
+    Object.assign(o.sessions[0]!.windows[0]!, { somethingNew: { x: 1 } });
     delete o.checksum;
-    const text = JSON.stringify(withChecksum(o as Omit<Snapshot, 'checksum'>));
+    const text = JSON.stringify(withChecksum(o as unknown as Omit<Snapshot, 'checksum'>));
     const r = parseSnapshot(text, v1Id);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toBe(
