@@ -281,9 +281,11 @@ function planPane(p: PaneSnapshot, target: string, active: boolean, state: PlanS
   }
   if (b === null) {
     return shell(
-      p.currentCommand === 'claude'
-        ? 'no Claude binding (Claude was running but its hook never reported)'
-        : 'no Claude binding',
+      p.agent !== undefined
+        ? `no Claude binding (Claude was running but neither its hooks nor its registry named the conversation${p.agent.note !== undefined ? `: ${p.agent.note}` : ''})`
+        : p.currentCommand === 'claude'
+          ? 'no Claude binding (Claude was running but its hook never reported)'
+          : 'no Claude binding',
       applyRole,
     );
   }
