@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withoutTmux } from './fixtures.js';
 
 export const CLAUDE_BIN = realpathSync(fileURLToPath(new URL('../../node_modules/.bin/claude', import.meta.url)));
 
@@ -30,10 +31,8 @@ export function claudeSandbox(
   const projects: Record<string, unknown> = {};
   for (const d of projectDirs) projects[d] = { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true };
   writeFileSync(join(configDir, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, projects }));
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env = withoutTmux();
   delete env.ANTHROPIC_API_KEY;
-  delete env.TMUX;
-  delete env.TMUX_PANE;
   Object.assign(env, {
     CLAUDE_CONFIG_DIR: configDir,
     FLEETKEEPER_HOME: stateDir,
