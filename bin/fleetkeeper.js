@@ -7,5 +7,5 @@ import { createRequire } from 'node:module';
 if (process.argv[2] === 'hook') {
   createRequire(import.meta.url)('../dist/main/cli/hook.cjs');
 } else {
-  await import('../dist/main/cli/main.js');
+  await import('../dist/main/cli/cli-entry.js');
 }

@@ -112,5 +112,6 @@ export function renderTimeline(container: Element, legend: Element, full: Health
   legend.textContent =
     n === 0
       ? 'No snapshots in the last 24 hours.'
-      : `${n} saves · line: age of the newest snapshot (green fresh, amber late, red stale)${g.clipped ? ', clipped at the top' : ''} · bars: save duration, median ${formatDuration(median)}`;
+      : `${n} saves · line: age of the newest snapshot (green fresh, amber late, red stale)` +
+        `${g.clipped ? ', clipped at the top' : ''} · bars: save duration, median ${formatDuration(median)}`;
 }

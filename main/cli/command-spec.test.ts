@@ -111,3 +111,14 @@ describe('the command table parser', () => {
     expect(completionFor(TABLE, ['restore', 'ID', ''])).toEqual({ kind: 'words', words: [] });
   });
 });
+
+describe('the real command table', () => {
+  it('restore --verify-timeout must be positive (0 would report every conversation silent); --stagger 0 is fine', async () => {
+    const { COMMANDS } = await import('./command-table.js');
+    expect(() => parseCommandLine(COMMANDS, ['restore', '--verify-timeout', '0'])).toThrow(
+      /--verify-timeout must be a positive number, got "0"/,
+    );
+    expect(parseCommandLine(COMMANDS, ['restore', '--verify-timeout', '0.5']).args.options['verify-timeout']).toBe(0.5);
+    expect(parseCommandLine(COMMANDS, ['restore', '--stagger', '0']).args.options.stagger).toBe(0);
+  });
+});

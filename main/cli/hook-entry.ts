@@ -109,7 +109,9 @@ function parsePayload(kind: JournalEventKind, text: string, timedOut: boolean): 
   if (p.hook_event_name !== undefined && p.hook_event_name !== expected) {
     return {
       ok: false,
-      problem: `hook_event_name ${JSON.stringify(p.hook_event_name)} arrived at \`hook ${kind}\` (expected ${expected}): check the hook configuration`,
+      problem:
+        `hook_event_name ${JSON.stringify(p.hook_event_name)} arrived at \`hook ${kind}\` ` +
+        `(expected ${expected}): check the hook configuration`,
     };
   }
   const fields: Omit<EventFields, 'kind' | 'at' | 'pane'> = {

@@ -94,5 +94,3 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return fail(err, json, args.path);
   }
 }
-
-process.exitCode = await runCli(process.argv.slice(2));

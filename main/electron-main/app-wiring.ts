@@ -1,5 +1,5 @@
 // Builds the tray app from the real core: state dir, tmux target, registry and settings (in
-// stores the caller opens: electron-store in the app, conf in tests), the Daemon (the app IS
+// stores the caller opens: electron-store in the app, the CLI's JSON files otherwise), the Daemon (the app IS
 // the daemon while it runs), the dashboard service, autostart, and the controller.
 // Electron-free, so test/app-wiring.test.ts runs exactly this under plain Node.
 import { existsSync } from 'node:fs';
@@ -41,7 +41,7 @@ export interface AppWiringOptions {
   iconDir: string;
   /** The Claude hook's command: the packaged CLI wrapper, or Node + bin/fleetkeeper.js in dev. */
   hookCommands: HookCommands;
-  /** electron-store in the app; conf (the CLI's default) when omitted. */
+  /** electron-store in the app; when omitted, the same JSON files the CLI uses (JsonFileStore). */
   openStore?: (name: 'registry' | 'settings', paths: StatePaths) => ConfLike & SettingsBackend;
   loginItems?: LoginItemsApi;
   autostart?: Autostart;

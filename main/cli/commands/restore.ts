@@ -38,7 +38,8 @@ export function renderPlan(plan: RestorePlan): string {
               ? 'program'
               : `shell — ${p.reason ?? ''}`;
         lines.push(
-          `    ${p.target}  role ${p.role}  cwd ${JSON.stringify(p.cwd)}  ${what}${p.action !== 'shell' && p.reason ? ` (${p.reason})` : ''}`,
+          `    ${p.target}  role ${p.role}  cwd ${JSON.stringify(p.cwd)}  ${what}` +
+            (p.action !== 'shell' && p.reason ? ` (${p.reason})` : ''),
         );
         // The exact line that will be typed, and what it leaves out.
         if (p.command !== undefined && p.action !== 'shell') lines.push(`      types: ${p.command}`);
@@ -58,7 +59,8 @@ function renderReport(r: RestoreReport): string {
   if (r.dryRun) return `${lines.join('\n')}\n(dry run: nothing was changed)`;
   for (const v of r.verification) {
     lines.push(
-      `${v.status.toUpperCase().padEnd(8)} ${v.role} (${v.paneId}) expected ${v.expected}${v.got !== null && v.got !== v.expected ? ` got ${v.got}` : ''}`,
+      `${v.status.toUpperCase().padEnd(8)} ${v.role} (${v.paneId}) expected ${v.expected}` +
+        (v.got !== null && v.got !== v.expected ? ` got ${v.got}` : ''),
     );
   }
   const verified = r.verification.filter((v) => v.status === 'verified').length;

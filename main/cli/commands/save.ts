@@ -34,7 +34,8 @@ export async function saveCommand(ctx: CliContext, out: Output): Promise<number>
       eventsFolded: result.eventsFolded,
       pruned: result.pruned,
     },
-    `saved ${result.snapshot.id} · ${c.sessions} sessions · ${c.panes} panes · ${c.claudePanes} Claude (${result.snapshot.durationMs ?? '?'} ms)`,
+    `saved ${result.snapshot.id} · ${c.sessions} sessions · ${c.panes} panes · ${c.claudePanes} Claude ` +
+      `(${result.snapshot.durationMs ?? '?'} ms)`,
   );
   return 0;
 }

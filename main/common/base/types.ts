@@ -11,18 +11,6 @@ export interface ServerInstance {
   startTime: number;
 }
 
-export type SessionStartSource = 'startup' | 'resume' | 'clear' | 'compact';
-
-/** What Claude Code's SessionStart / SessionEnd hooks deliver on stdin (the fields we use). */
-export interface HookPayload {
-  session_id: string;
-  transcript_path: string;
-  cwd: string;
-  hook_event_name: 'SessionStart' | 'SessionEnd';
-  source?: string;
-  reason?: string;
-}
-
 /** Where a hook fired: the live pane at that instant, or null outside tmux. */
 export interface PaneContext {
   instance: ServerInstance;

@@ -74,7 +74,8 @@ export function computeHealth(input: HealthInput): HealthReport {
   const err = input.lastSaveError;
   const errMs = err ? Date.parse(err.at) : NaN;
   if (err && err.consecutive > 0 && !(Number.isFinite(savedMs) && Number.isFinite(errMs) && savedMs > errMs)) {
-    const reason = `${err.consecutive === 1 ? 'the last save attempt' : `the last ${err.consecutive} save attempts`} failed: ${err.reason}; ${last}`;
+    const attempts = err.consecutive === 1 ? 'the last save attempt' : `the last ${err.consecutive} save attempts`;
+    const reason = `${attempts} failed: ${err.reason}; ${last}`;
     problems = withProblem(problems, { code: 'save-failed', message: err.reason });
     return report('failing', reason);
   }
@@ -83,7 +84,8 @@ export function computeHealth(input: HealthInput): HealthReport {
     const ahead = formatAge(Math.floor(-(rawAgeS as number)), 'compact');
     return report(
       'late',
-      `the newest snapshot is dated ${ahead} in the future (the clock moved back?), so its age is unknown; treat the backup as unverified until the next save`,
+      `the newest snapshot is dated ${ahead} in the future (the clock moved back?), so its age is unknown; ` +
+        'treat the backup as unverified until the next save',
     );
   }
 

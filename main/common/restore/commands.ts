@@ -151,7 +151,8 @@ export function sessionCommands(s: PlannedSession, tmp: string): SessionBuild {
     if (parsed && parsed.panes >= w.panes.length) finish.push(['select-layout', '-t', win, w.layout]);
     else if (w.panes.length > 1)
       warnings.push(
-        `window ${s.name}:${w.index}: saved layout ${JSON.stringify(w.layout)} is not a valid layout for ${w.panes.length} panes; left tiled`,
+        `window ${s.name}:${w.index}: saved layout ${JSON.stringify(w.layout)} ` +
+          `is not a valid layout for ${w.panes.length} panes; left tiled`,
       );
     const activePos = Math.max(
       0,

@@ -77,7 +77,8 @@ export function formatLocalTime(iso: string, now: Date, tzOffsetMinutes: number)
 }
 
 export function snapshotLabel(s: MenuSnapshot, now: Date, tzOffsetMinutes: number): string {
-  return `${formatLocalTime(s.savedAt, now, tzOffsetMinutes)} — ${plural(s.sessions, 'session')} · ${plural(s.panes, 'pane')} · ${s.claudePanes} Claude`;
+  const what = `${plural(s.sessions, 'session')} · ${plural(s.panes, 'pane')} · ${s.claudePanes} Claude`;
+  return `${formatLocalTime(s.savedAt, now, tzOffsetMinutes)} — ${what}`;
 }
 
 function clip(text: string, max: number): string {

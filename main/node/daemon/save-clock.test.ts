@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Debouncer, SaveClock } from './save-clock.js';
+import { SaveClock } from './save-clock.js';
 import { WakeDetector } from './wake-detector.js';
 
 describe('SaveClock', () => {
@@ -31,20 +31,6 @@ describe('SaveClock', () => {
     clock.dispose();
     expect(runs).toBeGreaterThanOrEqual(3);
     expect(runs).toBeLessThanOrEqual(4);
-  });
-
-  it('debounces a burst into one call', async () => {
-    vi.useFakeTimers();
-    const fn = vi.fn();
-    const d = new Debouncer(3000, fn);
-    for (let i = 0; i < 10; i++) {
-      d.poke();
-      await vi.advanceTimersByTimeAsync(500);
-    }
-    expect(fn).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(3000);
-    expect(fn).toHaveBeenCalledTimes(1);
-    d.dispose();
   });
 });
 

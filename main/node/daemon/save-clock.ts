@@ -59,25 +59,3 @@ export class SaveClock {
     this.timer = null;
   }
 }
-
-/** Debounces bursts (a layout change fires many notifications) into one call. */
-export class Debouncer {
-  private timer: NodeJS.Timeout | null = null;
-  constructor(
-    private readonly delayMs: number,
-    private readonly fn: () => void,
-  ) {}
-
-  poke(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.fn();
-    }, this.delayMs);
-  }
-
-  dispose(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-  }
-}

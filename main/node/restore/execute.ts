@@ -41,9 +41,6 @@ export interface ExecuteOptions {
   onProgress?: (e: RestoreProgress) => void;
   /** After the build, before any program or Claude is typed (pane contents are shown here). */
   beforeLaunch?: (result: ExecuteResult) => Promise<void>;
-  socketEnv?: never;
-  /** Unused: panes always run tmux's default-command / default-shell, so exiting Claude leaves it. */
-  shell?: string;
   /** Longest wait for the new panes' shells to draw a prompt before typing anyway (default 10000). */
   shellReadyTimeoutMs?: number;
 }

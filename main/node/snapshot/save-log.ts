@@ -9,7 +9,9 @@ import type { StatePaths } from '../base/state-dir.js';
 /**
  * A history of save attempts (ok or failed), one JSON line each. Retention thins snapshots
  * after a couple of hours, but the freshness timeline wants every save of the last day, with
- * its duration and its failures. History only: health never reads it (principle 3).
+ * its duration and its failures. History, not ground truth: health judges the snapshots
+ * on disk (principle 3) and asks this log only which save came last after the wall clock
+ * moved back (daemon/health-service.ts), then reads that snapshot back itself.
  */
 export interface SaveRecord {
   at: string;
