@@ -32,6 +32,7 @@ export class AlertService {
   private readonly heartbeat: Heartbeat;
   private readonly last: AlertStatus['last'] = {};
   private busMissingSaid = false;
+  private lastDesktopError: string | null = null;
   /** Commands run one after another, so a recovery never overtakes the red it ends. */
   private commandQueue: Promise<void> = Promise.resolve();
   private queued = 0;
@@ -66,9 +67,12 @@ export class AlertService {
     this.busMissingSaid = false;
     try {
       await this.opts.desktop.notify(n);
+      this.lastDesktopError = null;
       this.record('desktop', { ok: true, at: new Date().toISOString(), detail: 'shown' });
     } catch (err) {
-      this.opts.log(`notification failed: ${errorMessage(err)}`);
+      // The same failure at every re-notify is one line, not one per alert (status and doctor keep showing it).
+      if (errorMessage(err) !== this.lastDesktopError) this.opts.log(`notification failed: ${errorMessage(err)}`);
+      this.lastDesktopError = errorMessage(err);
       this.record('desktop', { ok: false, at: new Date().toISOString(), detail: errorMessage(err) });
     }
   }

@@ -160,6 +160,27 @@ describe('alert service', () => {
     expect(st?.last.heartbeat).toMatchObject({ ok: true });
   });
 
+  it('logs a repeated desktop failure once, and again after a success', async () => {
+    const paths = ensureStateDir(join(dir, 'state-2'));
+    const lines: string[] = [];
+    let fail = true;
+    const desktop = {
+      notify: () =>
+        fail ? Promise.reject(new Error('org.freedesktop.Notifications was not provided')) : Promise.resolve(),
+    };
+    const env = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' };
+    const svc = new AlertService({ paths, settings: () => DEFAULT_SETTINGS, desktop, log: (l) => lines.push(l), env });
+    const n = { title: 't', body: 'b', urgency: 'critical', action: 'open-dashboard' } as const;
+    for (let i = 0; i < 3; i++) await svc.desktop(n);
+    expect(lines).toEqual(['notification failed: org.freedesktop.Notifications was not provided']);
+    fail = false;
+    await svc.desktop(n);
+    fail = true;
+    await svc.desktop(n);
+    expect(lines).toHaveLength(2);
+    await svc.stop();
+  });
+
   it('says which channels are live', () => {
     const noBus = desktopBus({ platform: 'linux', busAddress: undefined, userBusSocket: null });
     expect(noBus.available).toBe(false);
