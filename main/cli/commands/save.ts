@@ -33,9 +33,11 @@ export async function saveCommand(ctx: CliContext, out: Output): Promise<number>
       rolesAssigned: result.rolesAssigned,
       eventsFolded: result.eventsFolded,
       pruned: result.pruned,
+      transcriptProblems: result.transcriptProblems ?? [],
     },
     `saved ${result.snapshot.id} · ${c.sessions} sessions · ${c.panes} panes · ${c.claudePanes} Claude ` +
-      `(${result.snapshot.durationMs ?? '?'} ms)`,
+      `(${result.snapshot.durationMs ?? '?'} ms)` +
+      (result.transcriptProblems ?? []).map((p) => `\nwarning: ${p}`).join(''),
   );
   return 0;
 }

@@ -249,6 +249,7 @@ export class Daemon {
       await this.persistStatus();
       // A save stop() waited for is on disk, but a stopped daemon calls nobody (heartbeat, alert).
       if (!this.stopped) this.opts.onSaved?.(result);
+      for (const p of result.transcriptProblems ?? []) this.opts.log?.(`kept transcripts: ${p}`);
       return result;
     } catch (err) {
       const benign = err instanceof TmuxError && err.reason === 'no-server';
