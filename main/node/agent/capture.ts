@@ -3,7 +3,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AgentCapture, Binding, FleetState, Problem } from '../../common/base/types.js';
+import type { AgentCapture, Binding, FleetState, PaneSnapshot, Problem } from '../../common/base/types.js';
+import { errorMessage } from '../../common/base/errors.js';
 import { uniquePanes } from '../../common/tmux/fleet-format.js';
 import { claudeLaunch } from '../../common/claude/process-kind.js';
 import { normalizeClaudeArgs } from '../../common/claude/normalize-args.js';
@@ -82,10 +83,26 @@ export function captureAgents(
   const home = opts.home ?? homedir();
   for (const { session, window, pane } of uniquePanes(fleet)) {
     if (pane.pid === undefined) continue;
-    const found = scanPane(src, pane.pid);
+    // A pane that cannot be captured keeps what the journal says: capture must never fail a save.
+    try {
+      captureOne(session.name, window.index, pane, pane.pid);
+    } catch (err) {
+      delete pane.agent;
+      delete pane.program;
+      result.problems.push({
+        code: 'claude-registry-unavailable',
+        message: `pane ${session.name}:${window.index}.${pane.index}: not captured (${errorMessage(err)})`,
+      });
+    }
+  }
+  result.configDirs = [...dirs].sort();
+  return result;
+
+  function captureOne(sessionName: string, windowIndex: number, pane: PaneSnapshot, pid: number): void {
+    const found = scanPane(src, pid);
     if (found.program !== null && found.program.argv.length > 0) pane.program = { argv: found.program.argv };
     const c = found.claude;
-    if (c === null || c.argv.length === 0) continue;
+    if (c === null || c.argv.length === 0) return;
     result.claudePanes++;
     const { executable, args } = claudeLaunch(c.argv, c.comm);
     const { env, notCarried } = filterClaudeEnv(c.environ, opts.claudeEnv);
@@ -94,7 +111,7 @@ export function captureAgents(
     const registry = readRegistryEntry(configDir, c.pid, c.startTicks);
     const hook = Object.hasOwn(journal, pane.role) ? (journal[pane.role] ?? null) : null;
     const r = reconcile({
-      where: `pane ${session.name}:${window.index}.${pane.index} (role ${pane.role})`,
+      where: `pane ${sessionName}:${windowIndex}.${pane.index} (role ${pane.role})`,
       hook,
       registry,
       registryTranscript:
@@ -119,6 +136,4 @@ export function captureAgents(
     if (r.note !== undefined) agent.note = r.note;
     pane.agent = agent;
   }
-  result.configDirs = [...dirs].sort();
-  return result;
 }
