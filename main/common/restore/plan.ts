@@ -141,7 +141,9 @@ export function planRestore(snapshot: Snapshot, env: PlanEnv): RestorePlan {
   }
   const created = sessions.filter((s) => s.action === 'create' || s.action === 'complete');
   const panes = created.flatMap((s) =>
-    s.windows.flatMap((w) => w.panes).filter((p) => s.action === 'create' || p.livePaneId !== undefined),
+    s.windows
+      .flatMap((w) => w.panes)
+      .filter((p) => s.action === 'create' || (p.livePaneId !== undefined && p.action === 'resume')),
   );
   return {
     snapshotId: snapshot.id,

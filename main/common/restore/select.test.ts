@@ -166,3 +166,24 @@ describe('selectParts', () => {
     });
   });
 });
+
+describe('selectParts on a session being completed', () => {
+  it('--role narrows what is completed; the counts match what will be typed', () => {
+    const own = new Map([
+      [
+        'work',
+        {
+          snapshotId: snapshot.id,
+          panes: new Map([
+            ['api', { paneId: '%5', idle: true }],
+            ['web', { paneId: '%6', idle: true }],
+          ]),
+        },
+      ],
+    ]);
+    const full = planRestore(snapshot, env({ existingSessions: new Set(['work']), ownSessions: own }));
+    const p = selectParts(full, { roles: ['web'] });
+    expect(p.sessions[0]?.action).toBe('complete');
+    expect(p.counts).toMatchObject({ sessions: 1, panes: 1, resumes: 1, shells: 0 });
+  });
+});

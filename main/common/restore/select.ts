@@ -27,7 +27,9 @@ function panesOf(s: PlannedSession): PlannedPane[] {
 /** Counts what will be created or completed, like planRestore does. */
 export function recount(plan: RestorePlan): RestorePlan['counts'] {
   const acted = plan.sessions.filter((s) => s.action === 'create' || s.action === 'complete');
-  const panes = acted.flatMap((s) => panesOf(s).filter((p) => s.action === 'create' || p.livePaneId !== undefined));
+  const panes = acted.flatMap((s) =>
+    panesOf(s).filter((p) => s.action === 'create' || (p.livePaneId !== undefined && p.action === 'resume')),
+  );
   return {
     sessions: acted.length,
     skipped: plan.sessions.length - acted.length,
