@@ -112,4 +112,25 @@ describe('verifyResumes', () => {
     const v = await verifyResumes(panes.slice(0, 1), here, async () => events, { since, timeoutMs: 0 });
     expect(v[0]?.status).toBe('verified');
   });
+
+  it('a registry file read once with another id is not yet WRONG: the next read may show the resume', async () => {
+    let reads = 0;
+    const probe = async (): Promise<Map<string, string>> => new Map([['%1', reads++ === 0 ? B : A]]);
+    const v = await verifyResumes(panes.slice(0, 1), here, async () => [], {
+      since,
+      timeoutMs: 5000,
+      pollMs: 20,
+      readRegistry: probe,
+    });
+    expect(v[0]).toMatchObject({ status: 'verified', got: A, via: 'claude-registry' });
+    const t0 = Date.now();
+    const stuck = await verifyResumes(panes.slice(0, 1), here, async () => [], {
+      since,
+      timeoutMs: 30_000,
+      pollMs: 20,
+      readRegistry: async () => new Map([['%1', B]]),
+    });
+    expect(stuck[0]).toMatchObject({ status: 'wrong', got: B });
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
 });

@@ -89,15 +89,23 @@ export async function verifyResumes(
   const deadline = Date.now() + opts.timeoutMs;
   const pollMs = opts.pollMs ?? 250;
   const registry = new Map<string, string>();
+  const wrongReads = new Map<string, { id: string; n: number }>();
   for (;;) {
     const got = matchResumes(expected, instance, await readEvents(), opts.since);
     const unsure = expected.filter((p) => got.get(p.paneId) !== p.sessionId && registry.get(p.paneId) !== p.sessionId);
     if (opts.readRegistry && unsure.length > 0) {
       const read = await opts.readRegistry(unsure).catch(() => new Map<string, string>());
-      for (const [paneId, id] of read) registry.set(paneId, id);
+      for (const [paneId, id] of read) {
+        // A file is rewritten in place: another id counts once two reads in a row agree on it.
+        wrongReads.set(paneId, wrongReads.get(paneId)?.id === id ? { id, n: 2 } : { id, n: 1 });
+        registry.set(paneId, id);
+      }
     }
     // Every pane answered (right or wrong): no need to wait for the timeout.
-    const answered = (p: ExecutedPane): boolean => got.has(p.paneId) || registry.has(p.paneId);
+    const answered = (p: ExecutedPane): boolean =>
+      got.has(p.paneId) ||
+      registry.get(p.paneId) === p.sessionId ||
+      (registry.has(p.paneId) && (wrongReads.get(p.paneId)?.n ?? 0) >= 2);
     if (expected.every(answered) || Date.now() >= deadline) return verdicts(expected, got, registry);
     await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
   }
