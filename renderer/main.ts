@@ -6,7 +6,7 @@ import { renderHealth } from './health-header.js';
 import { renderTimeline } from './timeline-chart.js';
 import { renderRegistry } from './registry-view.js';
 import { renderSnapshots } from './snapshots-view.js';
-import { renderPlan } from './restore-view.js';
+import { openRestore } from './restore-view.js';
 import { renderSettings } from './settings-view.js';
 import { renderHooks } from './hooks-view.js';
 
@@ -57,7 +57,7 @@ function start(bridge: FleetkeeperBridge): void {
     load('restore-body', async () => {
       const body = byId('restore-body');
       replaceChildren(body, h('p', { class: 'muted' }, 'Planning…'));
-      renderPlan(body, await bridge.previewRestore(id), bridge, () => void refreshAll());
+      await openRestore(body, id, bridge, () => void refreshAll());
       body.scrollIntoView({ block: 'nearest' });
     });
   const refreshSnapshots = () =>

@@ -5,6 +5,7 @@
 import type { Binding, HealthReport, SaveTrigger } from '../main/common/base/types.js';
 import type { Settings, SETTINGS_LIMITS } from '../main/common/settings/settings-model.js';
 import type { RestorePlan } from '../main/common/restore/plan.js';
+import type { RestoreSelection } from '../main/common/restore/select.js';
 import type { SnapshotSummary } from '../main/common/snapshot/validate.js';
 import type { HooksState } from '../main/common/claude/hook-entries.js';
 import type { ErrorCode } from '../main/common/base/errors.js';
@@ -65,6 +66,19 @@ export interface SnapshotsView {
 export type PlanView = RestorePlan;
 export type PlanPaneView = RestorePlan['sessions'][number]['windows'][number]['panes'][number];
 
+/**
+ * What the user picked in the preview (the core's selection, narrowed to what the dashboard
+ * offers). `sessions` absent: every session; when present it names at least one. `shellRoles`:
+ * Claude panes that get a plain shell this time, their conversations left on offer.
+ */
+export type RestoreSelectionView = Pick<RestoreSelection, 'sessions' | 'shellRoles'>;
+
+/** A preview or a restore of one snapshot, with what the user picked (absent: all of it as planned). */
+export interface RestoreRequest {
+  snapshotId: string;
+  selection?: RestoreSelectionView;
+}
+
 export type PaneOutcome = 'verified' | 'wrong' | 'silent' | 'shell';
 
 export interface RestoredPaneView {
@@ -86,6 +100,8 @@ export interface RestoreResultView {
   /** What did not go to plan without stopping the restore (e.g. no shell prompt seen). */
   warnings: string[];
   counts: { verified: number; wrong: number; silent: number; shells: number };
+  /** What the snapshot still offers after this restore (not selected, switched to a shell, not started), one line each. */
+  remaining: string[];
 }
 
 export interface HooksView {
@@ -104,8 +120,8 @@ export interface InvokeChannels {
   'health:get': { request: void; response: HealthView };
   'registry:list': { request: void; response: RegistryRow[] };
   'snapshots:list': { request: void; response: SnapshotsView };
-  'restore:preview': { request: string; response: PlanView };
-  'restore:execute': { request: string; response: RestoreResultView };
+  'restore:preview': { request: RestoreRequest; response: PlanView };
+  'restore:execute': { request: RestoreRequest; response: RestoreResultView };
   'settings:get': { request: void; response: Settings };
   'settings:set': { request: SettingsPatch; response: Settings };
   'hooks:status': { request: void; response: HooksView };

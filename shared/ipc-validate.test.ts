@@ -6,6 +6,7 @@ import {
   RETENTION_LIMITS,
   SETTINGS_LIMITS,
   validateRequest,
+  validateRestoreRequest,
   validateSettingsPatch,
   validateSnapshotId,
 } from './ipc-validate.js';
@@ -23,8 +24,11 @@ function refusal(fn: () => unknown): string {
 describe('validateRequest', () => {
   it('accepts every channel of the contract with a well-formed payload', () => {
     const good: Record<string, unknown> = {
-      'restore:preview': '20250102T030405678Z-ab12',
-      'restore:execute': '20250102T030405678Z-ab12',
+      'restore:preview': { snapshotId: '20250102T030405678Z-ab12' },
+      'restore:execute': {
+        snapshotId: '20250102T030405678Z-ab12',
+        selection: { sessions: ['api', 'web:1'], shellRoles: ['billing-api'] },
+      },
       'settings:set': { intervalS: 30 },
     };
     for (const ch of INVOKE_CHANNELS) {
@@ -81,12 +85,60 @@ describe('validateSnapshotId', () => {
     }
     expect(refusal(() => validateSnapshotId('../etc/passwd'))).toContain('"../etc/passwd"');
     expect(refusal(() => validateSnapshotId(7))).toBe('snapshot id must be a string, got 7');
-    expect(refusal(() => validateRequest('restore:execute', { id: 'x' }))).toBe(
-      'snapshot id must be a string, got {"id":"x"}',
+    expect(refusal(() => validateRequest('restore:execute', { snapshotId: 7 }))).toBe(
+      'snapshot id must be a string, got 7',
     );
-    expect(refusal(() => validateRequest('restore:preview', undefined))).toBe(
+    expect(refusal(() => validateRequest('restore:preview', { snapshotId: '../x' }))).toContain(
+      'invalid snapshot id "../x"',
+    );
+  });
+});
+
+describe('validateRestoreRequest', () => {
+  const id = '20250102T030405678Z-ab12';
+
+  it('keeps a request with or without a selection as is', () => {
+    expect(validateRestoreRequest({ snapshotId: id })).toEqual({ snapshotId: id });
+    const full = { snapshotId: id, selection: { sessions: ['a b', 'x.y'], shellRoles: ['r1', 'r.2_x-3'] } };
+    expect(validateRestoreRequest(full)).toEqual(full);
+    expect(validateRestoreRequest({ snapshotId: id, selection: {} })).toEqual({ snapshotId: id, selection: {} });
+  });
+
+  it('refuses a request that is not the request object, naming what came', () => {
+    expect(refusal(() => validateRestoreRequest(id))).toBe(
+      `restore request must be { snapshotId, selection? }, got "${id}"`,
+    );
+    expect(refusal(() => validateRestoreRequest(undefined))).toBe(
+      'restore request must be { snapshotId, selection? }, got undefined',
+    );
+    expect(refusal(() => validateRestoreRequest([id]))).toContain('got ["');
+    expect(refusal(() => validateRestoreRequest({ id }))).toBe('unknown restore request field "id"');
+    expect(refusal(() => validateRestoreRequest({ snapshotId: id, dryRun: false }))).toBe(
+      'unknown restore request field "dryRun"',
+    );
+    expect(refusal(() => validateRestoreRequest({ selection: {} }))).toBe(
       'snapshot id must be a string, got undefined',
     );
+  });
+
+  it('refuses a malformed selection field by field, naming the bad value', () => {
+    const sel = (selection: unknown) => refusal(() => validateRestoreRequest({ snapshotId: id, selection }));
+    expect(sel(null)).toBe('selection must be an object, got null');
+    expect(sel(['api'])).toBe('selection must be an object, got ["api"]');
+    expect(sel({ roles: ['api'] })).toBe('unknown selection field "roles"');
+    expect(sel({ sessions: 'api' })).toBe('selection.sessions must be a list of names, got "api"');
+    expect(sel({ sessions: [] })).toBe('selection.sessions must name at least one session (leave it out for all)');
+    expect(sel({ sessions: ['ok', 3] })).toBe('selection.sessions entries must be names of 1 to 256 characters, got 3');
+    expect(sel({ sessions: [''] })).toContain('got ""');
+    expect(sel({ sessions: ['s'.repeat(257)] })).toContain('entries must be names of 1 to 256 characters');
+    expect(sel({ sessions: Array.from({ length: 1001 }, (_, i) => `s${i}`) })).toBe(
+      'selection.sessions names 1001 entries; at most 1000 are accepted',
+    );
+    expect(sel({ shellRoles: { 0: 'api' } })).toBe('selection.shellRoles must be a list of names, got {"0":"api"}');
+    expect(sel({ shellRoles: ['api', 'rm -rf /'] })).toBe('selection.shellRoles: invalid role "rm -rf /"');
+    expect(sel({ shellRoles: ['a\nb'] })).toBe('selection.shellRoles: invalid role "a\\nb"');
+    expect(sel({ shellRoles: [null] })).toContain('got null');
+    expect(sel(JSON.parse('{"__proto__":{"sessions":["x"]}}'))).toBe('unknown selection field "__proto__"');
   });
 });
 

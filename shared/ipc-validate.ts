@@ -3,8 +3,16 @@
 // with a crafted value). Hand-written so every refusal names the bad value.
 import { InvalidInputError } from '../main/common/base/errors.js';
 import { isSnapshotId } from '../main/common/snapshot/validate.js';
+import { isValidRole } from '../main/common/base/names.js';
 import { checkStaleAfterInterval, RETENTION_LIMITS, SETTINGS_LIMITS } from '../main/common/settings/settings-model.js';
-import { INVOKE_CHANNELS, type InvokeChannel, type RequestOf, type SettingsPatch } from './ipc-contract.js';
+import {
+  INVOKE_CHANNELS,
+  type InvokeChannel,
+  type RequestOf,
+  type RestoreRequest,
+  type RestoreSelectionView,
+  type SettingsPatch,
+} from './ipc-contract.js';
 
 /** A request that passed validation: its payload has the type its channel declares. */
 export interface ValidRequest<C extends InvokeChannel = InvokeChannel> {
@@ -48,6 +56,54 @@ export function validateSnapshotId(id: unknown): string {
     throw new InvalidInputError(`invalid snapshot id ${describeValue(id)}: expected the form 20250102T030405678Z-1a2b`);
   }
   return id;
+}
+
+/** Bounds on a restore selection: far above any real fleet, low enough that a crafted one costs nothing. */
+export const SELECTION_LIMITS = { names: 1000, nameLength: 256 } as const;
+
+function nameList(name: string, v: unknown, check: (item: string) => string | null): string[] {
+  if (!Array.isArray(v)) throw new InvalidInputError(`${name} must be a list of names, got ${describeValue(v)}`);
+  if (v.length > SELECTION_LIMITS.names)
+    throw new InvalidInputError(`${name} names ${v.length} entries; at most ${SELECTION_LIMITS.names} are accepted`);
+  return v.map((item: unknown) => {
+    if (typeof item !== 'string' || item.length === 0 || item.length > SELECTION_LIMITS.nameLength)
+      throw new InvalidInputError(
+        `${name} entries must be names of 1 to ${SELECTION_LIMITS.nameLength} characters, got ${describeValue(item)}`,
+      );
+    const bad = check(item);
+    if (bad !== null) throw new InvalidInputError(`${name}: ${bad}`);
+    return item;
+  });
+}
+
+function validateSelection(v: unknown): RestoreSelectionView {
+  if (!isPlainObject(v)) throw new InvalidInputError(`selection must be an object, got ${describeValue(v)}`);
+  const out: { sessions?: string[]; shellRoles?: string[] } = {};
+  for (const key of Object.keys(v)) {
+    if (key === 'sessions') {
+      out.sessions = nameList('selection.sessions', v[key], () => null);
+      // An empty list would read as "everything" to the core: leaving the field out says that.
+      if (out.sessions.length === 0)
+        throw new InvalidInputError('selection.sessions must name at least one session (leave it out for all)');
+    } else if (key === 'shellRoles') {
+      out.shellRoles = nameList('selection.shellRoles', v[key], (r) =>
+        isValidRole(r) ? null : `invalid role ${describeValue(r)}`,
+      );
+    } else throw new InvalidInputError(`unknown selection field ${describeValue(key)}`);
+  }
+  return out;
+}
+
+/** A preview or restore request: `{ snapshotId, selection? }`, every field checked. */
+export function validateRestoreRequest(req: unknown): RestoreRequest {
+  if (!isPlainObject(req))
+    throw new InvalidInputError(`restore request must be { snapshotId, selection? }, got ${describeValue(req)}`);
+  for (const key of Object.keys(req))
+    if (key !== 'snapshotId' && key !== 'selection')
+      throw new InvalidInputError(`unknown restore request field ${describeValue(key)}`);
+  const out: RestoreRequest = { snapshotId: validateSnapshotId(req.snapshotId) };
+  if (req.selection !== undefined) out.selection = validateSelection(req.selection);
+  return out;
 }
 
 function integerIn(name: string, v: unknown, [lo, hi]: readonly [number, number]): number {
@@ -101,8 +157,8 @@ const PAYLOAD_VALIDATORS: PayloadValidators = {
   'health:get': noPayload,
   'registry:list': noPayload,
   'snapshots:list': noPayload,
-  'restore:preview': validateSnapshotId,
-  'restore:execute': validateSnapshotId,
+  'restore:preview': validateRestoreRequest,
+  'restore:execute': validateRestoreRequest,
   'settings:get': noPayload,
   'settings:set': validateSettingsPatch,
   'hooks:status': noPayload,

@@ -114,6 +114,9 @@ describe('dashboard in real Chromium against the real core', () => {
     paths = ensureStateDir(sb.stateDir);
     tmux = new TmuxHarness(sb.env);
 
+    // The relaunch line is decided in the plan, from the environment as in the app (app-wiring):
+    // the stand-in replaces the captured executable the way a user's FLEETKEEPER_CLAUDE_BIN would.
+    process.env.FLEETKEEPER_CLAUDE_BIN = FAKE_CLAUDE;
     service = new DashboardService({
       paths,
       target: { socketName: tmux.socket },
@@ -162,6 +165,7 @@ describe('dashboard in real Chromium against the real core', () => {
   }, 300_000);
 
   afterAll(async () => {
+    delete process.env.FLEETKEEPER_CLAUDE_BIN;
     await browser?.close();
     await server?.close();
     await tmux?.kill();
@@ -287,15 +291,38 @@ describe('dashboard in real Chromium against the real core', () => {
 
     // A crafted payload straight at the bridge is refused in main, naming the value.
     const refused = await page.evaluate(() =>
-      window.fleetkeeper!.previewRestore('../../etc/passwd').then(
+      window.fleetkeeper!.previewRestore({ snapshotId: '../../etc/passwd' }).then(
         () => 'accepted',
         (e: Error) => e.message,
       ),
     );
     expect(refused).toContain('"../../etc/passwd"');
+    // So is a crafted selection, and a well-formed one naming what the snapshot does not hold.
+    const snapshotId = (await service.snapshots()).snapshots[0]!.id;
+    const crafted = await page.evaluate(
+      (req) =>
+        Promise.all(
+          req.map((r) =>
+            window.fleetkeeper!.previewRestore(r as never).then(
+              () => 'accepted',
+              (e: Error) => e.message,
+            ),
+          ),
+        ),
+      [
+        { snapshotId, selection: { shellRoles: ['$(reboot)'] } },
+        { snapshotId, selection: { sessions: [] } },
+        { snapshotId, selection: { sessions: ['ghost'] } },
+      ],
+    );
+    expect(crafted).toEqual([
+      'selection.shellRoles: invalid role "$(reboot)"',
+      'selection.sessions must name at least one session (leave it out for all)',
+      `no session "ghost" in snapshot ${snapshotId}`,
+    ]);
   });
 
-  it('previews the restore plan pane by pane after a reboot, then restores and verifies every conversation', async () => {
+  it('previews the restore after a reboot, restores only what was picked, then the rest, verifying every conversation', async () => {
     // The reboot: the server dies with the fleet; a fresh server comes up with one unrelated session.
     const before = (await service.snapshots()).snapshots[0]!;
     await tmux.kill();
@@ -312,36 +339,83 @@ describe('dashboard in real Chromium against the real core', () => {
     await defaultRow.locator('button[data-preview]').click();
     await page.waitForSelector('#restore-summary');
     expect(await page.getAttribute('#restore-summary', 'data-snapshot')).toBe(before.id);
-    const plan = page.locator('table.plan tbody tr');
-    const rows = await plan.evaluateAll((trs) =>
-      trs.map((tr) => ({
-        role: tr.getAttribute('data-role'),
-        action: tr.getAttribute('data-action'),
-        session: tr.children[4]?.textContent,
-        title: tr.children[5]?.textContent,
-      })),
-    );
-    expect(rows).toEqual([
+    const planRows = () =>
+      page.locator('table.plan tbody tr.pane').evaluateAll((trs) =>
+        trs.map((tr) => ({
+          role: tr.getAttribute('data-role'),
+          action: tr.getAttribute('data-action'),
+          session: tr.children[4]?.textContent,
+          title: tr.children[5]?.textContent,
+        })),
+      );
+    expect(await planRows()).toEqual([
       { role: 'billing-api', action: 'resume', session: CONVERSATIONS.api.id, title: CONVERSATIONS.api.title },
       { role: 'api-logs', action: 'shell', session: '—', title: '' },
       { role: 'web-app', action: 'resume', session: CONVERSATIONS.web.id, title: CONVERSATIONS.web.title },
     ]);
-    expect(await text('table.plan tr[data-role="api-logs"] td:last-child')).not.toBe('');
+    expect(await text('table.plan tr[data-role="api-logs"] td.reason')).not.toBe('');
+    // A checkbox per session; "shell instead" only where a conversation would resume.
+    expect(await page.locator('input[data-session]').count()).toBe(2);
+    expect(await page.locator('input[data-shell-role]').evaluateAll((i) => i.map((x) => x.dataset.shellRole))).toEqual([
+      'billing-api',
+      'web-app',
+    ]);
+
+    // Untick "web" and switch billing-api to a shell: main re-plans with the picks each time.
+    await page.uncheck('input[data-session="web"]');
+    await page.waitForSelector('tr.session[data-session="web"][data-session-action="not-selected"]');
+    await page.check('input[data-shell-role="billing-api"]');
+    await page.waitForSelector('tr.pane[data-role="billing-api"][data-action="shell"]');
+    expect(await text('table.plan tr[data-role="billing-api"] td.reason')).toBe('switched to a shell for this restore');
+    expect(await page.isChecked('input[data-shell-role="billing-api"]')).toBe(true);
+    expect(await page.getAttribute('tr.pane[data-role="web-app"]', 'data-action')).toBe('not-selected');
+    expect(await text('#restore-summary')).toContain('1 session to restore');
+    expect(await text('#restore-summary')).toContain('1 not selected (still on offer)');
+    expect(await text('#restore-summary')).toContain('0 Claude conversations resumed, 2 shells');
+    // Nothing ticked at all: nothing to restore, and main is not asked for an empty selection.
+    await page.uncheck('input[data-session="api"]');
+    expect(await text('#restore-confirm')).toBe('Nothing selected');
+    expect(await page.isDisabled('#restore-confirm')).toBe(true);
+    await page.check('input[data-session="api"]');
+    await page.waitForSelector('#restore-confirm:not([disabled])');
+    expect(await text('#restore-confirm')).toBe('Restore 1 session');
     await shot('restore-preview.png');
 
+    await page.click('#restore-confirm');
+    await page.waitForSelector('#restore-verdict', { timeout: 90_000 });
+    expect(await text('#restore-verdict')).toContain('Verified 0 of 0 conversations; 2 shells.');
+    const onOffer = await page.locator('#restore-remaining li').allTextContents();
+    expect(onOffer).toContain('session "web" (not selected)');
+    expect(onOffer.some((l) => l.includes('role billing-api') && l.includes('switched to a shell'))).toBe(true);
+    // The real server holds exactly the picks: api with both roles, billing-api a bare shell, no web.
+    const paneRoles = async () =>
+      (await tmux.run('list-panes', '-a', '-F', '#{session_name} #{@fleetkeeper-role}'))
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .sort();
+    expect(await paneRoles()).toEqual(['api api-logs', 'api billing-api', 'scratch']);
+    const resumedIn = async (target: string) =>
+      (await tmux.run('capture-pane', '-p', '-t', target)).includes('--resume');
+    expect(await resumedIn('api:server.0')).toBe(false);
+
+    // The rest is still on offer: the same snapshot stays the default and a second restore
+    // completes it (billing-api's shell resumes its conversation, web is created), duplicating nothing.
+    await page.goto(pageUrl);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.getAttribute('table.snapshots tr.default', 'data-snapshot')).toBe(before.id);
+    await page.locator('table.snapshots tr.default button[data-preview]').click();
+    await page.waitForSelector('tr.session[data-session="api"][data-session-action="complete"]');
+    expect(await page.getAttribute('tr.pane[data-role="billing-api"]', 'data-action')).toBe('resume');
+    expect(await page.getAttribute('tr.pane[data-role="web-app"]', 'data-action')).toBe('resume');
     await page.click('#restore-confirm');
     await page.waitForSelector('#restore-verdict', { timeout: 90_000 });
     expect(await text('#restore-verdict')).toContain('Verified 2 of 2 conversations');
     expect(await page.getAttribute('table.result tr[data-role="billing-api"]', 'data-outcome')).toBe('verified');
     expect(await page.getAttribute('table.result tr[data-role="web-app"]', 'data-outcome')).toBe('verified');
-    expect(await page.getAttribute('table.result tr[data-role="api-logs"]', 'data-outcome')).toBe('shell');
-    // And tmux agrees: the sessions are back, with their roles.
-    const roles = (await tmux.run('list-panes', '-a', '-F', '#{session_name} #{@fleetkeeper-role}'))
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .sort();
-    expect(roles).toEqual(['api api-logs', 'api billing-api', 'scratch', 'web web-app']);
+    expect(await page.locator('#restore-remaining').count()).toBe(0);
+    expect(await paneRoles()).toEqual(['api api-logs', 'api billing-api', 'scratch', 'web web-app']);
+    expect(await resumedIn('api:server.0')).toBe(true);
     await page.locator('#restore').scrollIntoViewIfNeeded();
     await shot('restore-result.png');
   });

@@ -91,8 +91,24 @@ describe('restoreResultView', () => {
             ],
           },
           { name: 'kept', action: 'skip-exists', windows: [] },
+          { name: 'later', action: 'not-selected', windows: [] },
+          {
+            name: 'half',
+            action: 'complete',
+            windows: [
+              {
+                index: 0,
+                name: 'w',
+                layout: '',
+                active: true,
+                zoomed: false,
+                panes: [pane('e', 'resume', 'E'), { ...pane('f', 'resume', 'F'), livePaneId: '%9' }],
+              },
+            ],
+          },
         ],
       },
+      remaining: ['session "later" (not selected)'],
       verification: [
         { role: 'a', paneId: '%1', expected: 'A', got: 'A', status: 'verified' },
         { role: 'b', paneId: '%2', expected: 'B', got: 'X', status: 'wrong' },
@@ -104,9 +120,12 @@ describe('restoreResultView', () => {
       ['b', 'wrong', 'B', 'X'],
       ['c', 'silent', 'C', null],
       ['d', 'shell', null, null],
+      ['f', 'silent', 'F', null], // completed: only the pane typed into this time
     ]);
-    expect(v.counts).toEqual({ verified: 1, wrong: 1, silent: 1, shells: 1 });
+    expect(v.counts).toEqual({ verified: 1, wrong: 1, silent: 2, shells: 1 });
+    // A session left unticked is on offer, not "left alone".
     expect(v.skippedSessions).toEqual(['kept']);
+    expect(v.remaining).toEqual(['session "later" (not selected)']);
     expect(v.warnings).toEqual(['pane s:0.c: no shell prompt seen']);
   });
 });
@@ -144,7 +163,7 @@ describe('DashboardService against the real core', () => {
       ok: false,
       error: { code: 'invalid-input', message: 'unknown channel "shell:exec"' },
     });
-    const bad = await svc.handle('restore:execute', '../../snapshots/x');
+    const bad = await svc.handle('restore:execute', { snapshotId: '../../snapshots/x' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(JSON.stringify(bad)).toContain('../../snapshots/x');
     expect(await svc.handle('settings:set', { intervalS: -5 })).toMatchObject({
@@ -153,7 +172,7 @@ describe('DashboardService against the real core', () => {
     });
     expect(readdirSync(paths.root).sort()).toEqual(before);
     // A well-formed id that names no snapshot is the core's error, also as data.
-    const missing = await svc.handle('restore:preview', '20250102T030405678Z-1a2b');
+    const missing = await svc.handle('restore:preview', { snapshotId: '20250102T030405678Z-1a2b' });
     expect(missing.ok).toBe(false);
   });
 
@@ -169,7 +188,7 @@ describe('DashboardService against the real core', () => {
     expect(health.report.counts.panes).toBe(2);
     expect(health.timeline.points.map((p) => p.snapshotId)).toEqual([id]);
     expect(health.statusLine).toMatch(/^FK/);
-    const plan = await svc.handle('restore:preview', id);
+    const plan = await svc.handle('restore:preview', { snapshotId: id });
     expect(plan).toMatchObject({ ok: true, value: { snapshotId: id, counts: { skipped: 1 } } });
   });
 
@@ -186,6 +205,50 @@ describe('DashboardService against the real core', () => {
       error: { code: 'invalid-input', message: 'staleAfterS (20) must be greater than intervalS (30)' },
     });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ intervalS: 30, staleAfterS: 300 });
+  });
+
+  it("passes the preview's picks to the core: only the ticked sessions are planned and built, the rest stays on offer", async () => {
+    await tmux.run('new-session', '-d', '-s', 'two', '-c', root);
+    await tmux.run('new-session', '-d', '-s', 'keep', '-c', root);
+    const id = (await svc.saveNow()).id;
+    await tmux.run('kill-session', '-t', 'one');
+    await tmux.run('kill-session', '-t', 'two');
+
+    const whole = await svc.handle('restore:preview', { snapshotId: id });
+    expect(whole).toMatchObject({ ok: true, value: { counts: { sessions: 2 } } });
+    const picked = await svc.handle('restore:preview', { snapshotId: id, selection: { sessions: ['two'] } });
+    expect(picked.ok).toBe(true);
+    const plan = (picked as { value: { sessions: { name: string; action: string }[]; counts: object } }).value;
+    expect(plan.sessions.map((s) => [s.name, s.action])).toEqual([
+      ['keep', 'skip-exists'],
+      ['one', 'not-selected'],
+      ['two', 'create'],
+    ]);
+    expect(plan.counts).toMatchObject({ sessions: 1, panes: 1 });
+
+    // Names the snapshot does not hold are refused by the core, named, and nothing is built.
+    const role = (await tmux.run('show-options', '-pqv', '-t', 'keep', '@fleetkeeper-role')).trim();
+    expect(role).not.toBe('');
+    expect(await svc.handle('restore:execute', { snapshotId: id, selection: { sessions: ['ghost'] } })).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: `no session "ghost" in snapshot ${id}` },
+    });
+    expect(await svc.handle('restore:preview', { snapshotId: id, selection: { shellRoles: ['nobody'] } })).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: `no role "nobody" in snapshot ${id}` },
+    });
+    expect(await svc.handle('restore:preview', { snapshotId: id, selection: { shellRoles: [role] } })).toMatchObject({
+      ok: true,
+    });
+
+    const done = await svc.handle('restore:execute', { snapshotId: id, selection: { sessions: ['two'] } });
+    expect(done.ok).toBe(true);
+    const view = (done as { value: { skippedSessions: string[]; remaining: string[]; panes: unknown[] } }).value;
+    expect(view.skippedSessions).toEqual(['keep']);
+    expect(view.remaining).toEqual(['session "one" (not selected)']);
+    expect(view.panes).toHaveLength(1);
+    const live = (await tmux.run('list-sessions', '-F', '#{session_name}')).split('\n').filter(Boolean).sort();
+    expect(live).toEqual(['keep', 'two']);
   });
 
   it('reports and installs the Claude hooks in the given settings file', async () => {

@@ -17,6 +17,7 @@ import type {
   RequestOf,
   ResponseOf,
   RestoredPaneView,
+  RestoreRequest,
   RestoreResultView,
   SettingsPatch,
   SnapshotRow,
@@ -32,6 +33,7 @@ import { gatherHealth } from '../node/daemon/health-service.js';
 import { listSnapshots, restoreDefault } from '../node/snapshot/store.js';
 import { readRestoreContext } from '../node/snapshot/restore-context.js';
 import { planFor, restore, type RestoreReport } from '../node/restore/service.js';
+import { selectParts } from '../common/restore/select.js';
 import { saveSnapshot } from '../node/snapshot/save.js';
 import { withWriterLock } from '../node/base/writer-lock.js';
 import { conversationTitle } from '../node/claude/transcript.js';
@@ -136,12 +138,16 @@ export function restoreResultView(report: RestoreReport): RestoreResultView {
   const panes: RestoredPaneView[] = [];
   const skipped: string[] = [];
   for (const s of report.plan.sessions) {
-    if (s.action !== 'create') {
+    // Not selected: on offer (listed in `remaining`), not "left alone".
+    if (s.action === 'not-selected') continue;
+    if (s.action === 'skip-exists') {
       skipped.push(s.name);
       continue;
     }
     for (const w of s.windows) {
       for (const p of w.panes) {
+        // A session an earlier restore built is completed: only the panes typed into this time.
+        if (s.action === 'complete' && p.livePaneId === undefined) continue;
         const base = {
           role: p.role,
           target: p.target,
@@ -170,6 +176,7 @@ export function restoreResultView(report: RestoreReport): RestoreResultView {
     skippedSessions: skipped,
     warnings: report.executed?.warnings ?? [],
     counts: { verified: count('verified'), wrong: count('wrong'), silent: count('silent'), shells: count('shell') },
+    remaining: report.remaining ?? [],
   };
 }
 
@@ -188,8 +195,8 @@ export class DashboardService {
       'health:get': () => this.health(),
       'registry:list': () => this.registry(),
       'snapshots:list': () => this.snapshots(),
-      'restore:preview': (id) => this.preview(id),
-      'restore:execute': (id) => this.restore(id),
+      'restore:preview': (req) => this.preview(req),
+      'restore:execute': (req) => this.restore(req),
       'settings:get': () => Promise.resolve(this.deps.settings.get()),
       'settings:set': (patch) => Promise.resolve(this.setSettings(patch)),
       'hooks:status': () => this.hooksStatus(),
@@ -277,13 +284,16 @@ export class DashboardService {
     };
   }
 
-  preview(snapshotId: string): Promise<PlanView> {
-    return planFor(this.deps.paths, this.deps.target, snapshotId, this.deps.settings.get().restorePrograms);
+  /** The plan narrowed to the user's picks, by the same core selection the restore applies. */
+  async preview({ snapshotId, selection }: RestoreRequest): Promise<PlanView> {
+    const plan = await planFor(this.deps.paths, this.deps.target, snapshotId, this.deps.settings.get().restorePrograms);
+    return selectParts(plan, selection);
   }
 
-  async restore(snapshotId: string): Promise<RestoreResultView> {
+  async restore({ snapshotId, selection }: RestoreRequest): Promise<RestoreResultView> {
     const report = await restore(this.deps.paths, this.deps.target, snapshotId, {
       claudeBin: this.deps.claudeBin,
+      ...(selection !== undefined ? { selection } : {}),
       restorePrograms: this.deps.settings.get().restorePrograms,
       staggerMs: this.deps.restoreStaggerMs ?? 1000,
       verifyTimeoutS: this.deps.verifyTimeoutS ?? 60,
