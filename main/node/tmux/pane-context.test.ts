@@ -28,10 +28,11 @@ describe('parseTmuxEnv', () => {
 describe('parseLookupOutput', () => {
   it('keeps fields aligned whatever the session name holds, and ignores foreign lines', () => {
     const S = '\x1f';
-    const out = `FKB${S}/tmp/s${S}10${S}1700000000${S}%3${S}2${S}1${S}${S}a${S}b${S}FKE\nFKP${S}%3${S}\nFKP${S}%4${S}api\ngarbage\nFKP${S}%5${S}we${S}ird\n`;
+    // The instance comes escaped (INSTANCE_FORMAT): a tab or newline in the socket path round-trips.
+    const out = `FKB${S}/tmp/s\\tx\\ny\t10\t1700000000${S}%3${S}2${S}1${S}${S}a${S}b${S}FKE\nFKP${S}%3${S}\nFKP${S}%4${S}api\ngarbage\nFKP${S}%5${S}we${S}ird\n`;
     const p = parseLookupOutput(out);
     expect(p?.context).toEqual({
-      instance: { socketPath: '/tmp/s', pid: 10, startTime: 1700000000 },
+      instance: { socketPath: '/tmp/s\tx\ny', pid: 10, startTime: 1700000000 },
       paneId: '%3',
       sessionName: `a${S}b`,
       windowIndex: 2,
@@ -40,7 +41,8 @@ describe('parseLookupOutput', () => {
     expect(p?.role).toBe('');
     expect([...(p?.taken ?? [])]).toEqual(['api', `we${S}ird`]);
     expect(parseLookupOutput('no server running')).toBeNull();
-    expect(parseLookupOutput(`FKB${S}/tmp/s${S}x${S}1${S}%3${S}2${S}1${S}${S}n${S}FKE\n`)).toBeNull();
+    expect(parseLookupOutput(`FKB${S}/tmp/s\tx\t1${S}%3${S}2${S}1${S}${S}n${S}FKE\n`)).toBeNull();
+    expect(parseLookupOutput(`FKB${S}\t1\t1${S}%3${S}2${S}1${S}${S}n${S}FKE\n`)).toBeNull();
   });
 });
 

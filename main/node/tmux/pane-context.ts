@@ -1,8 +1,8 @@
-import type { PaneContext } from '../../common/base/types.js';
+import type { PaneContext, ServerInstance } from '../../common/base/types.js';
 import { TmuxError } from '../../common/base/errors.js';
 import { defaultRole } from '../../common/base/names.js';
 import { runTmux, type TmuxTarget } from './exec.js';
-import { ROLE_OPTION } from '../../common/tmux/fleet-format.js';
+import { INSTANCE_FORMAT, parseInstance, ROLE_OPTION } from '../../common/tmux/fleet-format.js';
 
 // Where the hook runs: the live pane at that instant. Everything comes from ONE tmux call so
 // a hook never makes Claude wait, plus one more only the first time a pane has no role.
@@ -27,11 +27,10 @@ export function parseTmuxEnv(
   return { socketPath, paneId: tmuxPane };
 }
 
+// The instance in the one escaped INSTANCE_FORMAT (its own fields TAB-separated inside ours).
 const DISPLAY_FMT = [
   'FKB',
-  '#{socket_path}',
-  '#{pid}',
-  '#{start_time}',
+  INSTANCE_FORMAT,
   '#{pane_id}',
   '#{window_index}',
   '#{pane_index}',
@@ -56,12 +55,16 @@ export function parseLookupOutput(out: string): ParsedLookup | null {
   if (begin < 0 || end < 0) return null;
   const fields = out.slice(begin, end).split(SEP);
   // Session name last: whatever it contains, the fixed fields before it stay aligned.
-  const [, socketPath, pidS, startS, paneId, winS, paneS, role, ...sessionParts] = fields;
-  const pid = toInt(pidS);
-  const startTime = toInt(startS);
+  const [, instanceText, paneId, winS, paneS, role, ...sessionParts] = fields;
+  let instance: ServerInstance;
+  try {
+    instance = parseInstance(instanceText ?? '');
+  } catch {
+    return null;
+  }
   const windowIndex = toInt(winS);
   const paneIndex = toInt(paneS);
-  if (socketPath === undefined || socketPath === '' || pid === null || startTime === null) return null;
+  if (instance.socketPath === '') return null;
   if (paneId === undefined || !PANE_RE.test(paneId) || windowIndex === null || paneIndex === null) return null;
   const taken = new Set<string>();
   for (const line of out.slice(end + END.length).split('\n')) {
@@ -71,7 +74,7 @@ export function parseLookupOutput(out: string): ParsedLookup | null {
   }
   return {
     context: {
-      instance: { socketPath, pid, startTime },
+      instance,
       paneId,
       sessionName: sessionParts.join(SEP),
       windowIndex,
