@@ -2,7 +2,8 @@
 // real Claude Code (offline, as in shared/notes/claude-code-in-tests.md), against the floor
 // measured in the same run: the same panes built bare in one chained tmux call and the same
 // `claude --resume <id>` commands typed into all of them at once. "Runs its conversation" is
-// the same test for both: the pane's SessionStart hook named the expected session id.
+// the same test for both: the pane's SessionStart hook, or Claude's own sessions/<pid>.json,
+// named the expected session id (the two sources restore's verification reads).
 // Alternates floor and ours so machine load hits both alike; kills the server between runs.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { runTmux, type TmuxTarget } from '../main/node/tmux/exec.js';
 import { ensureStateDir, type StatePaths } from '../main/node/base/state-dir.js';
 import { readJournal } from '../main/node/journal/spool.js';
+import { registryProbe } from '../main/node/restore/verify-registry.js';
 import { shellCommand } from '../main/common/base/shell-quote.js';
 import { killServer, newTarget } from './fleet.js';
 import { median } from './stats.js';
@@ -84,18 +86,36 @@ async function buildBare(target: TmuxTarget, dirs: string[]): Promise<string[]> 
   return out.split('\n').filter(Boolean);
 }
 
-async function resumedPanes(paths: StatePaths, since: number, want: Map<string, string>): Promise<number> {
+/**
+ * Panes whose Claude runs the expected conversation, by the same two sources restore's own
+ * verification reads: the SessionStart hook's journal event, else the live process's
+ * `sessions/<pid>.json` (a hook that gave up under load must not stall the floor for ever).
+ */
+async function resumedPanes(
+  paths: StatePaths,
+  target: TmuxTarget,
+  since: number,
+  want: Map<string, string>,
+  seen: Set<string>,
+): Promise<number> {
   const { events } = await readJournal(paths);
-  let n = 0;
-  const seen = new Set<string>();
   for (const e of events) {
     if (e.kind !== 'session-start' || e.pane === null || Date.parse(e.at) < since) continue;
-    if (want.get(e.pane.paneId) === e.sessionId && !seen.has(e.pane.paneId)) {
-      seen.add(e.pane.paneId);
-      n++;
-    }
+    if (want.get(e.pane.paneId) === e.sessionId) seen.add(e.pane.paneId);
   }
-  return n;
+  const rest = [...want].filter(([p]) => !seen.has(p));
+  if (rest.length > 0) {
+    const panes = rest.map(([paneId, sessionId]) => ({
+      role: paneId,
+      target: paneId,
+      paneId,
+      action: 'resume' as const,
+      sessionId,
+    }));
+    const found = await registryProbe(target)(panes).catch(() => new Map<string, string>());
+    for (const [p, id] of rest) if (found.get(p) === id) seen.add(p);
+  }
+  return seen.size;
 }
 
 /** Starts N real Claudes with one message each, saves, and kills the server: the snapshot to restore. */
@@ -167,13 +187,36 @@ async function floorOnce(s: Setup): Promise<number> {
   const t0 = Date.now();
   const panes = await buildBare(s.target, s.dirs);
   const want = new Map(panes.map((p, i) => [p, s.ids[i] ?? '']));
+  // As restore does: type once each bare shell has drawn its prompt (typeahead can be swallowed).
+  await waitFor(
+    async () =>
+      (await runTmux(s.target, ['list-panes', '-s', '-t', `${sessionName}:`, '-F', '#{cursor_x},#{cursor_y}']))
+        .split('\n')
+        .filter(Boolean)
+        .every((c) => c !== '0,0'),
+    30_000,
+    'bare prompts',
+  ).catch(() => undefined);
   await Promise.all(
     panes.map(async (p, i) => {
       await runTmux(s.target, ['send-keys', '-t', p, '-l', shellCommand([s.claudeBin, '--resume', s.ids[i] ?? ''])]);
       await runTmux(s.target, ['send-keys', '-t', p, 'Enter']);
     }),
   );
-  await waitFor(async () => (await resumedPanes(s.paths, t0 - 1000, want)) === panes.length, 300_000, 'the floor');
+  const seen = new Set<string>();
+  await waitFor(
+    async () => (await resumedPanes(s.paths, s.target, t0 - 1000, want, seen)) === panes.length,
+    300_000,
+    'the floor',
+  ).catch(async (err: unknown) => {
+    const got = seen.size;
+    const screens = await Promise.all(
+      panes.map((p) => runTmux(s.target, ['capture-pane', '-p', '-t', p]).catch(() => '')),
+    );
+    throw new Error(
+      `${String(err)}: ${got} of ${panes.length} resumed; first screen: ${screens.find((x) => !x.includes('bench-'))?.slice(0, 400) ?? ''}`,
+    );
+  });
   const ms = Date.now() - t0;
   await killServer(s.target);
   await sleep(1500);
