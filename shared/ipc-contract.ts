@@ -85,6 +85,7 @@ export interface RestoredPaneView {
   role: string;
   target: string;
   cwd: string;
+  /** program: a program from the restore list was typed back (not verified: it has no id to report). */
   action: PlanPaneView['action'];
   expectedSessionId: string | null;
   /** The session id the pane's SessionStart reported, null when none arrived. */
