@@ -102,7 +102,11 @@ describe('restoreResultView', () => {
                 layout: '',
                 active: true,
                 zoomed: false,
-                panes: [pane('e', 'resume', 'E'), { ...pane('f', 'resume', 'F'), livePaneId: '%9' }],
+                panes: [
+                  pane('e', 'resume', 'E'),
+                  { ...pane('f', 'resume', 'F'), livePaneId: '%9' },
+                  { ...pane('g', 'shell'), livePaneId: '%10' }, // switched to a shell: left as it was
+                ],
               },
             ],
           },

@@ -146,8 +146,8 @@ export function restoreResultView(report: RestoreReport): RestoreResultView {
     }
     for (const w of s.windows) {
       for (const p of w.panes) {
-        // A session an earlier restore built is completed: only the panes typed into this time.
-        if (s.action === 'complete' && p.livePaneId === undefined) continue;
+        // A session an earlier restore built is completed: only the resumes typed into its panes this time.
+        if (s.action === 'complete' && (p.livePaneId === undefined || p.action !== 'resume')) continue;
         const base = {
           role: p.role,
           target: p.target,
