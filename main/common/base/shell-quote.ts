@@ -20,8 +20,12 @@ export function shellQuote(arg: string): string {
   const c = controlCharIn(arg);
   if (c !== null) throw new ControlCharacterError(arg, c);
   if (arg === '') return "''";
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
+  // Bare only when no shell reads it otherwise: zsh expands a leading `=` (=cmd → its path),
+  // fish a leading `%self` (its pid).
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) && !/^[=%]/.test(arg)) return arg;
+  // A quote or a backslash is written outside the single quotes, escaped: fish reads `\\` and
+  // `\'` as escapes even inside single quotes, so a backslash inside them would change there.
+  return `'${arg.replace(/['\\]/g, (ch) => (ch === "'" ? `'\\''` : `'\\\\'`))}'`;
 }
 
 export function shellCommand(argv: readonly string[]): string {
