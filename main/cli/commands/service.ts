@@ -1,6 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { Output } from '../output.js';
 import { cliLauncherPath } from '../context.js';
+import { readSaverState } from '../../node/daemon/saver-state.js';
 import {
   currentHost,
   installService,
@@ -52,6 +53,11 @@ export async function serviceCommand(
     }
     case 'status': {
       const r = await serviceStatus(host);
+      // Without a reachable user manager, say at least whether a saver holds the state dir.
+      if (r.installed && r.active === null) {
+        const saver = await readSaverState(ctx.paths);
+        r.notes.push(`saver of ${ctx.paths.root}: ${saver.detail}`);
+      }
       out.result(r, describe(r));
       return r.installed && r.enabled !== false && r.active !== false ? 0 : 1;
     }

@@ -80,6 +80,17 @@ describe('doctor checks', () => {
       ['login', 'pass'],
       ['linger', 'warn'],
     ]);
+    const both = loginCheck({
+      supported: true,
+      platform: 'linux',
+      service: svc,
+      autostart: { enabled: true, detail: 'starts at login from x.desktop' },
+      lingerAdvice: null,
+    });
+    expect(both.map((c) => [c.id, c.status])).toEqual([
+      ['login', 'pass'],
+      ['two-savers', 'warn'],
+    ]);
     expect(
       loginCheck({ supported: false, platform: 'win32', service: svc, autostart: null, lingerAdvice: null })[0]!.status,
     ).toBe('skip');

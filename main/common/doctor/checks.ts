@@ -136,6 +136,14 @@ export function loginCheck(f: {
   const out: Check[] = [];
   if (f.service.installed && f.service.enabled !== false) {
     out.push(pass('login', title, `service ${f.service.file}`));
+    if (f.autostart?.enabled)
+      out.push({
+        id: 'two-savers',
+        title: 'one saver at login',
+        status: 'warn',
+        detail: `both the service and the tray app (${f.autostart.detail}) start at login: two clocks, two alarms`,
+        fix: 'fleetkeeper service uninstall, or turn off "Start at login" in the app',
+      });
     if (f.lingerAdvice !== null)
       out.push({
         id: 'linger',
