@@ -33,7 +33,13 @@ try {
     for (const note of f.notes) process.stderr.write(`  note: ${note}\n`);
   }
 } finally {
-  rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  // Dying Claudes may still write into their config dir for a moment.
+  await new Promise((r) => setTimeout(r, 2000));
+  try {
+    rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  } catch (err) {
+    process.stderr.write(`cleanup of ${root} incomplete: ${String(err)}\n`);
+  }
 }
 process.stdout.write(`${lines.join('\n')}\n`);
 process.exitCode = failed ? 1 : 0;

@@ -51,11 +51,11 @@ describe('pacing', () => {
   });
 
   it('K defaults from the cores; the settings override it', () => {
-    expect(defaultMaxOutstanding(1)).toBe(2);
-    expect(defaultMaxOutstanding(2)).toBe(4);
+    expect(defaultMaxOutstanding(1)).toBe(4);
+    expect(defaultMaxOutstanding(2)).toBe(8);
     expect(defaultMaxOutstanding(64)).toBe(16);
     expect(pacingPolicy({ maxOutstanding: 0, capS: 15, brakeAfter: 3 }, 2)).toEqual({
-      maxOutstanding: 4,
+      maxOutstanding: 8,
       capMs: 15_000,
       brakeAfter: 3,
     });

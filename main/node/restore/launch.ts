@@ -137,6 +137,18 @@ async function observe(
       });
     }
   }
+  // Claude's own sessions/<pid>.json names the conversation as soon as it runs, often before the
+  // hook's event lands (hooks queue up under load): a right id there frees the slot at once. A
+  // different id is only believed at the cap (the file may be written before the resume loads).
+  const outstanding = started.filter((p) => pacer.outstanding.has(p.paneId));
+  if (outstanding.length > 0 && opts.probe) {
+    const found = await opts.probe(outstanding).catch(() => new Map<string, string>());
+    for (const p of outstanding) {
+      if (found.get(p.paneId) !== p.sessionId) continue;
+      recordArrival(pacer, p.paneId, true);
+      opts.onProgress?.({ kind: 'pane', role: p.role, target: p.target, paneId: p.paneId, state: 'verified' });
+    }
+  }
   // Before calling a start silent, ask Claude's own registry (a config dir without our hooks).
   const due = started.filter((p) => (pacer.outstanding.get(p.paneId) ?? Infinity) + pacer.policy.capMs <= Date.now());
   if (due.length > 0 && opts.probe) {
