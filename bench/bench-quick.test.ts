@@ -48,6 +48,7 @@ describe('bench --quick', () => {
         'fleetkeeper save, 10 panes',
         'restore, 10 panes (no client)',
         'restore, 20 panes (no client)',
+        'daemon save, 20 panes, 2 Claude-like',
         'hook session-start p50, alone',
         'hook session-start p50, 20 at once',
         'daemon at rest, 10 panes, fresh state dir',
