@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
@@ -106,6 +106,22 @@ describe('fleetkeeper CLI', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('"a;b"');
     expect((await cli('role', 'x')).stderr).toMatch(/not inside a tmux pane/);
+  });
+
+  it('a save sweeps the temp files of killed saves and status writes, and keeps one whose writer still runs', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const state = join(root, 'state');
+    const killedSave = `.tmp-20261123T000000000Z-00aa.json.${dead}.0a1b2c3d`;
+    const killedStatus = `.tmp-daemon-status.json.${dead}.0a1b2c3d`;
+    const inFlight = `.tmp-20261123T000000001Z-00bb.json.${process.pid}.0a1b2c3d`;
+    for (const f of [killedSave, inFlight]) writeFileSync(join(state, 'snapshots', f), '{"half');
+    writeFileSync(join(state, killedStatus), '{"half');
+    expect(json<{ ok: boolean }>(await cli('save', '--json')).ok).toBe(true);
+    const temps = [...readdirSync(join(state, 'snapshots')), ...readdirSync(state)].filter((n) =>
+      n.startsWith('.tmp-'),
+    );
+    expect(temps).toEqual([inFlight]);
+    rmSync(join(state, 'snapshots', inFlight));
   });
 
   it('daemon: one per state dir, saves on its clock, stops cleanly on SIGTERM', async () => {
