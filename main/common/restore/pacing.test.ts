@@ -41,6 +41,20 @@ describe('pacing', () => {
     expect(p.braked).toBeNull();
   });
 
+  it('slow start: each right answer lets two more go, up to the ceiling; a failure does not', () => {
+    const p = newPacer({ maxOutstanding: 2, capMs: 10_000, brakeAfter: 3, ceiling: 5 });
+    recordStart(p, '%1', 0);
+    recordStart(p, '%2', 0);
+    expect(slots(p, 0).launch).toBe(0);
+    recordArrival(p, '%1', true);
+    expect(slots(p, 1).launch).toBe(3);
+    recordArrival(p, '%2', true);
+    expect(p.limit).toBe(5);
+    recordStart(p, '%3', 2);
+    recordArrival(p, '%3', false);
+    expect(p.limit).toBe(5);
+  });
+
   it('--stagger: a fixed pace, whatever Claude reports', () => {
     const p = newPacer({ maxOutstanding: 1, capMs: 1000, brakeAfter: 3, staggerMs: 500 });
     expect(slots(p, 0).launch).toBe(1);
@@ -58,7 +72,9 @@ describe('pacing', () => {
       maxOutstanding: 8,
       capMs: 15_000,
       brakeAfter: 3,
+      ceiling: 32,
     });
+    expect(pacingPolicy({ maxOutstanding: 3, capS: 5, brakeAfter: 2 }, 8).ceiling).toBeUndefined();
     expect(pacingPolicy({ maxOutstanding: 3, capS: 5, brakeAfter: 2 }, 8, 250).staggerMs).toBe(250);
   });
 });

@@ -110,6 +110,9 @@ function notStarted(p: ExecutedPane, why: string, opts: ExecuteOptions): void {
 }
 
 /** Feeds the pacer what the journal says about the starts so far, and the cap's verdicts. */
+const PROBE_EVERY_MS = 500;
+const lastProbe = new WeakMap<Pacer, number>();
+
 async function observe(
   pacer: Pacer,
   started: ExecutedPane[],
@@ -141,7 +144,9 @@ async function observe(
   // hook's event lands (hooks queue up under load): a right id there frees the slot at once. A
   // different id is only believed at the cap (the file may be written before the resume loads).
   const outstanding = started.filter((p) => pacer.outstanding.has(p.paneId));
-  if (outstanding.length > 0 && opts.probe) {
+  // Reading /proc for every pane is not free on a loaded machine: at most twice a second.
+  if (outstanding.length > 0 && opts.probe && Date.now() - (lastProbe.get(pacer) ?? 0) >= PROBE_EVERY_MS) {
+    lastProbe.set(pacer, Date.now());
     const found = await opts.probe(outstanding).catch(() => new Map<string, string>());
     for (const p of outstanding) {
       if (found.get(p.paneId) !== p.sessionId) continue;
