@@ -69,6 +69,8 @@ export async function measureAgentSaves(
       if (Date.now() > deadline) throw new Error(`${files()} of ${opts.claudes} Claude-like processes started`);
       await sleep(100);
     }
+    // Let the new processes finish starting (a node start costs CPU well after its first write).
+    await sleep(3000);
     let last: Snapshot | null = null;
     const withAgents = await interleave(
       {
