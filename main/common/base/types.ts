@@ -98,7 +98,13 @@ export interface AgentCapture {
 
 /** The pane's foreground process when it is neither the shell nor Claude (snapshot format 2). */
 export interface ProgramCapture {
+  /** The whole command line when the restore list named it at save time; else only its name. */
   argv: string[];
+  /**
+   * The program was not on `restorePrograms` when saved: only its name is stored, since an
+   * unlisted command line may hold a secret (`mysql -pHunter2`) and restore never runs it.
+   */
+  withheld?: true;
 }
 
 export interface PaneSnapshot {

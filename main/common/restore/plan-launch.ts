@@ -20,6 +20,11 @@ export function planProgram(p: PaneSnapshot, env: LaunchEnv): ProgramPlan | null
   const argv = p.program.argv;
   const shown = argv.join(' ');
   const display = JSON.stringify(shown.length > 80 ? `${shown.slice(0, 80)}…` : shown);
+  if (p.program.withheld === true)
+    return {
+      ok: false,
+      reason: `${display} not restored (not in restorePrograms when saved: its arguments were not kept)`,
+    };
   if (restoreListMatch(argv, env.restorePrograms ?? DEFAULT_RESTORE_PROGRAMS) === null)
     return { ok: false, reason: `${display} not restored (not in restorePrograms)` };
   const typed = programLine(argv);

@@ -74,6 +74,18 @@ describe('validateSnapshot', () => {
     expect(validateSnapshot(s)).toEqual([]);
   });
 
+  it('format 2: a program kept whole or withheld to its name; withheld must be true', () => {
+    const s = sample() as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    s.version = 2;
+    const panes = s.sessions[0].windows[0].panes;
+    panes[1].program = { argv: ['tail', '-f', 'x.log'] };
+    expect(validateSnapshot(s)).toEqual([]);
+    panes[1].program = { argv: ['mysql'], withheld: true };
+    expect(validateSnapshot(s)).toEqual([]);
+    panes[1].program = { argv: ['mysql'], withheld: 'yes' };
+    expect(validateSnapshot(s).join()).toMatch(/program\.withheld: expected true/);
+  });
+
   it('accepts a draft without checksum only when asked to', () => {
     const { checksum: _c, ...draft } = sample();
     expect(validateSnapshot(draft, { requireChecksum: false })).toEqual([]);

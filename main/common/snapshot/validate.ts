@@ -200,8 +200,10 @@ function checkPane(c: Checker, v: unknown, at: string, version: number): void {
   if (o.pid !== undefined) c.int(o, 'pid', at, 1);
   if (o.agent !== undefined) checkAgent(c, o.agent, `${at}.agent`);
   if (o.program !== undefined) {
-    const pr = c.obj(o.program, `${at}.program`, ['argv']);
+    const pr = c.obj(o.program, `${at}.program`, ['argv'], ['withheld']);
     if (pr) strArray(c, pr, 'argv', `${at}.program`, true);
+    if (pr && pr.withheld !== undefined && pr.withheld !== true)
+      c.add(`${at}.program.withheld: expected true, got ${describe(pr.withheld)}`);
   }
   c.int(o, 'index', at, 0);
   for (const k of ['id', 'cwd', 'currentCommand']) c.str(o, k, at);

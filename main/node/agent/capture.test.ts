@@ -129,11 +129,21 @@ describe('captureAgents on the real /proc', () => {
     expect(r.bindings.agent).toMatchObject({ sessionId: ID, source: 'claude-registry', cwd: root });
     expect(r.bindings.agent?.transcriptPath).toMatch(new RegExp(`/projects/.*/${ID}\\.jsonl$`));
     expect(existsSync(r.bindings.agent!.transcriptPath)).toBe(true);
-    expect(prog.program).toEqual({ argv: ['sleep', '100', '1'] });
+    // `sleep` is not on the default restore list: its arguments are not stored (they may hold a secret).
+    expect(prog.program).toEqual({ argv: ['sleep'], withheld: true });
     expect(prog.agent).toBeUndefined();
     expect(sh.program).toBeUndefined();
     expect(r.configDirs).toEqual([conf]);
     expect(JSON.stringify({ f, r })).not.toContain('canary-capture-secret');
+  });
+
+  it("keeps a program's whole command line only when the restore list names it", () => {
+    const listed = fleet();
+    captureAgents(listed, {}, { claudeEnv: [], restorePrograms: ['sleep'], now: new Date() });
+    expect(listed.sessions[0]!.windows[1]!.panes[0]!.program).toEqual({ argv: ['sleep', '100', '1'] });
+    const byLine = fleet();
+    captureAgents(byLine, {}, { claudeEnv: [], restorePrograms: ['~100 1'], now: new Date() });
+    expect(byLine.sessions[0]!.windows[1]!.panes[0]!.program).toEqual({ argv: ['sleep', '100', '1'] });
   });
 
   it('agree keeps the journal binding; drift takes the live id and names both', () => {

@@ -3,7 +3,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AgentCapture, Binding, FleetState, PaneSnapshot, Problem } from '../../common/base/types.js';
+import type {
+  AgentCapture,
+  Binding,
+  FleetState,
+  PaneSnapshot,
+  Problem,
+  ProgramCapture,
+} from '../../common/base/types.js';
 import { errorMessage } from '../../common/base/errors.js';
 import { uniquePanes } from '../../common/tmux/fleet-format.js';
 import { claudeLaunch } from '../../common/claude/process-kind.js';
@@ -13,10 +20,14 @@ import { reconcile } from '../../common/claude/reconcile.js';
 import { transcriptPathFor } from '../../common/claude/session-registry.js';
 import { readRegistryEntry } from '../claude/session-registry.js';
 import { procAvailable, scanPane, type ProcSource } from './proc-scan.js';
+import { programName, restoreListMatch } from '../../common/restore/programs.js';
+import { DEFAULT_RESTORE_PROGRAMS } from '../../common/settings/settings-model.js';
 
 export interface CaptureOptions {
   /** The `claudeEnv` setting: more variable names to carry. */
   claudeEnv: readonly string[];
+  /** The `restorePrograms` setting: only a listed program's arguments are stored. */
+  restorePrograms?: readonly string[];
   now: Date;
   proc?: ProcSource;
   /** Fleetkeeper's own HOME, for a Claude process whose environment has none. */
@@ -98,9 +109,15 @@ export function captureAgents(
   result.configDirs = [...dirs].sort();
   return result;
 
+  function keptProgram(argv: string[]): ProgramCapture {
+    // Restore re-runs only listed programs; an unlisted command line is never stored (secrets).
+    if (restoreListMatch(argv, opts.restorePrograms ?? DEFAULT_RESTORE_PROGRAMS) !== null) return { argv };
+    return { argv: [programName(argv)], withheld: true };
+  }
+
   function captureOne(sessionName: string, windowIndex: number, pane: PaneSnapshot, pid: number): void {
     const found = scanPane(src, pid);
-    if (found.program !== null && found.program.argv.length > 0) pane.program = { argv: found.program.argv };
+    if (found.program !== null && found.program.argv.length > 0) pane.program = keptProgram(found.program.argv);
     const c = found.claude;
     if (c === null || c.argv.length === 0) return;
     result.claudePanes++;

@@ -81,6 +81,7 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
   // What runs in each pane, and Claude's own registry reconciled with the journal's bindings.
   const { bindings } = captureAgents(fleet, await deps.registry.bindings(), {
     claudeEnv: deps.settings.claudeEnv ?? [],
+    restorePrograms: deps.settings.restorePrograms,
     now: started,
   });
   const draft = buildSnapshot(fleet, bindings, trigger, started);

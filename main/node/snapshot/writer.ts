@@ -55,7 +55,9 @@ function paneExtras(p: PaneSnapshot): Partial<PaneSnapshot> {
   const out: Partial<PaneSnapshot> = {};
   if (p.pid !== undefined) out.pid = p.pid;
   if (p.agent !== undefined) out.agent = copyAgent(p.agent);
-  if (p.program !== undefined) out.program = { argv: [...p.program.argv] };
+  if (p.program !== undefined)
+    out.program =
+      p.program.withheld === true ? { argv: [...p.program.argv], withheld: true } : { argv: [...p.program.argv] };
   return out;
 }
 
