@@ -91,7 +91,7 @@ describe('shell completion', () => {
     expect(await bashComplete('fleetkeeper import-resurrect tmux_')).toEqual(['tmux_resurrect_1.txt']);
     // Typed in a pane (no socket named): the pane's own server, from $TMUX.
     const sock = (await tmux.run('display', '-p', '#{socket_path}')).trim();
-    const inPane = { ...env, TMUX: `${sock},1,0`, TMUX_PANE: '%0' };
+    const inPane: NodeJS.ProcessEnv = { ...env, TMUX: `${sock},1,0`, TMUX_PANE: '%0' };
     delete inPane.FLEETKEEPER_TMUX_SOCKET;
     expect((await bashComplete('fleetkeeper restore --session ', inPane)).sort()).toEqual(['play', 'work']);
     // Hidden commands are not offered; stray positions offer nothing.
