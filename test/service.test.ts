@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
-import { runCli } from './helpers/cli.js';
+import { CLI, runCli } from './helpers/cli.js';
 import { parseSystemdWords } from '../main/common/service/unit-files.js';
 import { shellQuote } from '../main/common/base/shell-quote.js';
 import { desktopEntry } from '../main/node/desktop/autostart.js';
@@ -104,6 +104,24 @@ describe('service install / status / uninstall', () => {
     await new Promise((res) => daemon!.once('exit', res));
     daemon = null;
   }, 90_000);
+
+  it('a daemon started with no locale at all (cron, env -i) still saves', async () => {
+    await tmux.run('new-session', '-d', '-s', 'nolocale');
+    const state = join(root, 'state-nolocale');
+    const line = `exec env -i HOME=${shellQuote(env.HOME!)} PATH=/usr/bin:/bin FLEETKEEPER_HOME=${shellQuote(state)} TMUX_TMPDIR=${shellQuote(env.TMUX_TMPDIR!)} ${shellQuote(process.execPath)} ${shellQuote(CLI)} daemon --socket ${shellQuote(tmux.socket)}`;
+    let log = '';
+    daemon = spawn('bash', ['-c', line], { stdio: ['ignore', 'ignore', 'pipe'] });
+    daemon.stderr?.on('data', (b: Buffer) => (log += b.toString()));
+    await waitFor(() => tree(join(state, 'snapshots')).some((f) => f.endsWith('.json')), 30_000, 'a snapshot').catch(
+      (e: Error) => {
+        throw new Error(`${e.message}; daemon log:\n${log}`);
+      },
+    );
+    expect(log).not.toMatch(/save failed/);
+    daemon.kill('SIGTERM');
+    await new Promise((res) => daemon!.once('exit', res));
+    daemon = null;
+  }, 60_000);
 
   it('status follows the enablement link; uninstall leaves nothing behind', async () => {
     const before = tree(join(root, 'cfg'));

@@ -54,7 +54,9 @@ export function execTmux(target: TmuxTarget, args: readonly string[], timeoutMs 
       resolve({ out, error: new TmuxError(message, reason) });
     execFile(
       bin,
-      [...socketArgs(target), ...args],
+      // -u: a client without a UTF-8 locale (cron, env -i, a bare service) gets every tab of a
+      // -F format replaced by '_', and no field list parses (every daemon save was refused).
+      ['-u', ...socketArgs(target), ...args],
       { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const out = String(stdout);
