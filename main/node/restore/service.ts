@@ -153,6 +153,8 @@ export async function restore(
           // Interrupted: one look at what has answered so far, no waiting.
           timeoutMs: interrupted ? 0 : (opts.verifyTimeoutS ?? 60) * 1000,
           readRegistry: registryProbe(target),
+          // Each look reads /proc for the unanswered panes: not more often while Claudes still start.
+          pollMs: 500,
         });
   for (const v of verification) {
     if (reported.has(v.paneId)) continue;
