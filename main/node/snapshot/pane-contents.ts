@@ -74,7 +74,8 @@ export async function capturePaneContents(
     const byPane = new Map(batch.map((p) => [p.paneId, p.key]));
     for (const chunk of out.split(`${mark} `).slice(1)) {
       const nl = chunk.indexOf('\n');
-      const key = byPane.get(chunk.slice(0, nl));
+      // tmux pads the marker line with spaces after a few panes: the id is what is left.
+      const key = byPane.get(chunk.slice(0, nl).trim());
       if (key === undefined) continue;
       let text = chunk.slice(nl + 1).replace(/\n+$/, '');
       if (text.trim() === '') continue;
