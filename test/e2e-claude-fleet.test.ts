@@ -214,8 +214,9 @@ describe('end to end with real tmux and real Claude Code', () => {
     }
     expect(planned.get('api-1')?.title).toContain(panes['api-1']!.marker);
     expect(planned.get('exiter')?.action).toBe('shell');
-    expect(planned.get('gone-transcript')?.action).toBe('shell');
-    expect(planned.get('gone-transcript')?.reason).toMatch(/transcript/i);
+    // Deleted after the save, but kept by Fleetkeeper (issue 10): put back and resumed.
+    expect(planned.get('gone-transcript')?.action).toBe('resume');
+    expect(planned.get('gone-transcript')?.reason).toContain("transcript restored from Fleetkeeper's copy");
     expect(planned.get('gone-cwd')?.cwd).toBe(sb.home);
     expect(plan.sessions.map((s) => s.name).sort()).toEqual(['alpha', HOSTILE_SESSION, 'gamma'].sort());
 
@@ -227,7 +228,7 @@ describe('end to end with real tmux and real Claude Code', () => {
     const restored = await cli(['restore', '--json', '--stagger', '400', '--verify-timeout', '90']);
     const report = json<{ ok: boolean; verification: Array<{ role: string; status: string }> }>(restored);
     expect(report.verification.map((v) => `${v.role}:${v.status}`).sort()).toEqual(
-      ['api-1', 'api-2', 'web', 'web-tests', 'hostile', 'ops'].map((r) => `${r}:verified`).sort(),
+      ['api-1', 'api-2', 'web', 'web-tests', 'hostile', 'ops', 'gone-transcript'].map((r) => `${r}:verified`).sort(),
     );
     console.log(report.verification.map((v) => `${v.role}: ${v.status}`).join('\n'));
     expect(report.ok).toBe(true);
@@ -236,7 +237,7 @@ describe('end to end with real tmux and real Claude Code', () => {
     // --- the screen is the proof: each pane shows its own message and no other's
     const live = await paneByRole();
     const markers = Object.fromEntries(claudeRoles.map((r) => [r, r === 'web' ? afterClear : panes[r]!.marker]));
-    for (const role of ['api-1', 'api-2', 'web', 'web-tests', 'hostile', 'ops']) {
+    for (const role of ['api-1', 'api-2', 'web', 'web-tests', 'hostile', 'ops', 'gone-transcript']) {
       const id = live.get(role);
       expect(id, `pane for ${role}`).toBeDefined();
       await waitFor(

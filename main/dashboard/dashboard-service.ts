@@ -2,6 +2,8 @@
 // handlers call `handle(channel, payload)` (one line each), and so does the Chromium test
 // bridge: no second implementation of anything, and every payload is validated here first.
 import type { Binding, SaveTrigger, Snapshot } from '../common/base/types.js';
+import { pacingPolicy } from '../common/restore/pacing.js';
+import { availableParallelism } from 'node:os';
 import { errorCode, errorMessage, FleetkeeperError } from '../common/base/errors.js';
 import { shortStatus } from '../common/health/status-line.js';
 import type { Settings } from '../common/settings/settings-model.js';
@@ -295,7 +297,8 @@ export class DashboardService {
       claudeBin: this.deps.claudeBin,
       ...(selection !== undefined ? { selection } : {}),
       restorePrograms: this.deps.settings.get().restorePrograms,
-      staggerMs: this.deps.restoreStaggerMs ?? 1000,
+      // Paced by Claude's SessionStarts (the launch settings), as the CLI; a fixed stagger only if configured.
+      pacing: pacingPolicy(this.deps.settings.get().launch, availableParallelism(), this.deps.restoreStaggerMs),
       verifyTimeoutS: this.deps.verifyTimeoutS ?? 60,
       clock: this.clock,
     });

@@ -123,7 +123,9 @@ export class AppController {
     await this.refreshSnapshots();
     await this.deliver({ kind: 'health', report });
     const prev = this.offer.snapshots.find((s) => s.id === this.offer.previousInstanceId);
-    if (prev && prev.sessions > 0) {
+    // restoreOnStart: only 'ask' offers by notification ('auto' restores and reports itself; 'off' is quiet).
+    const mode = this.deps.settings().restoreOnStart;
+    if (prev && prev.sessions > 0 && mode !== 'auto' && mode !== 'off') {
       await this.deliver({
         kind: 'restore-available',
         snapshotId: prev.id,
