@@ -65,14 +65,14 @@ describe('pacing', () => {
   });
 
   it('K defaults from the cores; the settings override it', () => {
-    expect(defaultMaxOutstanding(1)).toBe(4);
-    expect(defaultMaxOutstanding(2)).toBe(8);
-    expect(defaultMaxOutstanding(64)).toBe(16);
+    expect(defaultMaxOutstanding(1)).toBe(8);
+    expect(defaultMaxOutstanding(2)).toBe(16);
+    expect(defaultMaxOutstanding(64)).toBe(32);
     expect(pacingPolicy({ maxOutstanding: 0, capS: 15, brakeAfter: 3 }, 2)).toEqual({
-      maxOutstanding: 8,
+      maxOutstanding: 16,
       capMs: 15_000,
       brakeAfter: 3,
-      ceiling: 32,
+      ceiling: 48,
     });
     expect(pacingPolicy({ maxOutstanding: 3, capS: 5, brakeAfter: 2 }, 8).ceiling).toBeUndefined();
     expect(pacingPolicy({ maxOutstanding: 3, capS: 5, brakeAfter: 2 }, 8, 250).staggerMs).toBe(250);
