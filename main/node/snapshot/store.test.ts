@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import {
   sweepSnapshotAndStatusTemps,
   writeSnapshot,
 } from './store.js';
+import { contentsPath, writePaneContents } from './pane-contents.js';
 
 const A: ServerInstance = { socketPath: '/tmp/fk-test/default', pid: 100, startTime: 1_790_000_000 };
 const B: ServerInstance = { socketPath: '/tmp/fk-test/default', pid: 200, startTime: 1_790_090_000 };
@@ -252,7 +253,11 @@ describe('applyRetention', () => {
     expect(days.length).toBeGreaterThanOrEqual(27);
 
     expect(await applyRetention(paths, now, DEFAULT_RETENTION, B)).toEqual([]); // idempotent
+    // A kept pane-contents sidecar goes with its snapshot.
+    await writePaneContents(paths, aNewest.id, { 'a:0.0': 'screen' });
+    expect(existsSync(contentsPath(paths, aNewest.id))).toBe(true);
     await markInstanceHandled(paths, instanceKey(A), 'dismissed');
     expect(await applyRetention(paths, now, DEFAULT_RETENTION, B)).toEqual([aNewest.id]);
+    expect(existsSync(contentsPath(paths, aNewest.id))).toBe(false);
   });
 });
