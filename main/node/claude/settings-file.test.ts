@@ -361,6 +361,3 @@ describe('settings backups (issue 12, finding 4)', () => {
     expect(JSON.parse(await fsp.readFile(made.at(-1)!, 'utf8'))).toMatchObject(secret);
   });
 });
-
-// End to end with the real Claude Code CLI (offline, private config dir, isolated tmux
-// socket): proves the settings we write are the format Claude actually reads and runs.
