@@ -112,7 +112,7 @@ describe('the k-th filesystem call fails, for every k', () => {
   });
 
   it('writeSnapshot: a failed save is reported, the previous snapshot stays byte-identical and the restore default', async () => {
-    const fleet = sampleFleet({ sessions: 3, windows: 2, panes: 3, titleBytes: 2000 });
+    const fleet = sampleFleet({ sessions: 3, windows: 2, panes: 3, padBytes: 2000 });
     const bindings = bindingsFor(fleet);
     const prev = await writeSnapshot(
       st.paths,
@@ -268,7 +268,7 @@ describe('short writes and a full disk', () => {
           size = Math.floor(size / 2);
         }
       }
-      const big = sampleFleet({ sessions: 2, windows: 2, panes: 3, titleBytes: 4000 });
+      const big = sampleFleet({ sessions: 2, windows: 2, panes: 3, padBytes: 4000 });
       const errors: string[] = [];
       await expect(writeSnapshot(paths, buildSnapshot(big, bindings, 'interval', new Date()))).rejects.toThrow(
         WriteFailedError,

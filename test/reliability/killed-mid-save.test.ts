@@ -117,7 +117,7 @@ describe('killed mid-save', () => {
     const total = scaled(500);
     const results = await Promise.all([
       lane('small', { sessions: 2, windows: 2, panes: 3 }, Math.ceil(total / 2), rand),
-      lane('2MB', { sessions: 10, windows: 10, panes: 10, titleBytes: 1850 }, Math.floor(total / 2) || 1, rand),
+      lane('2MB', { sessions: 10, windows: 10, panes: 10, padBytes: 1850 }, Math.floor(total / 2) || 1, rand),
     ]);
     for (const r of results) expect(r.swept).toBeGreaterThanOrEqual(0);
     figures(

@@ -11,12 +11,13 @@ export const INSTANCE: ServerInstance = {
 };
 
 export function sampleFleet(
-  opts: { sessions?: number; windows?: number; panes?: number; titleBytes?: number; instance?: ServerInstance } = {},
+  opts: { sessions?: number; windows?: number; panes?: number; padBytes?: number; instance?: ServerInstance } = {},
 ): FleetState {
   const nS = opts.sessions ?? 2;
   const nW = opts.windows ?? 2;
   const nP = opts.panes ?? 3;
-  const pad = 'x'.repeat(opts.titleBytes ?? 8);
+  // Bulk goes into the cwd: snapshots store it (pane titles are no longer stored).
+  const pad = 'x'.repeat(opts.padBytes ?? 8);
   let paneId = 0;
   return {
     instance: { ...(opts.instance ?? INSTANCE) },
@@ -34,9 +35,8 @@ export function sampleFleet(
           index: p,
           id: `%${paneId++}`,
           role: `s${s}-${w}.${p}`,
-          cwd: `/home/u/project-${s}/${w}`,
+          cwd: `/home/u/project-${s}/${w}/${pad}`,
           currentCommand: p === 0 ? 'claude' : 'bash',
-          title: `${pad}${s}.${w}.${p}`,
           active: p === 0,
           binding: null,
         })),
