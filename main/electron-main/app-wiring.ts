@@ -162,12 +162,13 @@ export function wireApp(o: AppWiringOptions): WiredApp {
     onSaved: () => alerts.saved(),
     log: o.log,
     // restoreOnStart=auto: the same code path as the daemon command's (autoRestoreOnStart).
-    startRestore: async () => {
+    startRestore: async (signal) => {
       const outcome = await autoRestoreOnStart({
         paths,
         target,
         settings: settings.get(),
         claudeBin: claudeBinFrom(o.env.FLEETKEEPER_CLAUDE_BIN),
+        signal,
       });
       const msg = autoRestoreMessage(outcome);
       if (msg === null) return;

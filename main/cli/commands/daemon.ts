@@ -77,12 +77,13 @@ export async function daemonCommand(
     },
     onSaved: () => alerts.saved(),
     // restoreOnStart=auto: the same code path as the app's (autoRestoreOnStart).
-    startRestore: async () => {
+    startRestore: async (signal) => {
       const outcome = await autoRestoreOnStart({
         paths: ctx.paths,
         target: ctx.target,
         settings: ctx.settings.get(),
         claudeBin: ctx.claudeBin,
+        signal,
       });
       const msg = autoRestoreMessage(outcome);
       if (msg === null) {

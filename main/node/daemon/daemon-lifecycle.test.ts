@@ -54,6 +54,32 @@ afterEach(async () => {
 });
 
 describe('daemon lifecycle', () => {
+  it('stop() aborts a restore at start and waits for it to settle', async () => {
+    await tmux.run('new-session', '-d', '-s', 'work');
+    const settings = { ...DEFAULT_SETTINGS, intervalS: 3600, staleAfterS: 7200 };
+    let aborted = false;
+    let settled = false;
+    daemon = makeDaemon(() => settings, {
+      startRestore: (signal) =>
+        new Promise<void>((resolve) => {
+          // Like a restore between launches: it ends only once told to stop, after some cleanup.
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            setTimeout(() => {
+              settled = true;
+              resolve();
+            }, 300);
+          });
+        }),
+    });
+    await daemon.start();
+    expect(aborted).toBe(false);
+    await daemon.stop();
+    expect(aborted).toBe(true);
+    expect(settled).toBe(true);
+    expect((await readDaemonStatus(paths))?.state).toBe('stopped');
+  }, 30_000);
+
   it('stop() waits for the save in flight, leaves `stopped` on disk and fires nothing afterwards', async () => {
     await tmux.run('new-session', '-d', '-s', 'work');
     const settings = { ...DEFAULT_SETTINGS, intervalS: 3600, staleAfterS: 7200 };

@@ -39,8 +39,11 @@ export interface DaemonOptions {
   /** After every verified save (the heartbeat URL rides on it); must not throw or block. */
   onSaved?: (result: SaveResult) => void;
   log?: (line: string) => void;
-  /** Run once at start, alongside the saver (restoreOnStart=auto: autoRestoreOnStart). */
-  startRestore?: () => Promise<void>;
+  /**
+   * Run once at start, alongside the saver (restoreOnStart=auto: autoRestoreOnStart). stop()
+   * aborts `signal` (no more launches, no verify wait) and waits for it to settle.
+   */
+  startRestore?: (signal: AbortSignal) => Promise<void>;
 }
 
 const NOTIFICATIONS_THAT_CHANGE_LAYOUT = new Set([
@@ -85,6 +88,7 @@ export class Daemon {
   private readonly now: () => Date;
   /** The restore at start, while it runs (tests and stop() wait for it). */
   startRestoring: Promise<void> | null = null;
+  private readonly restoreAbort = new AbortController();
 
   constructor(private readonly opts: DaemonOptions) {
     this.now = opts.clock ?? (() => new Date());
@@ -142,7 +146,7 @@ export class Daemon {
     // Not awaited: the saver starts at once and connects to the server the restore starts.
     if (this.opts.startRestore)
       this.startRestoring = this.opts
-        .startRestore()
+        .startRestore(this.restoreAbort.signal)
         .catch((err: unknown) => this.opts.log?.(`restore at start failed: ${errorMessage(err)}`));
     await this.link.connect();
     if (this.stopped) return;
@@ -325,10 +329,13 @@ export class Daemon {
 
   private async doStop(): Promise<void> {
     this.stopped = true;
+    // A restore at start stops launching Claudes and settles (it reports what it built).
+    this.restoreAbort.abort();
     // Timers that fire meanwhile find `stopped` and do nothing; the save in flight finishes
     // through the still-open client (cutting it off would withdraw a good snapshot).
     await this.link.close();
     await this.inFlight?.catch(() => null);
+    await this.startRestoring;
     this.status.state = 'stopped';
     await this.persistStatus();
     await this.store.dispose().catch((err: unknown) => this.opts.log?.(`stopping: ${errorMessage(err)}`));

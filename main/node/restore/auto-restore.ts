@@ -30,6 +30,8 @@ export interface AutoRestoreDeps {
   settings: Settings;
   claudeBin: string;
   verifyTimeoutS?: number;
+  /** Aborted when the daemon or app stops: no more launches, no verify wait. */
+  signal?: AbortSignal;
 }
 
 const MAX_FILE = 1024 * 1024;
@@ -90,6 +92,7 @@ export async function autoRestoreOnStart(deps: AutoRestoreDeps): Promise<AutoRes
       pacing: pacingPolicy(deps.settings.launch, availableParallelism()),
       verifyTimeoutS: deps.verifyTimeoutS ?? 60,
       claudeBin: deps.claudeBin,
+      ...(deps.signal ? { signal: deps.signal } : {}),
     });
     return {
       kind: 'restored',
