@@ -109,19 +109,20 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
     await removePaneContents(deps.paths, snapshot.id);
     throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
   }
-  const pruned = await applyRetention(
-    deps.paths,
-    started,
-    deps.settings.retention,
-    fleet.instance,
-    deps.listing ? await deps.listing() : undefined,
-  );
-  const transcriptProblems = await keepAndPrune(deps, snapshot, pruned);
+  // One listing (after the write) serves retention and the kept-transcript prune.
+  const listing = deps.listing ? await deps.listing() : await listSnapshots(deps.paths);
+  const pruned = await applyRetention(deps.paths, started, deps.settings.retention, fleet.instance, listing);
+  const transcriptProblems = await keepAndPrune(deps, snapshot, pruned, listing);
   return { snapshot, fleet, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned, transcriptProblems };
 }
 
 /** Every bound conversation's transcript kept in the state dir; those no snapshot can reference dropped. */
-async function keepAndPrune(deps: SaveDeps, snapshot: Snapshot, pruned: readonly string[]): Promise<string[]> {
+async function keepAndPrune(
+  deps: SaveDeps,
+  snapshot: Snapshot,
+  pruned: readonly string[],
+  listing: SnapshotListing,
+): Promise<string[]> {
   const targets = snapshot.sessions.flatMap((s) =>
     s.windows.flatMap((w) => w.panes.flatMap((p) => (p.binding ? [p.binding] : []))),
   );
@@ -129,7 +130,6 @@ async function keepAndPrune(deps: SaveDeps, snapshot: Snapshot, pruned: readonly
     problems: [`transcripts not kept: ${errorMessage(err)}`],
   }));
   if (pruned.length > 0) {
-    const listing = deps.listing ? await deps.listing() : await listSnapshots(deps.paths);
     const gone = new Set(pruned);
     const times = listing.valid.filter((v) => !gone.has(v.id)).map((v) => Date.parse(v.savedAt));
     const oldest = times.length > 0 ? new Date(Math.min(...times)) : null;
