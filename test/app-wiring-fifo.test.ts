@@ -16,6 +16,7 @@ import { RecordingSurface } from './helpers/recording-surface.js';
 import { runCli } from './helpers/cli.js';
 import { wireApp, type WiredApp } from '../main/electron-main/app-wiring.js';
 import { claudeSettingsPath, hookCommands, installHooks } from '../main/node/claude/settings-file.js';
+import { isolatedEnv } from './helpers/fixtures.js';
 
 const ICONS = fileURLToPath(new URL('../build/icons', import.meta.url));
 const CLI = realpathSync(fileURLToPath(new URL('../bin/fleetkeeper.js', import.meta.url)));
@@ -43,16 +44,7 @@ describe('a FIFO as transcript_path never starves the app (issue 12, finding 2)'
 
   beforeAll(async () => {
     root = realpathSync(mkdtempSync(join(tmpdir(), 'fk-app-fifo-')));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      HOME: root,
-      SHELL: '/bin/sh',
-      FLEETKEEPER_HOME: join(root, 'state'),
-      CLAUDE_CONFIG_DIR: join(root, 'claude'),
-      XDG_CONFIG_HOME: join(root, 'cfg'),
-    };
-    delete env.TMUX;
-    delete env.TMUX_PANE;
+    const env = isolatedEnv(root, { HOME: root, XDG_CONFIG_HOME: join(root, 'cfg') });
     tmux = new TmuxHarness(env);
     env.FLEETKEEPER_TMUX_SOCKET = tmux.socket;
     await tmux.run('new-session', '-d', '-s', 'work', '-c', root, '-x', '200', '-y', '50');

@@ -10,6 +10,7 @@ import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
 import { wireApp, type WiredApp } from '../main/electron-main/app-wiring.js';
 import { RecordingSurface } from './helpers/recording-surface.js';
 import { claudeSettingsPath, hookCommands, installHooks } from '../main/node/claude/settings-file.js';
+import { isolatedEnv } from './helpers/fixtures.js';
 
 const ICONS = fileURLToPath(new URL('../build/icons', import.meta.url));
 const CLI = realpathSync(fileURLToPath(new URL('../bin/fleetkeeper.js', import.meta.url)));
@@ -24,15 +25,7 @@ describe('tray app wiring (real core, recorded Electron surface)', () => {
 
   beforeAll(async () => {
     root = realpathSync(mkdtempSync(join(tmpdir(), 'fk-app-wiring-')));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      HOME: root,
-      SHELL: '/bin/sh',
-      FLEETKEEPER_HOME: join(root, 'state'),
-      CLAUDE_CONFIG_DIR: join(root, 'claude'),
-      XDG_CONFIG_HOME: join(root, 'cfg'),
-    };
-    delete env.TMUX;
+    const env = isolatedEnv(root, { HOME: root, XDG_CONFIG_HOME: join(root, 'cfg') });
     tmux = new TmuxHarness(env);
     env.FLEETKEEPER_TMUX_SOCKET = tmux.socket;
     await tmux.run('new-session', '-d', '-s', 'work', '-c', root);
