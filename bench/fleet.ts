@@ -46,6 +46,8 @@ export interface PlannedPaneSpec {
 }
 export interface PlannedWindowSpec {
   name: string;
+  /** Named by tmux after its program (`automatic-rename` on), not by the user. */
+  automatic: boolean;
   panes: PlannedPaneSpec[];
   activePane: number;
   zoomed: boolean;
@@ -74,6 +76,7 @@ export function fleetShape(root: string, spec: FleetSpec): PlannedSessionSpec[] 
       }
       windows.push({
         name: `win-${s}-${w}`,
+        automatic: w % 4 === 3,
         panes,
         activePane: (s + w) % want,
         zoomed: want > 1 && (s + w) % 3 === 0,
@@ -127,25 +130,12 @@ function sessionCommands(
   const cmds: string[][] = [];
   s.windows.forEach((w, wi) => {
     const win = `${s.name}:${wi}`;
+    const named = w.automatic ? [] : ['-n', w.name];
     w.panes.forEach((p, pi) => {
       const prog = p.program !== null && layouts === undefined ? [p.program] : [];
       if (wi === 0 && pi === 0)
-        cmds.push([
-          'new-session',
-          '-d',
-          '-s',
-          s.name,
-          '-n',
-          w.name,
-          '-c',
-          lit(p.cwd),
-          '-x',
-          '200',
-          '-y',
-          '60',
-          ...prog,
-        ]);
-      else if (pi === 0) cmds.push(['new-window', '-d', '-t', win, '-n', w.name, '-c', lit(p.cwd), ...prog]);
+        cmds.push(['new-session', '-d', '-s', s.name, ...named, '-c', lit(p.cwd), '-x', '200', '-y', '60', ...prog]);
+      else if (pi === 0) cmds.push(['new-window', '-d', '-t', win, ...named, '-c', lit(p.cwd), ...prog]);
       else cmds.push(['split-window', w.vertical ? '-v' : '-h', '-t', `${win}.${pi - 1}`, '-c', lit(p.cwd), ...prog]);
       const role = roles?.get(`${win}.${pi}`);
       if (role !== undefined && role !== '') cmds.push(['set-option', '-p', '-t', `${win}.${pi}`, ROLE_OPTION, role]);
@@ -212,6 +202,7 @@ const FIELDS = [
   'window_layout',
   'window_active',
   'window_zoomed_flag',
+  'automatic-rename',
   'pane_index',
   'pane_current_path',
   'pane_active',
@@ -241,7 +232,9 @@ export function structure(rows: Row[]): Map<string, string> {
     m.set(
       `${k} window`,
       JSON.stringify({
-        name: r.window_name,
+        // An automatic name follows whatever runs now: what must come back is that it is automatic.
+        name: r['automatic-rename'] === '1' ? '(automatic)' : r.window_name,
+        automatic: r['automatic-rename'],
         layout: layoutShape(r.window_layout ?? ''),
         active: r.window_active,
         zoomed: r.window_zoomed_flag,

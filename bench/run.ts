@@ -298,7 +298,10 @@ function restoreRows(
       `floor: ${r.floorMismatches.length} mismatches`,
       '0 mismatches',
       bad === 0 && r.clientsSeen === 0,
-      r.warnings.length > 0 ? `warnings: ${r.warnings.slice(0, 3).join('; ')}` : undefined,
+      [
+        'layout, fixed window names, automatic-rename, cwd, active, zoom and role of every window and pane',
+        ...(r.warnings.length > 0 ? [`warnings: ${r.warnings.slice(0, 3).join('; ')}`] : []),
+      ].join('; '),
     ),
   );
   if (bad > 0 || r.clientsSeen > 0)
