@@ -88,6 +88,7 @@ export class Daemon {
   private readonly now: () => Date;
   /** The restore at start, while it runs (tests and stop() wait for it). */
   startRestoring: Promise<void> | null = null;
+  private settingsNow: Settings | null = null;
   private readonly restoreAbort = new AbortController();
 
   constructor(private readonly opts: DaemonOptions) {
@@ -122,11 +123,16 @@ export class Daemon {
   }
 
   intervalS(): number {
-    return this.opts.intervalS ?? this.opts.settings().intervalS;
+    return this.opts.intervalS ?? this.settings().intervalS;
   }
 
   staleAfterS(): number {
-    return this.opts.staleAfterS ?? this.opts.settings().staleAfterS;
+    return this.opts.staleAfterS ?? this.settings().staleAfterS;
+  }
+
+  /** The settings as read at the last watchdog tick (or retime): one read of the file per tick. */
+  private settings(): Settings {
+    return (this.settingsNow ??= this.opts.settings());
   }
 
   get health(): HealthReport | null {
@@ -162,6 +168,7 @@ export class Daemon {
   /** Settings changed: re-time the clock and the watchdog (which follows the interval). */
   retime(): void {
     if (this.stopped) return;
+    this.settingsNow = null;
     this.status.intervalS = this.intervalS();
     this.status.staleAfterS = this.staleAfterS();
     this.clock?.setPeriod(this.intervalS() * 1000);
@@ -173,6 +180,7 @@ export class Daemon {
    * the dashboard of another process) applies without a restart.
    */
   private followSettings(): void {
+    this.settingsNow = null;
     if (this.intervalS() === this.status.intervalS && this.staleAfterS() === this.status.staleAfterS) return;
     this.opts.log?.(`settings changed: interval ${this.intervalS()} s, stale after ${this.staleAfterS()} s`);
     this.retime();
@@ -235,7 +243,7 @@ export class Daemon {
               paths: this.opts.paths,
               target: this.opts.target,
               registry: this.opts.registry,
-              settings: this.opts.settings(),
+              settings: this.settings(),
               clock: this.now,
               query: () => queryFleetVia(client),
               instanceNow: () => queryInstanceVia(client),
@@ -273,7 +281,7 @@ export class Daemon {
 
   private onWake(sleptMs: number): void {
     this.opts.log?.(`resumed after ~${Math.round(sleptMs / 1000)} s asleep: saving now`);
-    const graceMs = (this.opts.settings().graceS + this.intervalS()) * 1000;
+    const graceMs = (this.settings().graceS + this.intervalS()) * 1000;
     this.wakeGraceUntil = new Date(this.now().getTime() + graceMs);
     void this.saveNow('wake').then(() => this.checkHealth());
   }
@@ -291,7 +299,7 @@ export class Daemon {
         {
           paths: this.opts.paths,
           target: this.opts.target,
-          settings: this.opts.settings(),
+          settings: this.settings(),
           clock: this.now,
           settingsPath: this.opts.claudeSettingsPath,
           hookCommands: this.opts.hookCommands,
