@@ -10,6 +10,7 @@ import { ControlClient } from '../main/node/tmux/control-client.js';
 import { queryFleetVia, queryInstanceVia } from '../main/node/tmux/fleet-query.js';
 import { RegistryStore } from '../main/node/journal/registry-store.js';
 import { saveSnapshot } from '../main/node/snapshot/save.js';
+import { SnapshotCatalog } from '../main/node/snapshot/catalog.js';
 import { ensureStateDir, type StatePaths } from '../main/node/base/state-dir.js';
 import { runTmux, type TmuxTarget } from '../main/node/tmux/exec.js';
 import { withWriterLock } from '../main/node/base/writer-lock.js';
@@ -43,7 +44,10 @@ export interface DaemonSaver {
   dispose(): Promise<void>;
 }
 
-/** Exactly what Daemon.saveNow runs, minus its status bookkeeping: lock, save via the client. */
+/**
+ * Exactly what Daemon.saveNow runs, minus its status bookkeeping: lock, save via the client,
+ * retention over the daemon's catalog (which re-reads only new files and the newest one).
+ */
 export async function openDaemonSaver(
   target: TmuxTarget,
   stateRoot: string,
@@ -53,6 +57,7 @@ export async function openDaemonSaver(
   const paths = ensureStateDir(stateRoot);
   const registry = new RegistryStore(paths);
   const client = await ControlClient.connect({ target });
+  const catalog = new SnapshotCatalog(paths, 10);
   const save = async (): Promise<Snapshot> => {
     const r = await withWriterLock(
       paths,
@@ -67,6 +72,7 @@ export async function openDaemonSaver(
             clock,
             query: () => queryFleetVia(client),
             instanceNow: () => queryInstanceVia(client),
+            listing: async () => (await catalog.view()).listing,
           },
           'interval',
         ),

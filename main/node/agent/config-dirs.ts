@@ -35,14 +35,19 @@ export interface DirHooks extends HooksStatus {
   configDir: string;
 }
 
-/** The hooks state of each dir, the default first, each once. */
+/**
+ * The hooks state of each dir, the default first, each once. `withDefault: false` leaves the
+ * default dir out (the caller has read its settings already: the watchdog, every tick).
+ */
 export async function hooksByDir(
   defaultSettingsPath: string,
   dirs: readonly string[],
   cmds: HookCommands,
+  opts: { withDefault?: boolean } = {},
 ): Promise<DirHooks[]> {
   const defaultDir = defaultSettingsPath.replace(/\/settings\.json$/, '');
-  const all = [...new Set([defaultDir, ...dirs])];
+  const wanted = opts.withDefault === false ? dirs.filter((d) => d !== defaultDir) : [defaultDir, ...dirs];
+  const all = [...new Set(wanted)];
   return Promise.all(
     all.map(async (configDir) => {
       const path = configDir === defaultDir ? defaultSettingsPath : join(configDir, 'settings.json');
@@ -89,8 +94,8 @@ export async function agentProblems(
       }
   const defaultDir = defaultSettingsPath.replace(/\/settings\.json$/, '');
   const others = snapshotConfigDirs(snap).filter((d) => d !== defaultDir);
-  for (const d of await hooksByDir(defaultSettingsPath, others, cmds))
-    if (d.configDir !== defaultDir && d.state !== 'installed')
+  for (const d of await hooksByDir(defaultSettingsPath, others, cmds, { withDefault: false }))
+    if (d.state !== 'installed')
       problems.push({
         code: 'hooks-missing-config-dir',
         message: `Claude config dir ${d.configDir} is in use but its settings lack Fleetkeeper's hooks (${d.state}); run: fleetkeeper hooks install --config-dir ${d.configDir}`,

@@ -34,7 +34,11 @@ const MAX_DEPTH = 6;
 /** One buffer for every read: procfs reports size 0, so readFileSync grows and copies; this does not. */
 let buf = Buffer.allocUnsafe(64 * 1024);
 
-function readBytes(path: string): Buffer | null {
+/**
+ * `lineDone`: the file is one line (stat), so a read ending in a newline holds all of it and
+ * the read that would return 0 is skipped: 200 system calls fewer per save at 200 panes.
+ */
+function readBytes(path: string, lineDone = false): Buffer | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -47,6 +51,7 @@ function readBytes(path: string): Buffer | null {
       const got = readSync(fd, buf, n, buf.length - n, null);
       if (got === 0) break;
       n += got;
+      if (lineDone && buf[n - 1] === 0x0a) break;
       if (n === buf.length) {
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, n);
@@ -99,7 +104,7 @@ export function parseEnviron(text: string): Map<string, string> {
 }
 
 function proc(src: ProcSource, pid: number): ProcInfo | null {
-  const stat = read(`${src.root}/${pid}/stat`);
+  const stat = readBytes(`${src.root}/${pid}/stat`, true)?.toString('latin1') ?? null;
   const st = stat === null ? null : parseStat(stat);
   if (st === null) return null;
   const cmdline = readUtf8(`${src.root}/${pid}/cmdline`);

@@ -66,20 +66,23 @@ export async function keepTranscripts(
   const dirDev = (await stat(dir)).dev;
   const cap = opts.copyCapBytes ?? DEFAULT_COPY_CAP_BYTES;
   const seen = new Set<string>();
-  let changed = false;
+  const todo: KeepTarget[] = [];
   for (const t of targets) {
     if (!isSessionId(t.sessionId) || seen.has(t.sessionId)) continue;
     seen.add(t.sessionId);
     // Only a regular file named after its own conversation: a hook event can name any path.
-    if (basename(t.transcriptPath) !== `${t.sessionId}.jsonl`) continue;
+    if (basename(t.transcriptPath) === `${t.sessionId}.jsonl`) todo.push(t);
+  }
+  let changed = false;
+  // One conversation per file: all of them at once (a save with 20 Claudes waited on 40 lstats in turn).
+  const keepOne = async (t: KeepTarget): Promise<void> => {
     const kept = keptTranscriptPath(paths, t.sessionId);
     try {
-      const src = await lstat(t.transcriptPath).catch(() => null);
-      if (src === null || !src.isFile()) continue; // gone: the kept one (if any) is what remains
-      const have = await lstat(kept).catch(() => null);
+      const [src, have] = await Promise.all([lstat(t.transcriptPath).catch(() => null), lstat(kept).catch(() => null)]);
+      if (src === null || !src.isFile()) return; // gone: the kept one (if any) is what remains
       if (have !== null && have.dev === src.dev && have.ino === src.ino) {
         res.unchanged++;
-        continue;
+        return;
       }
       const tmp = tmpName(dir);
       if (src.dev === dirDev) {
@@ -88,17 +91,17 @@ export async function keepTranscripts(
         await rename(tmp, kept);
         res.linked++;
         changed = true;
-        continue;
+        return;
       }
       if (have !== null && have.size === src.size && have.mtimeMs >= src.mtimeMs) {
         res.unchanged++;
-        continue;
+        return;
       }
       if (src.size > cap) {
         res.problems.push(
           `transcript ${t.transcriptPath} is ${src.size} bytes, over the ${cap}-byte cap for a copy: not kept`,
         );
-        continue;
+        return;
       }
       // Opened like every file we only read: lstat above can be raced, the open cannot.
       await copyRegularFile(t.transcriptPath, tmp, cap);
@@ -108,7 +111,8 @@ export async function keepTranscripts(
     } catch (err) {
       res.problems.push(`transcript ${t.transcriptPath} not kept: ${errorMessage(err)}`);
     }
-  }
+  };
+  await Promise.all(todo.map(keepOne));
   if (changed) await fsyncDir(dir).catch(() => undefined);
   await touchRefs(paths, [...seen], opts.now ?? new Date()).catch((err: unknown) => {
     res.problems.push(`kept transcripts' reference list not updated: ${errorMessage(err)}`);

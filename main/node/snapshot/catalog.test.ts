@@ -93,6 +93,25 @@ describe('SnapshotCatalog', () => {
     expect(v.listing.valid).toHaveLength(1);
   });
 
+  it('judges the newest by its bytes read now: equal bytes keep the verdict, changed ones are parsed again', async () => {
+    const older = await save(0);
+    const newer = await save(1);
+    const file = join(paths.snapshots, `${newer.id}.json`);
+    const cat = new SnapshotCatalog(paths, 1000);
+    const first = (await cat.view()).newest;
+    expect(first?.id).toBe(newer.id);
+    // Handed out again for the same bytes, and frozen: no caller can change what the next view says.
+    expect((await cat.view()).newest).toBe(first);
+    expect(Object.isFrozen(first?.sessions[0]?.windows[0]?.panes[0])).toBe(true);
+    // Damaged and repaired within one stamp-trusting period: each view reads the bytes again.
+    flip(file, 40);
+    expect((await cat.view()).newest?.id).toBe(older.id);
+    flip(file, 40);
+    const again = (await cat.view()).newest;
+    expect(again?.id).toBe(newer.id);
+    expect(again).toEqual(first);
+  });
+
   it('is empty, not an error, when there are no snapshots', async () => {
     rmSync(paths.snapshots, { recursive: true });
     expect(await new SnapshotCatalog(paths).view()).toEqual({ listing: { valid: [], corrupt: [] }, newest: null });

@@ -24,6 +24,8 @@ export interface CatalogView {
 export class SnapshotCatalog {
   private readonly cache = new Map<string, { stamp: string; entry: Entry }>();
   private views = 0;
+  /** The bytes of the file last parsed valid, with what they parsed to. */
+  private lastValid: { file: string; bytes: Buffer; snapshot: Snapshot } | null = null;
 
   /**
    * @param restatEvery Snapshots are immutable once written: a file already judged is stat'ed
@@ -89,14 +91,34 @@ export class SnapshotCatalog {
     return entry;
   }
 
+  /**
+   * Reads the file now, every time. Bytes equal to the ones last judged valid under this name
+   * get that verdict again without a re-parse: parsing, validation and the checksum are pure
+   * functions of the bytes and the id, and a re-parse was most of a watchdog tick's CPU. The
+   * snapshot handed out again is frozen, so no caller can change what the next tick returns.
+   */
   private async readFresh(
     file: string,
     id: string,
   ): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; reason: string }> {
+    let bytes: Buffer;
     try {
-      return parseSnapshot(await readBounded(join(this.paths.snapshots, file)), id);
+      bytes = await readBounded(join(this.paths.snapshots, file));
     } catch (err) {
       return { ok: false, reason: `unreadable: ${errorMessage(err)}` };
     }
+    const last = this.lastValid;
+    if (last !== null && last.file === file && last.bytes.equals(bytes)) return { ok: true, snapshot: last.snapshot };
+    const parsed = parseSnapshot(bytes, id);
+    if (parsed.ok) this.lastValid = { file, bytes, snapshot: deepFreeze(parsed.snapshot) };
+    return parsed;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
