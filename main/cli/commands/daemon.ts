@@ -4,7 +4,7 @@ import { acquireWriterLock } from '../../node/base/writer-lock.js';
 import { createNodeNotifier } from '../../node/desktop/notifier.js';
 import { AlertService } from '../../node/alerts/alert-service.js';
 import { NotificationPolicy, policyConfig } from '../../common/health/notification-policy.js';
-import { checkStaleAfterInterval } from '../../common/settings/settings-model.js';
+import { checkStaleAfterInterval, type Settings } from '../../common/settings/settings-model.js';
 import { autoRestoreMessage, autoRestoreOnStart } from '../../node/restore/auto-restore.js';
 import { daemonLockPaths, readSaverState } from '../../node/daemon/saver-state.js';
 
@@ -35,15 +35,17 @@ export async function daemonCommand(
     }
   }
   const single = await acquireWriterLock(daemonLockPaths(ctx.paths), `daemon (pid ${process.pid})`);
+  // Until the daemon exists, the file; then the daemon's copy, read once per watchdog tick.
+  let settings = (): Settings => ctx.settings.get();
   const alerts = new AlertService({
     paths: ctx.paths,
-    settings: () => ctx.settings.get(),
+    settings: () => settings(),
     desktop: createNodeNotifier({ appName: 'Fleetkeeper' }),
     log,
   });
   const policyFor = (desktop: boolean) =>
     new NotificationPolicy(() =>
-      policyConfig(ctx.settings.get(), {
+      policyConfig(settings(), {
         desktop,
         tzOffsetMinutes: -new Date().getTimezoneOffset(),
         ...(intervalS !== undefined ? { intervalS } : {}),
@@ -94,6 +96,7 @@ export async function daemonCommand(
       void alerts.desktop({ ...msg, urgency: msg.ok ? 'normal' : 'critical', action: 'open-dashboard' });
     },
   });
+  settings = () => daemon.currentSettings();
   deliver(policy.handle({ kind: 'start' }));
   alertPolicy.handle({ kind: 'start' });
   await daemon.start();

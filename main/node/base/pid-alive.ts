@@ -27,8 +27,11 @@ function procStatFields(pid: number): string[] | null {
  */
 export function processStartToken(pid: number): string | null {
   if (process.platform !== 'linux') return null;
+  // Our own start never changes: read once (the writer lock asks at every save).
+  if (pid === process.pid) return (ownStart ??= { token: procStatFields(pid)?.[19] ?? null }).token;
   return procStatFields(pid)?.[19] ?? null;
 }
+let ownStart: { token: string | null } | undefined;
 
 /** Linux reports start times in USER_HZ ticks, fixed at 100 per second for user space. */
 const USER_HZ = 100;
@@ -40,6 +43,29 @@ function bootTimeMs(): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A Linux process that is running (not a zombie waiting to be reaped): its name and when it
+ * started; null when gone, exited or not on Linux.
+ */
+export function runningProcess(pid: number): { comm: string; startedAtMs: number | null } | null {
+  if (process.platform !== 'linux') return null;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  const close = stat.lastIndexOf(')');
+  const f = stat.slice(close + 2).split(' ');
+  if (f[0] === 'Z' || f[0] === 'X' || f[0] === 'x') return null;
+  const boot = bootTimeMs();
+  const ticks = Number(f[19]);
+  return {
+    comm: stat.slice(stat.indexOf('(') + 1, close),
+    startedAtMs: boot === null || !Number.isFinite(ticks) ? null : boot + (ticks * 1000) / USER_HZ,
+  };
 }
 
 /** `ps -o etime` elapsed time `[[dd-]hh:]mm:ss` in ms, or null. */

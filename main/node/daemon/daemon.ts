@@ -123,15 +123,18 @@ export class Daemon {
   }
 
   intervalS(): number {
-    return this.opts.intervalS ?? this.settings().intervalS;
+    return this.opts.intervalS ?? this.currentSettings().intervalS;
   }
 
   staleAfterS(): number {
-    return this.opts.staleAfterS ?? this.settings().staleAfterS;
+    return this.opts.staleAfterS ?? this.currentSettings().staleAfterS;
   }
 
-  /** The settings as read at the last watchdog tick (or retime): one read of the file per tick. */
-  private settings(): Settings {
+  /**
+   * The settings as read at the last watchdog tick (or retime): one read of the file per tick,
+   * shared with whoever acts on this daemon's events (notification and alert policies).
+   */
+  currentSettings(): Settings {
     return (this.settingsNow ??= this.opts.settings());
   }
 
@@ -243,7 +246,7 @@ export class Daemon {
               paths: this.opts.paths,
               target: this.opts.target,
               registry: this.opts.registry,
-              settings: this.settings(),
+              settings: this.currentSettings(),
               clock: this.now,
               query: () => queryFleetVia(client),
               instanceNow: () => queryInstanceVia(client),
@@ -281,7 +284,7 @@ export class Daemon {
 
   private onWake(sleptMs: number): void {
     this.opts.log?.(`resumed after ~${Math.round(sleptMs / 1000)} s asleep: saving now`);
-    const graceMs = (this.settings().graceS + this.intervalS()) * 1000;
+    const graceMs = (this.currentSettings().graceS + this.intervalS()) * 1000;
     this.wakeGraceUntil = new Date(this.now().getTime() + graceMs);
     void this.saveNow('wake').then(() => this.checkHealth());
   }
@@ -299,7 +302,7 @@ export class Daemon {
         {
           paths: this.opts.paths,
           target: this.opts.target,
-          settings: this.settings(),
+          settings: this.currentSettings(),
           clock: this.now,
           settingsPath: this.opts.claudeSettingsPath,
           hookCommands: this.opts.hookCommands,

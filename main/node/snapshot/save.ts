@@ -6,7 +6,7 @@ import { TEMP_SESSION_PREFIX } from '../../common/restore/commands.js';
 import { sameInstance } from '../../common/tmux/server-instance.js';
 import type { StatePaths } from '../base/state-dir.js';
 import type { TmuxTarget } from '../tmux/exec.js';
-import { queryFleet, queryInstance } from '../tmux/fleet-query.js';
+import { instanceStillUp, queryFleet } from '../tmux/fleet-query.js';
 import { assignDefaultRoles } from '../tmux/roles.js';
 import { RegistryStore } from '../journal/registry-store.js';
 import { buildSnapshot, sweepSnapshotAndStatusTemps, writeSnapshot } from './store.js';
@@ -103,7 +103,7 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
     if (paneContents) await removePaneContents(deps.paths, draft.id);
     throw err;
   });
-  const after = await (deps.instanceNow ?? (() => queryInstance(deps.target)))().catch(() => null);
+  const after = await (deps.instanceNow ?? (() => instanceStillUp(deps.target, fleet.instance)))().catch(() => null);
   if (!sameInstance(fleet.instance, after)) {
     await unlink(`${deps.paths.snapshots}/${snapshot.id}.json`).catch(() => undefined);
     await removePaneContents(deps.paths, snapshot.id);

@@ -8,6 +8,7 @@ import { tempDir, withoutTmux } from '../../../test/helpers/fixtures.js';
 import { ControlClient } from './control-client.js';
 import {
   fleetQueryArgs,
+  instanceStillUp,
   normalizeCwd,
   queryFleet,
   queryFleetVia,
@@ -166,6 +167,21 @@ describe('queryFleet / queryFleetVia with real tmux', () => {
       [1, true, kept],
     ]);
     expect(normalizeCwd(`${kept}`)).toBe(kept);
+  });
+
+  it('instanceStillUp: the same server from /proc without a tmux call; a dead or other one is not', async () => {
+    const h = (harness = new TmuxHarness(env));
+    await h.run('new-session', '-d', '-s', 'up');
+    const inst = (await queryInstance({ socketName: h.socket }))!;
+    // A socket with no server behind it: only /proc can answer (Linux), so no tmux call was made.
+    const nowhere = { socketName: `fk-fleet-none-${process.pid}` };
+    if (process.platform === 'linux') expect(await instanceStillUp(nowhere, inst)).toBe(inst);
+    // Started an hour apart: not this server, whatever the pid says; tmux is asked.
+    const older = { ...inst, startTime: inst.startTime - 3600 };
+    expect(await instanceStillUp({ socketName: h.socket }, older)).toEqual(inst);
+    await h.kill();
+    harness = null;
+    expect(await instanceStillUp({ socketName: h.socket }, inst)).toBeNull();
   });
 
   it('runs as ONE tmux process with the documented argv', () => {

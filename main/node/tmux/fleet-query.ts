@@ -6,6 +6,7 @@ import { quoteTmuxArg } from '../../common/tmux/quoting.js';
 import type { FleetState, ServerInstance } from '../../common/base/types.js';
 import type { ControlClient } from './control-client.js';
 import { runTmux, type TmuxTarget } from './exec.js';
+import { runningProcess } from '../base/pid-alive.js';
 
 /**
  * argv (after the socket arguments) for ONE tmux process printing the instance line, then one
@@ -81,4 +82,27 @@ export async function queryInstance(target: TmuxTarget): Promise<ServerInstance 
     throw err;
   }
   return parseInstance(splitOutput(stdout)[0] ?? '');
+}
+
+/** tmux prints its start to the second; /proc dates the fork to 10 ms: allow the gap between. */
+const START_TOLERANCE_MS = 2000;
+
+/**
+ * Is `instance` still the server running, as a save's last check asks: on Linux from
+ * /proc/<pid> (a running process named tmux that started when the instance did), which costs two file
+ * reads instead of a tmux process; anything else, or no match, asks tmux through `target`.
+ */
+export async function instanceStillUp(target: TmuxTarget, instance: ServerInstance): Promise<ServerInstance | null> {
+  if (process.platform === 'linux' && serverProcessMatches(instance)) return instance;
+  return queryInstance(target);
+}
+
+function serverProcessMatches(i: ServerInstance): boolean {
+  const p = runningProcess(i.pid);
+  return (
+    p !== null &&
+    p.comm.startsWith('tmux') &&
+    p.startedAtMs !== null &&
+    Math.abs(p.startedAtMs - i.startTime * 1000) <= START_TOLERANCE_MS
+  );
 }
