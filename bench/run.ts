@@ -15,12 +15,12 @@ import { measureSaves, openDaemonSaver, type SaveFigures } from './measure-save.
 import { measureAgentSaves } from './measure-save-agents.js';
 import { measureSaveContents } from './measure-save-contents.js';
 import { measureHook } from './measure-hook.js';
-import { measureRestore, type RestoreFigures } from './measure-restore.js';
-import { measureDaemon, type DaemonFigures } from './measure-daemon.js';
-import { measureDaemonPhases, seedSnapshots } from './measure-daemon-phases.js';
+import { measureRestore } from './measure-restore.js';
+import { daemonRows } from './daemon-rows.js';
 import { measureResurrect } from './measure-resurrect.js';
 import { fmtMs, ratioRow, type BenchRow } from './stats.js';
 import { formatTable, markdownReport, soakSection, withSoakSection } from './report.js';
+import { restoreRows, row } from './rows.js';
 
 export interface BenchConfig {
   sizes: number[];
@@ -72,19 +72,6 @@ export interface BenchOutcome {
   failures: string[];
 }
 
-function row(
-  figure: string,
-  ours: string,
-  reference: string,
-  target: string,
-  met: boolean | null,
-  note?: string,
-): BenchRow {
-  const r: BenchRow = { figure, ours, reference, ratio: null, target, met };
-  if (note !== undefined) r.note = note;
-  return r;
-}
-
 export async function runBench(
   cfg: BenchConfig,
   log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
@@ -105,7 +92,14 @@ export async function runBench(
         log(`fleet of ${n} panes: restore`);
         const saver = await openDaemonSaver(fleet.target, join(root, `state${n}`));
         const snapshot = await saver.save().finally(() => saver.dispose());
-        restoreRows(n, await measureRestore(fleet, snapshot, { reps: cfg.restoreReps, home }), rows, failures, log);
+        restoreRows(
+          n,
+          await measureRestore(fleet, snapshot, { reps: cfg.restoreReps, home }),
+          rows,
+          failures,
+          log,
+          n === AT,
+        );
         continue;
       }
       log(`fleet of ${n} panes: saves`);
@@ -172,7 +166,7 @@ export async function runBench(
 
       log(`fleet of ${n} panes: restore`);
       const r = await measureRestore(fleet, s.snapshot, { reps: cfg.restoreReps, home });
-      restoreRows(n, r, rows, failures, log);
+      restoreRows(n, r, rows, failures, log, big);
 
       const rz = await measureResurrect(fleet, {
         home,
@@ -207,127 +201,12 @@ export async function runBench(
       dFleet = await buildFleet(join(root, `d${cfg.daemonPanes}`), { panes: cfg.daemonPanes });
       fleets.push(dFleet);
     }
-    const d = await measureDaemon(dFleet, { restS: cfg.restS, floodS: cfg.floodS, cliBin });
-    rows.push(...restRows(d, `${cfg.daemonPanes} panes, fresh state dir`));
-    const f = d.flood;
-    const floodOk = f.outputNotifications === 0 && f.ourClientBytes <= 4096;
-    rows.push(
-      row(
-        `control client while a pane prints, ${f.seconds} s`,
-        `${f.ourClientBytes} B, ${f.outputNotifications} %output`,
-        `pane printed ~${(f.paneBytes / 1e6).toFixed(1)} MB; daemon's client read ${f.clientRcharBytes ?? '?'} B`,
-        'reads no pane output',
-        floodOk,
-      ),
-    );
-    if (f.outputNotifications > 0)
-      failures.push(`control client received ${f.outputNotifications} %output notifications`);
-
-    const steady = cfg.steadyMinutes > 0 ? cfg.steadyMinutes : 10;
-    log(`daemon phases: CPU per save and per health check, fresh and after ${steady} min of saves`);
-    for (const p of await measureDaemonPhases(dFleet, { steady, reps: cfg.phaseReps })) {
-      rows.push(
-        row(
-          `daemon CPU per save / per health check, ${p.snapshotsOnDisk} snapshots on disk`,
-          `${p.saveCpuMs.toFixed(1)} / ${p.healthCpuMs.toFixed(1)} ms`,
-          `listing alone ${p.listCpuMs.toFixed(1)} ms`,
-          'report',
-          null,
-          `≈ ${p.perHourS.toFixed(2)} CPU-s/h at 60 saves + 120 health checks an hour`,
-        ),
-      );
-    }
-    if (cfg.steadyMinutes > 0) {
-      log(`daemon at rest after ${cfg.steadyMinutes} min of saves: ${cfg.restS} s`);
-      const target = dFleet.target;
-      try {
-        const ds = await measureDaemon(dFleet, {
-          restS: cfg.restS,
-          floodS: 1,
-          cliBin,
-          seed: (stateRoot) => seedSnapshots({ ...dFleet, target }, stateRoot, cfg.steadyMinutes),
-        });
-        rows.push(...restRows(ds, `${cfg.daemonPanes} panes, ${ds.snapshotsOnDisk} snapshots on disk`));
-      } catch (err) {
-        // Keep the rest of a long run: this figure is reported as missing, not as zero.
-        rows.push(
-          row(
-            'daemon at rest, steady state',
-            'FAILED',
-            '—',
-            '≤ 2 CPU-s/h',
-            false,
-            err instanceof Error ? err.message.slice(0, 300) : String(err),
-          ),
-        );
-        failures.push(`steady-state daemon run failed: ${String(err).slice(0, 300)}`);
-      }
-    }
+    await daemonRows(cfg, dFleet, cliBin, rows, failures, log);
     return { rows, failures };
   } finally {
     for (const fl of fleets) await killServer(fl.target);
     rmSync(root, { recursive: true, force: true });
   }
-}
-
-function restoreRows(
-  n: number,
-  r: RestoreFigures,
-  rows: BenchRow[],
-  failures: string[],
-  log: (line: string) => void,
-): void {
-  const big = n === AT;
-  rows.push(
-    ratioRow(
-      `restore, ${n} panes (no client)`,
-      r.oursMs,
-      r.floorMs,
-      r.floorCalls === 1 ? 'one chained tmux call' : `${r.floorCalls} chained tmux calls`,
-      big ? 1.5 : null,
-      r.floorCalls > 1
-        ? `tmux refuses one command line over ~16 KB, so the floor packs whole sessions into ${r.floorCalls} chained calls`
-        : undefined,
-    ),
-  );
-  const bad = r.oursMismatches.length;
-  rows.push(
-    row(
-      `restore correctness, ${n} panes`,
-      `${bad} mismatches, ${r.clientsSeen} clients`,
-      `floor: ${r.floorMismatches.length} mismatches`,
-      '0 mismatches',
-      bad === 0 && r.clientsSeen === 0,
-      [
-        'layout, fixed window names, automatic-rename, cwd, active, zoom and role of every window and pane',
-        ...(r.warnings.length > 0 ? [`warnings: ${r.warnings.slice(0, 3).join('; ')}`] : []),
-      ].join('; '),
-    ),
-  );
-  if (bad > 0 || r.clientsSeen > 0)
-    failures.push(`restore of ${n} panes: ${r.clientsSeen} clients; ${r.oursMismatches.slice(0, 5).join('; ')}`);
-  if (r.floorMismatches.length > 0)
-    log(`note: the floor rebuild of ${n} panes differs: ${r.floorMismatches.slice(0, 3).join('; ')}`);
-}
-
-function restRows(d: DaemonFigures, what: string): BenchRow[] {
-  return [
-    row(
-      `daemon at rest, ${what}`,
-      `${d.cpuSPerHour.toFixed(2)} CPU-s/h`,
-      '—',
-      '≤ 2 CPU-s/h',
-      d.cpuSPerHour <= 2,
-      `${d.seconds.toFixed(0)} s sampled, ${d.saves} saves, 60 s interval`,
-    ),
-    row(
-      `daemon RSS, ${what}`,
-      `${d.rssMb.toFixed(1)} MB (max ${d.rssMaxMb.toFixed(1)})`,
-      '—',
-      '≤ 80 MB',
-      d.rssMaxMb <= 80,
-    ),
-  ];
 }
 
 function machine(): string {

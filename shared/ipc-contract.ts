@@ -6,7 +6,7 @@ import type { Binding, HealthReport, SaveTrigger } from '../main/common/base/typ
 import type { Settings, SETTINGS_LIMITS } from '../main/common/settings/settings-model.js';
 import type { RestorePlan } from '../main/common/restore/plan.js';
 import type { RestoreSelection } from '../main/common/restore/select.js';
-import type { SnapshotSummary } from '../main/common/snapshot/validate.js';
+import type { SnapshotSummary } from '../main/common/snapshot/summary.js';
 import type { HooksState } from '../main/common/claude/hook-entries.js';
 import type { ErrorCode } from '../main/common/base/errors.js';
 

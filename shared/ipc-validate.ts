@@ -2,7 +2,7 @@
 // renderer is treated as untrusted (a compromised page must not reach the filesystem or tmux
 // with a crafted value). Hand-written so every refusal names the bad value.
 import { InvalidInputError } from '../main/common/base/errors.js';
-import { isSnapshotId } from '../main/common/snapshot/validate.js';
+import { isSnapshotId } from '../main/common/snapshot/snapshot-id.js';
 import { isValidRole } from '../main/common/base/names.js';
 import { checkStaleAfterInterval, RETENTION_LIMITS, SETTINGS_LIMITS } from '../main/common/settings/settings-model.js';
 import {

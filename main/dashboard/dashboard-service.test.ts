@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TmuxHarness } from '../../test/helpers/tmux-harness.js';
 import { tmuxWorld, type TmuxWorld } from '../../test/helpers/fixtures.js';
-import type { SnapshotSummary } from '../common/snapshot/validate.js';
+import type { SnapshotSummary } from '../common/snapshot/summary.js';
 import type { RestoreReport } from '../node/restore/service.js';
 import { DashboardService, restoreResultView, timelinePoints } from './dashboard-service.js';
 import type { StatePaths } from '../node/base/state-dir.js';

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { errorCode, errorMessage, FleetkeeperError } from '../common/base/errors.js';
 import { shortStatus } from '../common/health/status-line.js';
 import type { Settings } from '../common/settings/settings-model.js';
-import type { SnapshotSummary } from '../common/snapshot/validate.js';
+import type { SnapshotSummary } from '../common/snapshot/summary.js';
 import { describeValue, isInvokeChannel, validatePayload } from '../../shared/ipc-validate.js';
 import type {
   HealthView,

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shellQuote } from '../../main/common/base/shell-quote.js';
 import { DEFAULT_SETTINGS } from '../../main/common/settings/settings-model.js';
-import type { SnapshotSummary } from '../../main/common/snapshot/validate.js';
+import type { SnapshotSummary } from '../../main/common/snapshot/summary.js';
 import { RegistryStore } from '../../main/node/journal/registry-store.js';
 import { saveSnapshot } from '../../main/node/snapshot/save.js';
 import { handledInstances, listSnapshots, restoreDefault } from '../../main/node/snapshot/store.js';

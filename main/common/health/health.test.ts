@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { HealthState } from '../base/types.js';
-import type { SnapshotSummary } from '../snapshot/validate.js';
+import type { SnapshotSummary } from '../snapshot/summary.js';
 import { computeHealth, type HealthInput } from './health.js';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');

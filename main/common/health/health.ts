@@ -1,5 +1,5 @@
 import type { HealthColour, HealthReport, HealthState, Problem } from '../base/types.js';
-import type { SnapshotSummary } from '../snapshot/validate.js';
+import type { SnapshotSummary } from '../snapshot/summary.js';
 import type { HooksState } from '../claude/hook-entries.js';
 import { formatAge } from '../base/format-age.js';
 import { plural } from '../base/plural.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import type { SnapshotSummary } from './validate.js';
+import type { SnapshotSummary } from './summary.js';
 import { DEFAULT_RETENTION, selectForDeletion, type RetentionPolicy } from './retention.js';
 
 const INST = { socketPath: '/s', pid: 1, startTime: 1 };

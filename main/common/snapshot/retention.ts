@@ -1,4 +1,4 @@
-import type { SnapshotSummary } from './validate.js';
+import type { SnapshotSummary } from './summary.js';
 
 /** Seconds. Recent snapshots are kept dense, older ones sparse, the oldest dropped. */
 export interface RetentionPolicy {

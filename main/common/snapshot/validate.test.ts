@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import type { Snapshot } from '../base/types.js';
-import { isIsoTimestamp, isSnapshotId, snapshotIdStamp, summarizeSnapshot, validateSnapshot } from './validate.js';
+import { isIsoTimestamp, isSnapshotId, snapshotIdStamp } from './snapshot-id.js';
+import { summarizeSnapshot } from './summary.js';
+import { validateSnapshot } from './validate.js';
 
 const SID = '3f2b8c1e-9d4a-4e6b-8f0a-1c2d3e4f5a6b';
 

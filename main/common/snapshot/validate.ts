@@ -1,6 +1,6 @@
-import { SNAPSHOT_VERSION, type SaveTrigger, type ServerInstance, type Snapshot } from '../base/types.js';
+import { SNAPSHOT_VERSION, type SaveTrigger } from '../base/types.js';
 import { isSessionId, isValidRole } from '../base/names.js';
-import { countPanes } from './counts.js';
+import { isIsoTimestamp, isSnapshotId, snapshotIdStamp } from './snapshot-id.js';
 
 /**
  * Structural validation of a parsed snapshot. Pure: the checksum (which needs a hash) is
@@ -8,7 +8,6 @@ import { countPanes } from './counts.js';
  * restore types into panes: a planted or mangled field must make the file not count.
  */
 
-export const SNAPSHOT_ID_RE = /^[0-9]{8}T[0-9]{9}Z-[0-9a-f]{4,16}$/;
 export const SAVE_TRIGGERS: readonly SaveTrigger[] = [
   'interval',
   'change',
@@ -21,34 +20,6 @@ export const SAVE_TRIGGERS: readonly SaveTrigger[] = [
 const CHECKSUM_RE = /^sha256:[0-9a-f]{64}$/;
 /** Keep reports readable: a shredded file would otherwise yield thousands of reasons. */
 const MAX_REASONS = 20;
-
-export interface SnapshotSummary {
-  id: string;
-  file: string;
-  savedAt: string;
-  trigger: SaveTrigger;
-  instance: ServerInstance;
-  sessions: number;
-  windows: number;
-  panes: number;
-  claudePanes: number;
-  durationMs?: number;
-}
-
-export function isSnapshotId(id: string): boolean {
-  return SNAPSHOT_ID_RE.test(id);
-}
-
-/** `2026-11-23T20:30:01.123Z` → `20261123T203001123Z`: sorts as text in time order. */
-export function snapshotIdStamp(at: Date): string {
-  return at.toISOString().replace(/[-:.]/g, '');
-}
-
-export function isIsoTimestamp(v: unknown): v is string {
-  if (typeof v !== 'string') return false;
-  const ms = Date.parse(v);
-  return Number.isFinite(ms) && new Date(ms).toISOString() === v;
-}
 
 type Obj = Record<string, unknown>;
 
@@ -313,18 +284,4 @@ export function validateSnapshot(value: unknown, opts: { requireChecksum?: boole
     c.add(`snapshot.checksum: expected sha256:<64 hex>, got ${describe(o.checksum)}`);
   }
   return c.reasons;
-}
-
-/** The listing line for a validated snapshot. */
-export function summarizeSnapshot(snap: Snapshot, file: string): SnapshotSummary {
-  const summary: SnapshotSummary = {
-    id: snap.id,
-    file,
-    savedAt: snap.savedAt,
-    trigger: snap.trigger,
-    instance: { socketPath: snap.instance.socketPath, pid: snap.instance.pid, startTime: snap.instance.startTime },
-    ...countPanes(snap),
-  };
-  if (snap.durationMs !== undefined) summary.durationMs = snap.durationMs;
-  return summary;
 }

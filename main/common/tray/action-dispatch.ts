@@ -1,7 +1,7 @@
 // Tray menu items and notifications carry a plain action id (GitHub Desktop style) instead of
 // closures, so the menu stays plain data and every click goes through one checked parser.
 import { InvalidInputError } from '../base/errors.js';
-import { isSnapshotId } from '../snapshot/validate.js';
+import { isSnapshotId } from '../snapshot/snapshot-id.js';
 
 export type ActionIntent =
   | { kind: 'save-now' }

@@ -60,9 +60,11 @@ export async function keepTranscripts(
   targets: readonly KeepTarget[],
   opts: { copyCapBytes?: number; now?: Date } = {},
 ): Promise<KeepResult> {
+  const res: KeepResult = { linked: 0, copied: 0, unchanged: 0, problems: [] };
+  // A fleet without bound conversations: nothing to keep or to mark referenced.
+  if (targets.length === 0) return res;
   const dir = keptDir(paths);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const res: KeepResult = { linked: 0, copied: 0, unchanged: 0, problems: [] };
   const dirDev = (await stat(dir)).dev;
   const cap = opts.copyCapBytes ?? DEFAULT_COPY_CAP_BYTES;
   const seen = new Set<string>();

@@ -1,5 +1,5 @@
 import { CorruptFileError, InvalidInputError, errorMessage } from '../../common/base/errors.js';
-import { isIsoTimestamp } from '../../common/snapshot/validate.js';
+import { isIsoTimestamp } from '../../common/snapshot/snapshot-id.js';
 import { hasValidChecksum, withChecksum } from '../base/checksum.js';
 import { nodeFs, writeFileDurable, type DurableFs } from '../base/durable-file.js';
 import { readRegularText } from '../base/safe-read.js';

@@ -2,12 +2,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '../../common/base/types.js';
 import { CorruptFileError, InvalidInputError, errorMessage } from '../../common/base/errors.js';
-import {
-  isSnapshotId,
-  summarizeSnapshot,
-  validateSnapshot,
-  type SnapshotSummary,
-} from '../../common/snapshot/validate.js';
+import { isSnapshotId } from '../../common/snapshot/snapshot-id.js';
+import { summarizeSnapshot, type SnapshotSummary } from '../../common/snapshot/summary.js';
+import { validateSnapshot } from '../../common/snapshot/validate.js';
 import { hasValidChecksum } from '../base/checksum.js';
 import { TEMP_PREFIX } from '../base/durable-file.js';
 import { readRegularFile } from '../base/safe-read.js';
@@ -81,7 +78,12 @@ export function compareNewestFirst(a: SnapshotSummary, b: SnapshotSummary): numb
  * validated savedAt, never its mtime. Temp files of writes in flight (or killed) are not
  * snapshots and are skipped; anything else that does not validate is reported, not hidden.
  */
-export async function listSnapshots(paths: StatePaths): Promise<SnapshotListing> {
+export async function listSnapshots(
+  paths: StatePaths,
+  /** Snapshots this process wrote and read back moments ago: listed from memory, not parsed again. */
+  justWritten: readonly Snapshot[] = [],
+): Promise<SnapshotListing> {
+  const known = new Map(justWritten.map((s) => [snapshotFileName(s.id), s]));
   let names: string[];
   try {
     names = await readdir(paths.snapshots);
@@ -100,6 +102,11 @@ export async function listSnapshots(paths: StatePaths): Promise<SnapshotListing>
       const id = FILE_RE.exec(file)?.[1];
       if (id === undefined || !isSnapshotId(id)) {
         corrupt.push({ file, reason: 'not a snapshot file name (<id>.json)' });
+        continue;
+      }
+      const mine = known.get(file);
+      if (mine !== undefined) {
+        valid.push(summarizeSnapshot(mine, file));
         continue;
       }
       let bytes: Buffer;

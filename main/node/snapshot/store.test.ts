@@ -73,6 +73,16 @@ const save = (inst: ServerInstance, sessions: number, minutesAfterT0: number) =>
   writeSnapshot(paths, buildSnapshot(fleet(inst, sessions), {}, 'interval', new Date(T0 + minutesAfterT0 * 60_000)));
 
 describe('listing and reading', () => {
+  it('lists a snapshot this process just wrote from memory: the same listing, without reading it again', async () => {
+    await save(A, 2, 0);
+    const mine = await save(A, 1, 5);
+    expect(await listSnapshots(paths, [mine])).toEqual(await listSnapshots(paths));
+    // Proof it was not re-read: bytes changed behind our back are only seen by a plain listing.
+    writeFileSync(join(paths.snapshots, `${mine.id}.json`), '{');
+    expect((await listSnapshots(paths)).corrupt.map((c) => c.file)).toEqual([`${mine.id}.json`]);
+    expect((await listSnapshots(paths, [mine])).valid.map((s) => s.id)).toContain(mine.id);
+  });
+
   it('lists newest savedAt first with counts, and finds the newest valid', async () => {
     const a = await save(A, 2, 0);
     const b = await save(A, 1, 5);

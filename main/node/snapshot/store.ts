@@ -1,7 +1,8 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerInstance } from '../../common/base/types.js';
-import { isIsoTimestamp, type SnapshotSummary } from '../../common/snapshot/validate.js';
+import { isIsoTimestamp } from '../../common/snapshot/snapshot-id.js';
+import { type SnapshotSummary } from '../../common/snapshot/summary.js';
 import { selectForDeletion, type RetentionPolicy } from '../../common/snapshot/retention.js';
 import { hasValidChecksum, withChecksum } from '../base/checksum.js';
 import { fsyncDir, writeFileDurable } from '../base/durable-file.js';
@@ -11,7 +12,7 @@ import { removePaneContents } from './pane-contents.js';
 import type { StatePaths } from '../base/state-dir.js';
 import { instanceKey, sameInstance } from '../../common/tmux/server-instance.js';
 
-export type { SnapshotSummary } from '../../common/snapshot/validate.js';
+export type { SnapshotSummary } from '../../common/snapshot/summary.js';
 export {
   listSnapshots,
   readSnapshot,

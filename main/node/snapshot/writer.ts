@@ -11,7 +11,8 @@ import {
   type Snapshot,
 } from '../../common/base/types.js';
 import { InvalidInputError, WriteFailedError, errorMessage } from '../../common/base/errors.js';
-import { snapshotIdStamp, validateSnapshot } from '../../common/snapshot/validate.js';
+import { snapshotIdStamp } from '../../common/snapshot/snapshot-id.js';
+import { validateSnapshot } from '../../common/snapshot/validate.js';
 import { withChecksum } from '../base/checksum.js';
 import { nodeFs, parseTempName, writeFileDurable, type DurableFs } from '../base/durable-file.js';
 import { parseSnapshot, snapshotFileName } from './reader.js';
