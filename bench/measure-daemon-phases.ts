@@ -1,8 +1,10 @@
 // Where the daemon's CPU at rest goes, phase by phase, in this process: one save through the
-// control client, and one watchdog health check (gatherHealth, which the daemon runs every
-// min(30 s, interval/2)), with few and with a steady-state number of snapshots on disk. The
-// steady state is what retention keeps after a day at a 60 s interval (every save of the last
-// 2 h, then hourly): the daemon re-reads and validates all of them on every health check.
+// control client, and one watchdog health check (gatherHealth over the daemon's catalog, which
+// the daemon runs every min(30 s, interval/2)), with few and with a steady-state number of
+// snapshots on disk. The steady state is what retention keeps after a day at a 60 s interval
+// (every save of the last 2 h, then hourly). "Listing alone" is a full listing that reads and
+// validates every one of them, as a one-off command (`fleetkeeper status`) does.
+// Measured back to back in a warm process: the daemon, one save a minute, runs colder code.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -43,6 +45,7 @@ export async function measureDaemonPhases(
     clock: () => new Date(),
     settingsPath: claudeSettingsPath(process.env),
     hookCommands: hookCommands(process.execPath, '/nonexistent/fleetkeeper.js'),
+    snapshots: () => saver.catalog.view(),
   };
   const out: PhaseFigures[] = [];
   try {

@@ -39,6 +39,8 @@ export function floorQueryArgs(): string[] {
 
 export interface DaemonSaver {
   paths: StatePaths;
+  /** The daemon's view of snapshots/, shared by its saves and its health checks. */
+  catalog: SnapshotCatalog;
   save(): Promise<Snapshot>;
   client: ControlClient;
   dispose(): Promise<void>;
@@ -72,7 +74,7 @@ export async function openDaemonSaver(
             clock,
             query: () => queryFleetVia(client),
             instanceNow: () => queryInstanceVia(client),
-            listing: async () => (await catalog.view()).listing,
+            listing: async (written) => (await catalog.view([written])).listing,
           },
           'interval',
         ),
@@ -80,7 +82,7 @@ export async function openDaemonSaver(
     );
     return r.snapshot;
   };
-  return { paths, save, client, dispose: () => client.dispose() };
+  return { paths, catalog, save, client, dispose: () => client.dispose() };
 }
 
 export function cliEnv(stateRoot: string, target: TmuxTarget): NodeJS.ProcessEnv {

@@ -250,7 +250,7 @@ export class Daemon {
               clock: this.now,
               query: () => queryFleetVia(client),
               instanceNow: () => queryInstanceVia(client),
-              listing: async () => (await this.catalog.view()).listing,
+              listing: async (written) => (await this.catalog.view([written])).listing,
             },
             trigger,
           ),

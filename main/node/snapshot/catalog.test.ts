@@ -112,6 +112,22 @@ describe('SnapshotCatalog', () => {
     expect(again).toEqual(first);
   });
 
+  it('takes a snapshot just written without parsing it again, but still checks its bytes on disk', async () => {
+    const older = await save(0);
+    const written = await save(1);
+    const cat = new SnapshotCatalog(paths);
+    const v = await cat.view([written]);
+    expect(v).toEqual(await new SnapshotCatalog(paths).view());
+    expect((await cat.view()).newest).toBe(v.newest); // the seeded verdict, reused for equal bytes
+    // Changed behind the writer's back before the catalog looked: the bytes differ, so it is judged again.
+    const third = await save(2);
+    writeFileSync(join(paths.snapshots, `${third.id}.json`), '{');
+    const w = await new SnapshotCatalog(paths).view([third]);
+    expect(w.newest?.id).toBe(written.id);
+    expect(w.listing.corrupt.map((c) => c.file)).toEqual([`${third.id}.json`]);
+    expect(w.listing.valid.map((x) => x.id)).toEqual([written.id, older.id]);
+  });
+
   it('is empty, not an error, when there are no snapshots', async () => {
     rmSync(paths.snapshots, { recursive: true });
     expect(await new SnapshotCatalog(paths).view()).toEqual({ listing: { valid: [], corrupt: [] }, newest: null });

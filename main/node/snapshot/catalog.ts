@@ -6,7 +6,8 @@ import { isSnapshotId } from '../../common/snapshot/snapshot-id.js';
 import { summarizeSnapshot } from '../../common/snapshot/summary.js';
 import { TEMP_PREFIX } from '../base/durable-file.js';
 import type { StatePaths } from '../base/state-dir.js';
-import { compareNewestFirst, parseSnapshot, readBounded, type SnapshotListing } from './reader.js';
+import { compareNewestFirst, parseSnapshot, readBounded, snapshotFileName, type SnapshotListing } from './reader.js';
+import { snapshotText } from './writer.js';
 
 type Entry = { ok: true; summary: ReturnType<typeof summarizeSnapshot> } | { ok: false; reason: string };
 
@@ -37,7 +38,19 @@ export class SnapshotCatalog {
     private readonly restatEvery = 1,
   ) {}
 
-  async view(): Promise<CatalogView> {
+  /**
+   * `justWritten`: snapshots this process's writer wrote and read back valid moments ago. Their
+   * files are still read now, but bytes equal to what was written are not parsed again.
+   */
+  async view(justWritten: readonly Snapshot[] = []): Promise<CatalogView> {
+    for (const w of justWritten) {
+      const text = snapshotText(w);
+      this.lastValid = {
+        file: snapshotFileName(w.id),
+        bytes: Buffer.from(text),
+        snapshot: deepFreeze(JSON.parse(text) as Snapshot),
+      };
+    }
     let names: string[];
     try {
       names = (await readdir(this.paths.snapshots)).filter((n) => !n.startsWith(TEMP_PREFIX));

@@ -27,8 +27,11 @@ export interface SaveDeps {
   query?: () => Promise<FleetState | null>;
   /** Which server answers now (the daemon asks through its control client). */
   instanceNow?: () => Promise<FleetState['instance'] | null>;
-  /** The daemon's catalog, so retention does not re-read every snapshot on every save. */
-  listing?: () => Promise<SnapshotListing>;
+  /**
+   * The daemon's catalog, so retention does not re-read every snapshot on every save; it is
+   * handed the snapshot just written (and read back), so it need not parse that one again.
+   */
+  listing?: (written: Snapshot) => Promise<SnapshotListing>;
 }
 
 export interface SaveResult {
@@ -110,7 +113,7 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
     throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
   }
   // One listing (after the write) serves retention and the kept-transcript prune.
-  const listing = deps.listing ? await deps.listing() : await listSnapshots(deps.paths, [snapshot]);
+  const listing = deps.listing ? await deps.listing(snapshot) : await listSnapshots(deps.paths, [snapshot]);
   const pruned = await applyRetention(deps.paths, started, deps.settings.retention, fleet.instance, listing);
   const transcriptProblems = await keepAndPrune(deps, snapshot, pruned, listing);
   return { snapshot, fleet, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned, transcriptProblems };

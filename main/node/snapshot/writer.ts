@@ -123,6 +123,11 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** The bytes of a snapshot file: what the writer writes and the catalog recognises. */
+export function snapshotText(snap: Snapshot): string {
+  return `${JSON.stringify(snap, null, 1)}\n`;
+}
+
 /**
  * Writes a snapshot so that it counts only once it is on disk and reads back valid: checksum,
  * validation, durable write (temp, full-write loop, fsync, rename, fsync dir), then read back
@@ -150,7 +155,7 @@ export async function writeSnapshot(
       .catch(() => nodeFs.unlink(target))
       .catch(() => undefined);
   };
-  const text = `${JSON.stringify(full, null, 1)}\n`;
+  const text = snapshotText(full);
   try {
     await writeFileDurable(target, text, fs, 0o600);
   } catch (err) {
