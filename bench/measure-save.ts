@@ -131,7 +131,8 @@ export async function measureSaves(
         node: () => runOk(process.execPath, ['-e', '0']),
         cli: () => runOk(process.execPath, [opts.cliBin, 'save'], { env }),
       },
-      Math.max(3, Math.ceil(opts.reps / 2)),
+      // As many pairs as the in-process saves: the spawned floor (node -e 0) is the noisier one.
+      Math.max(3, opts.reps),
       1,
     );
 
