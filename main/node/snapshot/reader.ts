@@ -8,6 +8,7 @@ import { validateSnapshot } from '../../common/snapshot/validate.js';
 import { hasValidChecksum } from '../base/checksum.js';
 import { TEMP_PREFIX } from '../base/durable-file.js';
 import { readRegularFile } from '../base/safe-read.js';
+import { fileStamp, readListingCache, writeListingCache, type ListingCache } from './listing-cache.js';
 import type { StatePaths } from '../base/state-dir.js';
 
 export interface SnapshotListing {
@@ -19,6 +20,12 @@ export interface SnapshotListing {
 /** A snapshot is small (KBs per pane); anything this big is not one of ours. */
 const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 const FILE_RE = /^(.+)\.json$/;
+
+function sameCache(a: ListingCache, b: ListingCache): boolean {
+  if (a.size !== b.size) return false;
+  for (const [file, e] of b) if (a.get(file)?.stamp !== e.stamp) return false;
+  return true;
+}
 
 export function snapshotFileName(id: string): string {
   return `${id}.json`;
@@ -82,8 +89,12 @@ export async function listSnapshots(
   paths: StatePaths,
   /** Snapshots this process wrote and read back moments ago: listed from memory, not parsed again. */
   justWritten: readonly Snapshot[] = [],
+  /** Keep the valid verdicts between runs (listing-cache.ts): for the writer, under its lock. */
+  opts: { cache?: boolean } = {},
 ): Promise<SnapshotListing> {
   const known = new Map(justWritten.map((s) => [snapshotFileName(s.id), s]));
+  const cached = opts.cache === true ? await readListingCache(paths) : null;
+  const fresh: ListingCache = new Map();
   let names: string[];
   try {
     names = await readdir(paths.snapshots);
@@ -104,14 +115,25 @@ export async function listSnapshots(
         corrupt.push({ file, reason: 'not a snapshot file name (<id>.json)' });
         continue;
       }
+      const path = join(paths.snapshots, file);
+      const stamp = cached === null ? null : await fileStamp(path);
+      const remember = (summary: SnapshotSummary): void => {
+        valid.push(summary);
+        if (stamp !== null) fresh.set(file, { stamp, summary });
+      };
       const mine = known.get(file);
       if (mine !== undefined) {
-        valid.push(summarizeSnapshot(mine, file));
+        remember(summarizeSnapshot(mine, file));
+        continue;
+      }
+      const hit = cached?.get(file);
+      if (hit !== undefined && stamp !== null && hit.stamp === stamp) {
+        remember(hit.summary);
         continue;
       }
       let bytes: Buffer;
       try {
-        bytes = await readBounded(join(paths.snapshots, file));
+        bytes = await readBounded(path);
       } catch (err) {
         // Removed between readdir and read (retention in another process): not a problem.
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
@@ -119,13 +141,14 @@ export async function listSnapshots(
         continue;
       }
       const parsed = parseSnapshot(bytes, id);
-      if (parsed.ok) valid.push(summarizeSnapshot(parsed.snapshot, file));
+      if (parsed.ok) remember(summarizeSnapshot(parsed.snapshot, file));
       else corrupt.push({ file, reason: parsed.reason });
     }
   };
   await Promise.all(Array.from({ length: Math.min(8, candidates.length) }, worker));
   valid.sort(compareNewestFirst);
   corrupt.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  if (cached !== null && !sameCache(cached, fresh)) await writeListingCache(paths, fresh).catch(() => undefined);
   return { valid, corrupt };
 }
 

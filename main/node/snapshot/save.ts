@@ -113,7 +113,9 @@ async function saveOnce(deps: SaveDeps, trigger: SaveTrigger): Promise<SaveResul
     throw new TmuxError('the tmux server went away during the save; snapshot withdrawn', 'no-server');
   }
   // One listing (after the write) serves retention and the kept-transcript prune.
-  const listing = deps.listing ? await deps.listing(snapshot) : await listSnapshots(deps.paths, [snapshot]);
+  const listing = deps.listing
+    ? await deps.listing(snapshot)
+    : await listSnapshots(deps.paths, [snapshot], { cache: true });
   const pruned = await applyRetention(deps.paths, started, deps.settings.retention, fleet.instance, listing);
   const transcriptProblems = await keepAndPrune(deps, snapshot, pruned, listing);
   return { snapshot, fleet, rolesAssigned: assigned.length, eventsFolded: folded.applied, pruned, transcriptProblems };

@@ -16,6 +16,7 @@ import { validateSnapshot } from '../../common/snapshot/validate.js';
 import { withChecksum } from '../base/checksum.js';
 import { nodeFs, parseTempName, writeFileDurable, type DurableFs } from '../base/durable-file.js';
 import { parseSnapshot, snapshotFileName } from './reader.js';
+import { LISTING_CACHE_FILE } from './listing-cache.js';
 import type { StatePaths } from '../base/state-dir.js';
 import { sweepTemps } from '../base/temp-sweep.js';
 
@@ -190,7 +191,7 @@ export async function writeSnapshot(
   return parsed.snapshot;
 }
 
-const STATUS_FILES = ['daemon-status.json', 'restore-handled.json'];
+const STATUS_FILES = ['daemon-status.json', 'restore-handled.json', LISTING_CACHE_FILE];
 
 /**
  * Removes the temp files of killed durable writes of snapshots (snapshots/) and of the status
