@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureStateDir, type StatePaths } from '../../main/node/base/state-dir.js';
+import type { FleetState, ServerInstance } from '../../main/common/base/types.js';
 import { TmuxHarness } from './tmux-harness.js';
 
 export interface TempDir {
@@ -79,5 +80,42 @@ export function tmuxWorld(prefix: string, extra: NodeJS.ProcessEnv = {}): TmuxWo
       await tmux.kill();
       st.dispose();
     },
+  };
+}
+
+/** A fleet as the fleet query returns it: `sessions` sessions of one window with one shell pane. */
+export function simpleFleet(
+  sessions: number,
+  instance: ServerInstance = { socketPath: '/tmp/fk-test/default', pid: 100, startTime: 1_790_000_000 },
+  pane: { role?: (session: number) => string; cwd?: string; command?: string } = {},
+): FleetState {
+  return {
+    instance,
+    sessions: Array.from({ length: sessions }, (_, i) => ({
+      name: `s${i}`,
+      id: `$${i}`,
+      windows: [
+        {
+          index: 0,
+          id: `@${i}`,
+          name: 'w',
+          layout: 'b25d,80x24,0,0,0',
+          active: true,
+          zoomed: false,
+          panes: [
+            {
+              index: 0,
+              id: `%${i}`,
+              role: pane.role?.(i) ?? `r${i}`,
+              cwd: pane.cwd ?? '/',
+              currentCommand: pane.command ?? 'bash',
+              title: '',
+              active: true,
+              binding: null,
+            },
+          ],
+        },
+      ],
+    })),
   };
 }

@@ -2,43 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FleetState, ServerInstance } from '../../common/base/types.js';
+import type { ServerInstance } from '../../common/base/types.js';
+import { simpleFleet } from '../../../test/helpers/fixtures.js';
 import { ensureStateDir, type StatePaths } from '../base/state-dir.js';
 import { buildSnapshot, listSnapshots, writeSnapshot } from './store.js';
 import { SnapshotCatalog } from './catalog.js';
 
 const A: ServerInstance = { socketPath: '/tmp/fk-test/default', pid: 100, startTime: 1_790_000_000 };
-const fleet: FleetState = {
-  instance: A,
-  sessions: [
-    {
-      name: 's',
-      id: '$0',
-      windows: [
-        {
-          index: 0,
-          id: '@0',
-          name: 'w',
-          layout: 'b25d,80x24,0,0,0',
-          active: true,
-          zoomed: false,
-          panes: [
-            {
-              index: 0,
-              id: '%0',
-              role: 'r0',
-              cwd: '/',
-              currentCommand: 'bash',
-              title: '',
-              active: true,
-              binding: null,
-            },
-          ],
-        },
-      ],
-    },
-  ],
-};
+const fleet = simpleFleet(1, A);
 
 let root: string;
 let paths: StatePaths;

@@ -1,54 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FleetState } from '../../common/base/types.js';
-import { ensureStateDir, type StatePaths } from '../base/state-dir.js';
+import type { StatePaths } from '../base/state-dir.js';
+import { simpleFleet, tempState, type TempState } from '../../../test/helpers/fixtures.js';
 import { buildSnapshot, writeSnapshot } from './writer.js';
 import { listSnapshots } from './reader.js';
 import { fileStamp, listingCachePath } from './listing-cache.js';
 
-const fleet = (sessions: number): FleetState => ({
-  instance: { socketPath: '/tmp/fk-test/default', pid: 100, startTime: 1_790_000_000 },
-  sessions: Array.from({ length: sessions }, (_, i) => ({
-    name: `s${i}`,
-    id: `$${i}`,
-    windows: [
-      {
-        index: 0,
-        id: `@${i}`,
-        name: 'w',
-        layout: 'b25d,80x24,0,0,0',
-        active: true,
-        zoomed: false,
-        panes: [
-          {
-            index: 0,
-            id: `%${i}`,
-            role: `r${i}`,
-            cwd: '/',
-            currentCommand: 'bash',
-            title: '',
-            active: true,
-            binding: null,
-          },
-        ],
-      },
-    ],
-  })),
-});
-
-let root: string;
+let state: TempState;
 let paths: StatePaths;
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'fk-listing-cache-'));
-  paths = ensureStateDir(join(root, 'state'));
+  state = tempState('listing-cache');
+  paths = state.paths;
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => state.dispose());
 
 const T0 = Date.parse('2026-11-23T12:00:00.000Z');
 const save = (sessions: number, min: number) =>
-  writeSnapshot(paths, buildSnapshot(fleet(sessions), {}, 'interval', new Date(T0 + min * 60_000)));
+  writeSnapshot(paths, buildSnapshot(simpleFleet(sessions), {}, 'interval', new Date(T0 + min * 60_000)));
 const cached = () => listSnapshots(paths, [], { cache: true });
 type CacheFile = { entries: Array<{ file: string; summary: { sessions: number } }> };
 const readCache = (): CacheFile => JSON.parse(readFileSync(listingCachePath(paths), 'utf8')) as CacheFile;

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, wri
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FleetState, ServerInstance } from '../../common/base/types.js';
+import type { ServerInstance } from '../../common/base/types.js';
+import { simpleFleet } from '../../../test/helpers/fixtures.js';
 import { CorruptFileError, InvalidInputError } from '../../common/base/errors.js';
 import { DEFAULT_RETENTION } from '../../common/snapshot/retention.js';
 import { ensureStateDir, type StatePaths } from '../base/state-dir.js';
@@ -28,37 +29,7 @@ import { contentsPath, writePaneContents } from './pane-contents.js';
 const A: ServerInstance = { socketPath: '/tmp/fk-test/default', pid: 100, startTime: 1_790_000_000 };
 const B: ServerInstance = { socketPath: '/tmp/fk-test/default', pid: 200, startTime: 1_790_090_000 };
 
-function fleet(instance: ServerInstance, sessions: number): FleetState {
-  return {
-    instance,
-    sessions: Array.from({ length: sessions }, (_, i) => ({
-      name: `s${i}`,
-      id: `$${i}`,
-      windows: [
-        {
-          index: 0,
-          id: `@${i}`,
-          name: 'w',
-          layout: 'b25d,80x24,0,0,0',
-          active: true,
-          zoomed: false,
-          panes: [
-            {
-              index: 0,
-              id: `%${i}`,
-              role: `r${i}`,
-              cwd: '/',
-              currentCommand: 'bash',
-              title: '',
-              active: true,
-              binding: null,
-            },
-          ],
-        },
-      ],
-    })),
-  };
-}
+const fleet = (instance: ServerInstance, sessions: number) => simpleFleet(sessions, instance);
 
 let root: string;
 let paths: StatePaths;

@@ -4,41 +4,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { FleetState } from '../../../main/common/base/types.js';
 import { BIN } from './harness.js';
 import { TmuxHarness, waitFor, processGone } from '../../helpers/tmux-harness.js';
-import { isolatedEnv } from '../../helpers/fixtures.js';
+import { isolatedEnv, simpleFleet } from '../../helpers/fixtures.js';
 
 export { TmuxHarness, waitFor, processGone };
 
 /** A one-session fleet as the fleet query would return it (what the daemon passes as `live`). */
 export function handFleet(sessions = 1, pid = 4242): FleetState {
-  return {
-    instance: { socketPath: '/tmp/tmux-0/fk-h10', pid, startTime: 1_700_000_000 },
-    sessions: Array.from({ length: sessions }, (_, i) => ({
-      name: `s${i}`,
-      id: `$${i}`,
-      windows: [
-        {
-          index: 0,
-          id: `@${i}`,
-          name: 'w',
-          layout: 'b25d,80x24,0,0,0',
-          active: true,
-          zoomed: false,
-          panes: [
-            {
-              index: 0,
-              id: `%${i}`,
-              role: `s${i}-0.0`,
-              cwd: '/tmp',
-              currentCommand: 'sh',
-              title: '',
-              active: true,
-              binding: null,
-            },
-          ],
-        },
-      ],
-    })),
-  };
+  return simpleFleet(
+    sessions,
+    { socketPath: '/tmp/tmux-0/fk-h10', pid, startTime: 1_700_000_000 },
+    { role: (i) => `s${i}-0.0`, cwd: '/tmp', command: 'sh' },
+  );
 }
 
 /** Environment for the CLI and daemon: private state dir, Claude dir and HOME; no $TMUX; a UTF-8 locale. */
