@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmuxHarness, waitFor } from './helpers/tmux-harness.js';
 import { CLI, json, runCli } from './helpers/cli.js';
@@ -144,5 +144,31 @@ describe('fleetkeeper CLI', () => {
     });
     expect(code).toBe(0);
     expect(log).toContain('running (interval 1 s');
+  });
+
+  it('daemon: a SIGTERM while it is still connecting stops it in order (exit 0, state "stopped")', async () => {
+    // A stopped server holds the control client's connect: the daemon cannot finish starting.
+    const serverPid = Number((await tmux.run('display-message', '-p', '#{pid}')).trim());
+    process.kill(serverPid, 'SIGSTOP');
+    try {
+      const d = spawn(process.execPath, [CLI, 'daemon', '--interval', '1', '--socket', tmux.socket], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let log = '';
+      d.stderr.on('data', (b: Buffer) => (log += b.toString()));
+      await waitFor(() => log.includes('restore at start'), 10_000, 'the daemon to be starting');
+      const code = await new Promise<number | null>((resolve) => {
+        d.on('exit', (c) => resolve(c));
+        d.kill('SIGTERM');
+      });
+      expect(code).toBe(0); // not null: killed by the signal's default action
+      expect(log).toContain('stopping');
+      expect(log).not.toContain('running (interval');
+      const status = JSON.parse(readFileSync(join(root, 'state', 'daemon-status.json'), 'utf8')) as { state: string };
+      expect(status.state).toBe('stopped');
+    } finally {
+      process.kill(serverPid, 'SIGCONT');
+    }
   });
 });

@@ -99,15 +99,28 @@ export async function daemonCommand(
   settings = () => daemon.currentSettings();
   deliver(policy.handle({ kind: 'start' }));
   alertPolicy.handle({ kind: 'start' });
-  await daemon.start();
-  log(`running (interval ${daemon.intervalS()} s, stale after ${daemon.staleAfterS()} s, state dir ${ctx.paths.root})`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+  // Listening before start: a stop asked for while it connects (systemd, a quick Ctrl-C) is an
+  // orderly stop, not the default action of the signal that kills us without a word on disk.
+  let stopAsked = false;
+  const signalled = new Promise<void>((resolve) => {
+    const stop = () => {
+      stopAsked = true;
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  const started = daemon.start();
+  await Promise.race([started, signalled]);
+  if (!stopAsked) {
+    log(
+      `running (interval ${daemon.intervalS()} s, stale after ${daemon.staleAfterS()} s, state dir ${ctx.paths.root})`,
+    );
+    await signalled;
+  }
   log('stopping');
   await daemon.stop();
+  await started.catch(() => undefined);
   await alerts.stop();
   await single.release();
   return 0;
