@@ -11,14 +11,21 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-function procStatFields(pid: number): string[] | null {
+/** /proc/<pid>/stat as the command name and the fields after it (field 3 on), or null when gone. */
+function procStat(pid: number): { comm: string; fields: string[] } | null {
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces and ')': count from its last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
   } catch {
     return null;
   }
+  // The command name (field 2) may contain spaces and ')': count from its last ')'.
+  const close = stat.lastIndexOf(')');
+  return { comm: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
+function procStatFields(pid: number): string[] | null {
+  return procStat(pid)?.fields ?? null;
 }
 
 /**
@@ -51,21 +58,17 @@ function bootTimeMs(): number | null {
  */
 export function runningProcess(pid: number): { comm: string; startedAtMs: number | null } | null {
   if (process.platform !== 'linux') return null;
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return null;
-  }
-  const close = stat.lastIndexOf(')');
-  const f = stat.slice(close + 2).split(' ');
-  if (f[0] === 'Z' || f[0] === 'X' || f[0] === 'x') return null;
+  const st = procStat(pid);
+  const state = st?.fields[0];
+  if (st === null || state === 'Z' || state === 'X' || state === 'x') return null;
+  return { comm: st.comm, startedAtMs: ticksToEpochMs(st.fields[19] ?? null) };
+}
+
+/** A start time in clock ticks since boot as epoch ms; null without /proc/stat or a number. */
+function ticksToEpochMs(ticks: string | null): number | null {
   const boot = bootTimeMs();
-  const ticks = Number(f[19]);
-  return {
-    comm: stat.slice(stat.indexOf('(') + 1, close),
-    startedAtMs: boot === null || !Number.isFinite(ticks) ? null : boot + (ticks * 1000) / USER_HZ,
-  };
+  const n = Number(ticks);
+  return ticks === null || boot === null || !Number.isFinite(n) ? null : boot + (n * 1000) / USER_HZ;
 }
 
 /** `ps -o etime` elapsed time `[[dd-]hh:]mm:ss` in ms, or null. */
@@ -82,9 +85,7 @@ export function parseElapsed(text: string): number | null {
  */
 export function processStartedAtMs(pid: number, nowMs: number = Date.now()): number | null {
   if (process.platform === 'linux') {
-    const ticks = processStartToken(pid);
-    const boot = bootTimeMs();
-    return ticks === null || boot === null ? null : boot + (Number(ticks) * 1000) / USER_HZ;
+    return ticksToEpochMs(processStartToken(pid));
   }
   if (process.platform === 'win32') return null;
   const r = spawnSync('ps', ['-o', 'etime=', '-p', String(pid)], { encoding: 'utf8', timeout: 5_000 });
