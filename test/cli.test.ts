@@ -148,6 +148,7 @@ describe('fleetkeeper CLI', () => {
 
   it('daemon: a SIGTERM while it is still connecting stops it in order (exit 0, state "stopped")', async () => {
     // A stopped server holds the control client's connect: the daemon cannot finish starting.
+    await tmux.run('new-session', '-d', '-s', 'sigterm-at-start'); // a server even when run alone
     const serverPid = Number((await tmux.run('display-message', '-p', '#{pid}')).trim());
     process.kill(serverPid, 'SIGSTOP');
     try {
